@@ -1,0 +1,32 @@
+# make        set up .venv, pull, build the reviewed languages into public/, print the report
+# make test   the whole test suite
+VENV      ?= .venv
+PYTHON    ?= python3
+PY        := $(VENV)/bin/python
+PIPELINE  := $(VENV)/bin/pipeline
+N         ?= 1000
+
+.DEFAULT_GOAL := all
+.PHONY: all setup pull translate status check build test bench clean
+
+all: pull status
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+pull: setup
+	$(PIPELINE) pull
+
+status: setup
+	$(PIPELINE) status
+
+test: setup
+	$(PY) -m pytest
+
+clean:
+	rm -rf public .pipeline-cache .pytest_cache test-artifacts bench/results.json bench/site

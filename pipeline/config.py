@@ -1,0 +1,171 @@
+"""The project configuration, ``pipeline.toml``: where things are and which languages exist."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+
+from pipeline.errors import ConfigError
+
+CONFIG_NAME = "pipeline.toml"
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?$")
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    site_name: str
+    base_url: str
+    source_language: str
+    languages: tuple[str, ...]
+    source_dir: Path
+    locale_dir: Path
+    output_dir: Path
+    roster_path: Path
+    glossary_dir: Path
+    cache_dir: Path
+    deepl: dict = field(default_factory=dict)
+    path: Path | None = None
+
+    def template_path(self, domain: str) -> Path:
+        return self.locale_dir / f"{domain}.pot"
+
+    def catalog_path(self, language: str, domain: str) -> Path:
+        return self.locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+
+    def relative(self, path: Path) -> str:
+        """A path as written in references and reports: relative to the project, with slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def check_languages(self, requested: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+        """The requested target languages (all when none), refusing unknown ones."""
+        if not requested:
+            return self.languages
+        unknown = [lang for lang in requested if lang not in self.languages]
+        if unknown:
+            raise ConfigError(
+                f"unknown language {', '.join(unknown)}: configured targets are "
+                f"{', '.join(self.languages)}", self.path)
+        return tuple(requested)
+
+
+def find_config(start: Path | None = None) -> Path:
+    """``pipeline.toml`` in the given directory or the nearest parent, as git finds ``.git``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no {CONFIG_NAME} here or in any parent directory "
+                      "(run the command inside the project, or pass --config)")
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or find_config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", path) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(f"invalid TOML: {message}", path,
+                          int(match.group(1)) if match else None) from None
+    return _build(data, path, text)
+
+
+def _build(data: dict, path: Path, text: str) -> Config:
+    root = path.parent
+    site = _table(data, "site", path, text)
+    languages = _table(data, "languages", path, text)
+    paths = _table(data, "paths", path, text, required=False)
+
+    source_language = _string(languages, "source", "languages", path, text, default="tr")
+    targets = languages.get("targets")
+    if not isinstance(targets, list) or not targets or not all(isinstance(t, str) for t in targets):
+        raise ConfigError("[languages] targets must be a non-empty list of language codes",
+                          path, _line_of(text, "targets"))
+    for code in [source_language, *targets]:
+        _check_language(code, path, text)
+    if source_language in targets:
+        raise ConfigError(f"the source language '{source_language}' is also a target",
+                          path, _line_of(text, "targets"))
+    if len(set(targets)) != len(targets):
+        raise ConfigError("a target language is listed twice", path, _line_of(text, "targets"))
+
+    base_url = _string(site, "base_url", "site", path, text)
+    if not re.match(r"^https?://[^/\s]+", base_url):
+        raise ConfigError("[site] base_url must be an absolute http(s) URL",
+                          path, _line_of(text, "base_url"))
+
+    def folder(key: str, default: str) -> Path:
+        return root / _string(paths, key, "paths", path, text, default=default)
+
+    deepl = data.get("deepl", {})
+    if not isinstance(deepl, dict):
+        raise ConfigError("[deepl] must be a table", path, _line_of(text, "deepl"))
+    return Config(
+        root=root,
+        site_name=_string(site, "name", "site", path, text),
+        base_url=base_url.rstrip("/"),
+        source_language=source_language,
+        languages=tuple(targets),
+        source_dir=folder("source", "source"),
+        locale_dir=folder("locale", "locale"),
+        output_dir=folder("output", "public"),
+        roster_path=folder("reviewers", "reviewers.toml"),
+        glossary_dir=folder("glossary", "glossary"),
+        cache_dir=folder("cache", ".pipeline-cache"),
+        deepl=deepl,
+        path=path,
+    )
+
+
+def _table(data: dict, name: str, path: Path, text: str, required: bool = True) -> dict:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise ConfigError(f"missing the [{name}] table", path)
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"'{name}' must be a table", path, _line_of(text, name))
+    return value
+
+
+def _string(table: dict, key: str, section: str, path: Path, text: str,
+            default: str | None = None) -> str:
+    value = table.get(key, default)
+    if value is None:
+        raise ConfigError(f"[{section}] needs '{key}'", path)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"[{section}] {key} must be a non-empty string", path,
+                          _line_of(text, key))
+    return value
+
+
+def _check_language(code: str, path: Path, text: str) -> None:
+    if not _LANGUAGE_RE.match(code):
+        raise ConfigError(f"'{code}' is not a gettext language code such as 'de' or 'pt_BR'",
+                          path, _line_of(text, code))
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(f"unknown language '{code}'", path, _line_of(text, code)) from None
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line:
+            return number
+    return None

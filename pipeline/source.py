@@ -1,0 +1,194 @@
+"""Source articles: Markdown with YAML front matter, cut into translatable units.
+
+One unit is one block (heading, paragraph, list item, table cell, blockquote
+paragraph, image alt text) plus the front-matter ``title`` and
+``description``. Inline Markdown stays in the unit as written so translators
+see the links and emphasis they have to keep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from pipeline.errors import SourceError
+
+TRANSLATABLE_META = ("title", "description")
+DATE_META = ("published", "updated")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_HARD_BREAK_RE = re.compile(r"(?: {2,}|\\)\n")
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1", re.S)
+_URL_RE = re.compile(r"<?\b(?:https?|ftp|mailto):[^\s>)]+>?")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One translatable piece of an article, as it appears in the source."""
+
+    text: str
+    kind: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    slug: str
+    path: Path
+    meta: dict
+    units: tuple[Unit, ...]
+    body: str
+    body_line: int
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", self.slug))
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    """The one Markdown dialect of the project: CommonMark, tables, front matter, no raw HTML."""
+    return MarkdownIt("commonmark", {"html": False}).use(front_matter_plugin).enable("table")
+
+
+def slug_for(path: Path) -> str:
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        raise SourceError(
+            f"'{path.name}' is not a safe slug: use lowercase ASCII letters, digits and single "
+            "hyphens (e.g. 'mikro-igneleme-nedir.md')", path)
+    return slug
+
+
+def find_sources(source_dir: Path) -> list[Path]:
+    return sorted(source_dir.glob("*.md"))
+
+
+def read_article(path: Path, display_path: str | None = None) -> Article:
+    """Read and segment one article; any problem is a SourceError naming file and line."""
+    slug = slug_for(path)
+    text = _read_text(path)
+    tokens = markdown().parse(text)
+    meta, meta_lines, body_line = _front_matter(tokens, text, path)
+    units = [Unit(str(meta[key]).strip(), key, meta_lines[key])
+             for key in TRANSLATABLE_META if str(meta.get(key) or "").strip()]
+    units.extend(unit for _, unit in iter_units(tokens))
+    body = "\n".join(text.split("\n")[body_line - 1:]) if body_line else text
+    return Article(slug=slug, path=Path(display_path) if display_path else path, meta=meta,
+                   units=tuple(units), body=body, body_line=body_line or 1)
+
+
+def iter_units(tokens: list[Token]) -> Iterator[tuple[int, Unit]]:
+    """Each translatable inline token of a parsed body, with the unit it yields.
+
+    The build walks the same tokens through this function, so extraction and
+    substitution can never disagree about what a unit is.
+    """
+    containers: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.nesting == 1 and token.type in ("list_item_open", "blockquote_open",
+                                                  "th_open", "td_open"):
+            containers.append(token.type)
+        elif token.nesting == -1 and token.type in ("list_item_close", "blockquote_close",
+                                                     "th_close", "td_close"):
+            containers.pop()
+        if token.type != "inline" or not token.map:
+            continue
+        opener = tokens[index - 1].type if index else ""
+        kind = _kind(opener, containers)
+        line = token.map[0] + 1
+        if kind == "paragraph" and _only_image(token):
+            alt = token.children[0].content if token.children else ""
+            if has_words(alt):
+                yield index, Unit(alt, "image alt text", line)
+            continue
+        text = normalise_inline(token.content)
+        if has_words(text):
+            yield index, Unit(text, kind, line)
+
+
+def normalise_inline(content: str) -> str:
+    """One line per unit: soft breaks become spaces, hard breaks a backslash-newline."""
+    content = _HARD_BREAK_RE.sub("\\\\\n", content.strip())
+    lines = content.split("\n")
+    out = []
+    for number, line in enumerate(lines):
+        line = line.strip()
+        if number < len(lines) - 1 and not line.endswith("\\"):
+            line += " "
+        elif number < len(lines) - 1:
+            line += "\n"
+        out.append(line)
+    return "".join(out)
+
+
+def has_words(text: str) -> bool:
+    """Whether text has anything to translate once code spans and URLs are set aside."""
+    stripped = _URL_RE.sub(" ", _CODE_SPAN_RE.sub(" ", text))
+    return any(char.isalpha() for char in stripped)
+
+
+def _kind(opener: str, containers: list[str]) -> str:
+    if opener == "heading_open":
+        return "heading"
+    if containers:
+        return {"list_item_open": "list item", "blockquote_open": "blockquote",
+                "th_open": "table cell", "td_open": "table cell"}[containers[-1]]
+    return "paragraph"
+
+
+def _only_image(token: Token) -> bool:
+    children = [child for child in token.children or [] if not (
+        child.type == "text" and not child.content.strip())]
+    return len(children) == 1 and children[0].type == "image"
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError("not valid UTF-8 (save the article as UTF-8)", path, line) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _front_matter(tokens: list[Token], text: str, path: Path) -> tuple[dict, dict[str, int], int]:
+    """The front matter as a dict, the line of each key, and the first body line."""
+    if not tokens or tokens[0].type != "front_matter":
+        if text.startswith("---\n") or text.startswith("---\r\n"):
+            raise SourceError("front matter opened with '---' is never closed", path, 1)
+        return {}, {}, 1
+    token = tokens[0]
+    offset = 2  # the content starts on the line after the opening '---'
+    try:
+        node = yaml.compose(token.content, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(token.content) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark else 1
+        raise SourceError(f"malformed front matter: {exc.problem or exc}", path, line) from None
+    if not isinstance(meta, dict):
+        raise SourceError("front matter must be a mapping of 'key: value' lines", path, offset)
+    lines = {key.value: key.start_mark.line + offset for key, _ in node.value} if node else {}
+    for key in TRANSLATABLE_META:
+        if key in meta and not isinstance(meta[key], str):
+            raise SourceError(f"front matter '{key}' must be text", path, lines.get(key))
+    if "title" not in meta:
+        raise SourceError("front matter has no 'title'", path, 1)
+    for key in DATE_META:
+        if key in meta and not isinstance(meta[key], dt.date):
+            raise SourceError(f"front matter '{key}' must be an ISO date such as 2023-02-06",
+                              path, lines.get(key))
+    return meta, lines, token.map[1] + 1

@@ -1,0 +1,70 @@
+"""Per-language progress: how many strings are translated, fuzzy or still empty."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from pipeline.catalog import Catalog
+from pipeline.config import Config
+from pipeline.pofile import read_po
+from pipeline.source import find_sources, slug_for
+
+
+@dataclass(frozen=True)
+class CatalogCounts:
+    domain: str
+    path: str
+    strings: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @classmethod
+    def of(cls, domain: str, path: str, catalog: Catalog | None) -> "CatalogCounts":
+        messages = catalog.messages if catalog else []
+        translated = sum(1 for entry in messages if entry.translated)
+        fuzzy = sum(1 for entry in messages if entry.fuzzy)
+        return cls(domain, path, len(messages), translated, fuzzy,
+                   len(messages) - translated - fuzzy)
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    language: str
+    catalogs: tuple[CatalogCounts, ...]
+
+    @property
+    def strings(self) -> int:
+        return sum(c.strings for c in self.catalogs)
+
+    @property
+    def translated(self) -> int:
+        return sum(c.translated for c in self.catalogs)
+
+    @property
+    def fuzzy(self) -> int:
+        return sum(c.fuzzy for c in self.catalogs)
+
+    @property
+    def untranslated(self) -> int:
+        return sum(c.untranslated for c in self.catalogs)
+
+    def as_dict(self) -> dict:
+        return {"language": self.language, "strings": self.strings,
+                "translated": self.translated, "fuzzy": self.fuzzy,
+                "untranslated": self.untranslated,
+                "catalogs": [asdict(c) for c in self.catalogs]}
+
+
+def domains(config: Config) -> list[str]:
+    """The catalog domains of the project: one per source article."""
+    return [slug_for(path) for path in find_sources(config.source_dir)]
+
+
+def language_status(config: Config, language: str) -> LanguageStatus:
+    counts = []
+    for domain in domains(config):
+        path = config.catalog_path(language, domain)
+        catalog = read_po(path) if path.exists() else None
+        counts.append(CatalogCounts.of(domain, config.relative(path), catalog))
+    return LanguageStatus(language, tuple(counts))
