@@ -266,8 +266,9 @@ def _write_entry(out: list[str], entry: Entry, prefix: str) -> None:
         out.append(f"#. {comment}\n" if comment else "#.\n")
     if entry.references:
         out.append(_references(entry.references))
-    if entry.flags:
-        out.append("#, " + ", ".join(_ordered_flags(entry.flags)) + "\n")
+    flags = _ordered_flags(entry)
+    if flags:
+        out.append("#, " + ", ".join(flags) + "\n")
     _write_previous(out, entry, "#| ")
     _write_strings(out, entry, prefix)
 
@@ -302,8 +303,10 @@ def _write_strings(out: list[str], entry: Entry, prefix: str) -> None:
         out.append(wrap_string(f"msgstr[{index}]", msgstr, prefix))
 
 
-def _ordered_flags(flags: tuple[str, ...]) -> list[str]:
-    return ([FUZZY] if FUZZY in flags else []) + [flag for flag in flags if flag != FUZZY]
+def _ordered_flags(entry: Entry) -> list[str]:
+    # gettext drops "fuzzy" from a message with no translation: there is nothing to doubt.
+    fuzzy = [FUZZY] if entry.fuzzy and any(entry.msgstrs) else []
+    return fuzzy + [flag for flag in entry.flags if flag != FUZZY]
 
 
 def _references(references: tuple[str, ...]) -> str:
@@ -350,6 +353,8 @@ def _char_class(char: str) -> str:
         return "NU"
     if unicodedata.combining(char):
         return "CM"
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return "ID"  # ideographs: a line may break between any two
     return "AL"
 
 
