@@ -130,6 +130,40 @@ def _table(headings: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(out)
 
 
+# ------------------------------------------------------------------ check
+
+
+@cli.command()
+@language_option()
+@json_option
+@pass_app
+def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
+    """Check translations: errors block publication, warnings inform; exit 1 on any error."""
+    from pipeline.checks import ERROR, run_checks
+    from pipeline.errors import EXIT_ERROR
+
+    config = app.config
+    report = run_checks(config, config.check_languages(languages))
+    if as_json:
+        echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        colours = {ERROR: "red"}
+        for finding in report.findings:
+            severity = style(finding.severity, fg=colours.get(finding.severity, "yellow"))
+            echo(f"{finding.path}:{finding.line}: {severity}: [{finding.check}] {finding.message}")
+        if report.findings:
+            echo()
+        rows = [(s.language, s.catalogs, s.entries, s.errors, s.warnings) for s in report.languages]
+        echo(_table(("language", "catalogs", "checked", "errors", "warnings"), rows))
+        for summary in report.languages:
+            for path in summary.missing:
+                echo(style("note: ", fg="yellow") + f"{path} is missing: run 'pipeline pull'",
+                     err=True)
+        echo(f"{report.errors} error(s), {report.warnings} warning(s)")
+    if report.errors:
+        click.get_current_context().exit(EXIT_ERROR)
+
+
 def main() -> None:
     try:
         cli(prog_name="pipeline")

@@ -1,0 +1,171 @@
+"""Numbers in prose, read the way a reader of the text's language reads them.
+
+Turkish "1.500" is fifteen hundred and "1,5" one and a half; English reads
+the same digits the other way round; Russian groups with a space and Arabic
+may use its own digits and separators (١٬٥٠٠ and ١٫٥). A number is reduced
+to its value so that "%30", "30%" and "٣٠ ٪" compare equal, and a value the
+locale leaves ambiguous keeps every reading it allows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+ARABIC_DECIMAL = "\u066b"
+ARABIC_GROUP = "\u066c"
+_SPACES = " \u00a0\u202f\u2009"
+_NARROW_SPACES = "\u00a0\u202f\u2009"
+_APOSTROPHES = "'\u2019"
+_PUNCT_SEPARATORS = ".," + ARABIC_DECIMAL + ARABIC_GROUP
+_RUN_RE = re.compile(r"\d+(?:[.,\u066b\u066c'\u2019 \u00a0\u202f\u2009]\d+)*")
+_PERCENT_SIGNS = "%\u066a\ufe6a\uff05"
+_PERCENT_BEFORE_RE = re.compile(rf"[{_PERCENT_SIGNS}][ \u00a0\u202f]?$")
+_PERCENT_AFTER_RE = re.compile(rf"^[ \u00a0\u202f\u2009]?[{_PERCENT_SIGNS}]")
+
+# Words that make a number a percentage when a translator spells the sign out.
+PERCENT_WORDS = {
+    "en": ("percent", "per cent"), "de": ("prozent",), "ru": ("процент",),
+    "ar": ("بالمئة", "بالمائة", "في المئة", "في المائة"), "fr": ("pour cent", "pourcent"),
+    "es": ("por ciento",), "it": ("per cento",), "pt": ("por cento",), "nl": ("procent",),
+    "pl": ("procent",), "uk": ("відсот",), "el": ("τοις εκατό",), "tr": ("yüzde",),
+}
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number as written, with every value its locale allows and whether it is a percentage."""
+
+    text: str
+    values: frozenset[Decimal]
+    percent: bool = False
+
+    def matches(self, other: "Number") -> bool:
+        return bool(self.values & other.values)
+
+
+def extract_numbers(text: str, language: str) -> list[Number]:
+    """Every number of a text, in order, read with the conventions of ``language``."""
+    numbers = []
+    for match in _RUN_RE.finditer(text):
+        pieces = _split_run(match.group(0), language)
+        for index, (piece, values) in enumerate(pieces):
+            before = text[:match.start()] if index == 0 else ""
+            after = text[match.end():] if index == len(pieces) - 1 else ""
+            percent = bool(_PERCENT_BEFORE_RE.search(before) or _PERCENT_AFTER_RE.search(after))
+            numbers.append(Number(piece, frozenset(values), percent))
+    return numbers
+
+
+def unmatched(source: list[Number], target: list[Number]) -> tuple[list[Number], list[Number]]:
+    """The source numbers the target lacks, and the target numbers the source lacks."""
+    remaining = sorted(target, key=lambda number: len(number.values))
+    missing = []
+    for number in source:
+        partner = next((other for other in remaining if number.matches(other)), None)
+        if partner is None:
+            missing.append(number)
+        else:
+            remaining.remove(partner)
+    order = {id(number): index for index, number in enumerate(target)}
+    return missing, sorted(remaining, key=lambda number: order[id(number)])
+
+
+def has_percentage(text: str, language: str) -> bool:
+    """Whether the text expresses a percentage, by sign or by the language's word for it."""
+    if any(sign in text for sign in _PERCENT_SIGNS):
+        return True
+    folded = text.casefold()
+    return any(word in folded for word in PERCENT_WORDS.get(language.split("_")[0], ()))
+
+
+def format_value(value: Decimal) -> str:
+    """A value written plainly (``1500``, ``1.5``) for messages."""
+    return format(value.normalize(), "f")
+
+
+@lru_cache(maxsize=64)
+def _symbols(language: str, arabic_digits: bool) -> tuple[str, str]:
+    """(decimal, group) symbols of a language for Latin or Arabic-Indic digits."""
+    if arabic_digits:
+        return ARABIC_DECIMAL, ARABIC_GROUP
+    try:
+        decimal = get_decimal_symbol(language, numbering_system="latn")
+        group = get_group_symbol(language, numbering_system="latn")
+    except Exception:  # an unknown locale reads numbers the English way
+        decimal, group = ".", ","
+    return decimal, group
+
+
+def _split_run(run: str, language: str) -> list[tuple[str, set[Decimal]]]:
+    """A run of digits and separators as one or more numbers with their readings."""
+    groups = re.split(r"[^\d]", run)
+    separators = re.findall(r"[^\d]", run)
+    arabic = any("\u0660" <= char <= "\u0669" or "\u06f0" <= char <= "\u06f9" for char in run)
+    decimal, group = _symbols(language, arabic)
+    pieces: list[tuple[list[str], list[str]]] = [([groups[0]], [])]
+    for separator, digits in zip(separators, groups[1:]):
+        current_groups, current_seps = pieces[-1]
+        if _joins(separator, digits, current_groups, group):
+            current_groups.append(digits)
+            current_seps.append(separator)
+        else:
+            pieces.append(([digits], []))
+    result = []
+    for piece_groups, piece_seps in pieces:
+        result.extend(_read(piece_groups, piece_seps, decimal, group))
+    return result
+
+
+def _joins(separator: str, digits: str, groups: list[str], group: str) -> bool:
+    """Whether a separator continues the number rather than starting a new one."""
+    if separator in _PUNCT_SEPARATORS:
+        return True
+    grouped = len(digits) == 3 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
+    if separator in _APOSTROPHES or separator in _NARROW_SPACES:
+        return grouped
+    return grouped and group.strip() == ""  # a plain space groups only where spaces do
+
+
+def _read(groups: list[str], separators: list[str], decimal: str, group: str
+          ) -> list[tuple[str, set[Decimal]]]:
+    """The readings of one number, or its parts when no reading fits (dates such as 06.02.2023)."""
+    text = "".join(g + s for g, s in zip(groups, [*separators, ""]))
+    punct = [s for s in separators if s in _PUNCT_SEPARATORS]
+    digits = [_ascii(g) for g in groups]
+    if not punct:
+        return [(text, {Decimal("".join(digits))})]
+    kinds = list(dict.fromkeys(punct))
+    grouped_tail = all(len(g) == 3 for g in groups[1:])
+    if len(kinds) == 1 and len(punct) > 1:
+        if grouped_tail and len(groups[0]) <= 3:
+            return [(text, {Decimal("".join(digits))})]
+        return [(g, {Decimal(d)}) for g, d in zip(groups, digits)]
+    if len(kinds) == 2 and punct.count(punct[-1]) == 1 and separators[-1] == punct[-1]:
+        if all(len(g) == 3 for g in groups[1:-1]) and len(groups[0]) <= 3:
+            return [(text, {Decimal("".join(digits[:-1]) + "." + digits[-1])})]
+    if len(kinds) > 1:
+        return [(g, {Decimal(d)}) for g, d in zip(groups, digits)]
+    return [(text, _one_separator_readings(punct[0], digits, groups, decimal, group))]
+
+
+def _one_separator_readings(separator: str, digits: list[str], groups: list[str],
+                            decimal: str, group: str) -> set[Decimal]:
+    head = "".join(digits[:-1])
+    as_decimal = Decimal(head + "." + digits[-1])
+    as_group = Decimal(head + digits[-1])
+    three = len(groups[-1]) == 3
+    if separator == decimal or separator == ARABIC_DECIMAL:
+        return {as_decimal}
+    if separator == group or separator == ARABIC_GROUP:
+        return {as_group} if three else {as_decimal}
+    return {as_group, as_decimal} if three else {as_decimal}
+
+
+def _ascii(digits: str) -> str:
+    return "".join(str(unicodedata.digit(char)) for char in digits)
