@@ -1,0 +1,145 @@
+"""pull: templates and catalogs created, merged, stable byte for byte, valid for msgfmt."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from pipeline.pofile import read_po
+
+needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+
+
+def test_first_pull_writes_a_template_and_a_catalog_per_language(project):
+    result = project.run("pull")
+    assert result.exit_code == 0, result.output
+    assert (project.root / "locale" / "mikro.pot").exists()
+    for language in ("en", "de", "ar", "ru"):
+        catalog = read_po(project.po(language))
+        fields = catalog.header_fields()
+        assert fields["Language"] == language
+        assert fields["Content-Type"] == "text/plain; charset=UTF-8"
+        assert fields["Plural-Forms"].startswith("nplurals=")
+        for name in ("Project-Id-Version", "POT-Creation-Date", "PO-Revision-Date"):
+            assert fields[name]
+        assert len(catalog.messages) == 6  # the title and the heading share one entry
+    assert "1 article(s), 4 catalog(s): 5 file(s) written" in result.output
+
+
+def test_entries_carry_reference_and_block_type(project):
+    project.run("pull")
+    entries = {e.msgid: e for e in read_po(project.root / "locale" / "mikro.pot").entries}
+    title = entries["Mikro İğneleme Nedir?"]
+    assert title.references == ("source/mikro.md:2", "source/mikro.md:9")
+    assert title.extracted == ("type: title", "type: heading")
+    link = entries["Ayrıntılar için [kılavuza](https://example.org/kilavuz) bakın."]
+    assert link.references == ("source/mikro.md:16",)
+    assert not any(entry.flags for entry in entries.values())
+
+
+def test_second_pull_changes_nothing(project):
+    project.run("pull")
+    before = project.snapshot()
+    time.sleep(0.01)
+    result = project.run("pull")
+    assert "everything up to date" in result.output
+    assert project.snapshot() == before
+
+
+@needs_gettext
+def test_every_written_file_passes_msgfmt_check_and_msgcat_keeps_it(project):
+    project.run("pull")
+    fill_translation(project, "en", "Mikro İğneleme Nedir?", "What Is Microneedling?")
+    for path in project.root.rglob("*.po"):
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
+        rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True)
+        assert rewritten.stdout == path.read_text(encoding="utf-8")
+
+
+def fill_translation(project, language, msgid, msgstr):
+    from pipeline.fsutil import write_atomic
+    from pipeline.pofile import format_po
+    path = project.po(language)
+    catalog = read_po(path)
+    catalog.entries = [e.replace(msgstrs=(msgstr,)) if e.msgid == msgid else e for e in catalog.entries]
+    write_atomic(path, format_po(catalog))
+
+
+def test_source_change_keeps_translations_and_marks_the_changed_one_fuzzy(project):
+    project.run("pull")
+    fill_translation(project, "en", "Mikro iğneleme, cildiniz için **minimal invaziv** bir prosedürdür.",
+                     "Microneedling is a **minimally invasive** procedure for your skin.")
+    fill_translation(project, "en", "Genişletilmiş gözenekler", "Enlarged pores")
+    article = project.read("source/mikro.md")
+    project.write("source/mikro.md", article.replace("bir prosedürdür", "bir işlemdir")
+                  .replace("- Genişletilmiş gözenekler\n", ""))
+    project.run("pull")
+    catalog = read_po(project.po("en"))
+    changed = next(e for e in catalog.messages if "işlemdir" in e.msgid)
+    assert changed.fuzzy
+    assert changed.previous_msgid.endswith("bir prosedürdür.")
+    assert changed.msgstr.startswith("Microneedling is")
+    [gone] = catalog.obsolete
+    assert gone.msgid == "Genişletilmiş gözenekler" and gone.msgstr == "Enlarged pores"
+    assert "#~ msgid \"Genişletilmiş gözenekler\"" in project.po("en").read_text(encoding="utf-8")
+
+
+def test_translator_comments_and_revision_date_survive_a_pull(project):
+    project.run("pull")
+    path = project.po("de")
+    text = path.read_text(encoding="utf-8").replace(
+        '#. type: list item\n#: source/mikro.md:13\n',
+        '# Terminologie mit Dr. B. abgestimmt\n#. type: list item\n#: source/mikro.md:13\n')
+    path.write_text(text, encoding="utf-8")
+    project.write("source/mikro.md", project.read("source/mikro.md") + "\nYeni paragraf.\n")
+    project.run("pull")
+    entry = next(e for e in read_po(path).messages if e.msgid == "Genişletilmiş gözenekler")
+    assert entry.comments == ("Terminologie mit Dr. B. abgestimmt",)
+
+
+@pytest.mark.parametrize("broken_file, content, expected", [
+    ("source/mikro.md", "---\ntitle: [bozuk\n---\n", "source/mikro.md:2: malformed front matter"),
+    ("source/ikinci.md", "---\ntitle: Başlık\n", "source/ikinci.md:1: front matter opened"),
+    ("source/Kötü Ad.md", "Metin.\n", "not a safe slug"),
+    ("locale/de/LC_MESSAGES/mikro.po", 'msgid "a"\nmsgstr "b\n', "mikro.po:2: expected a string"),
+    ("pipeline.toml", "[site\nname = 1\n", "pipeline.toml:1: invalid TOML"),
+])
+def test_bad_input_is_one_line_naming_the_file_and_nothing_is_written(project, broken_file, content,
+                                                                       expected):
+    project.run("pull")
+    project.write("source/mikro.md", project.read("source/mikro.md") + "\nDeğişiklik.\n")
+    project.write(broken_file, content)
+    before = project.snapshot()
+    result = project.run("pull")
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert result.output.count("\n") == 1
+    assert project.snapshot() == before
+
+
+def test_non_utf8_source_is_refused_and_nothing_is_written(project):
+    project.run("pull")
+    (project.root / "source" / "mikro.md").write_bytes(b"---\ntitle: Ba\xfe\n---\n")
+    before = project.snapshot()
+    result = project.run("pull")
+    assert result.exit_code == 1
+    assert "source/mikro.md:2: not valid UTF-8" in result.output
+    assert project.snapshot() == before
+
+
+def test_removed_article_is_reported_not_deleted(project):
+    project.run("pull")
+    (project.root / "source" / "mikro.md").unlink()
+    project.write("source/baska.md", "Başka bir makale.\n")
+    result = project.run("pull")
+    assert "locale/mikro.pot has no source article" in result.output
+    assert (project.root / "locale" / "mikro.pot").exists()
+
+
+def test_pull_as_a_subprocess(project):
+    result = project.run_subprocess("pull")
+    assert result.returncode == 0, result.stderr
+    assert "5 file(s) written" in result.stdout
