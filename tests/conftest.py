@@ -68,6 +68,17 @@ class Project:
     def po(self, language: str, slug: str = "mikro") -> Path:
         return self.root / "locale" / language / "LC_MESSAGES" / f"{slug}.po"
 
+    def set_translation(self, language: str, msgid: str, msgstr: str, fuzzy: bool = False,
+                        slug: str = "mikro") -> None:
+        """Fill one entry of a catalog, as a translator's editor would."""
+        from pipeline.fsutil import write_atomic
+        from pipeline.pofile import format_po, read_po
+        path = self.po(language, slug)
+        catalog = read_po(path)
+        catalog.entries = [entry.replace(msgstrs=(msgstr,)).with_fuzzy(fuzzy)
+                           if entry.msgid == msgid else entry for entry in catalog.entries]
+        write_atomic(path, format_po(catalog))
+
     def snapshot(self) -> dict[str, tuple[bytes, int]]:
         """Every file's bytes and mtime, to prove a command changed nothing."""
         return {str(p.relative_to(self.root)): (p.read_bytes(), p.stat().st_mtime_ns)

@@ -52,27 +52,18 @@ def test_second_pull_changes_nothing(project):
 @needs_gettext
 def test_every_written_file_passes_msgfmt_check_and_msgcat_keeps_it(project):
     project.run("pull")
-    fill_translation(project, "en", "Mikro İğneleme Nedir?", "What Is Microneedling?")
+    project.set_translation("en", "Mikro İğneleme Nedir?", "What Is Microneedling?")
     for path in project.root.rglob("*.po"):
         subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], check=True)
         rewritten = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True)
         assert rewritten.stdout == path.read_text(encoding="utf-8")
 
 
-def fill_translation(project, language, msgid, msgstr):
-    from pipeline.fsutil import write_atomic
-    from pipeline.pofile import format_po
-    path = project.po(language)
-    catalog = read_po(path)
-    catalog.entries = [e.replace(msgstrs=(msgstr,)) if e.msgid == msgid else e for e in catalog.entries]
-    write_atomic(path, format_po(catalog))
-
-
 def test_source_change_keeps_translations_and_marks_the_changed_one_fuzzy(project):
     project.run("pull")
-    fill_translation(project, "en", "Mikro iğneleme, cildiniz için **minimal invaziv** bir prosedürdür.",
+    project.set_translation("en", "Mikro iğneleme, cildiniz için **minimal invaziv** bir prosedürdür.",
                      "Microneedling is a **minimally invasive** procedure for your skin.")
-    fill_translation(project, "en", "Genişletilmiş gözenekler", "Enlarged pores")
+    project.set_translation("en", "Genişletilmiş gözenekler", "Enlarged pores")
     article = project.read("source/mikro.md")
     project.write("source/mikro.md", article.replace("bir prosedürdür", "bir işlemdir")
                   .replace("- Genişletilmiş gözenekler\n", ""))

@@ -1,0 +1,50 @@
+"""pipeline.toml: defaults, discovery and errors naming the line."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import find_config, load_config
+from pipeline.errors import ConfigError
+
+GOOD = """\
+[site]
+name = "Klinik"
+base_url = "https://klinik.example/"
+
+[languages]
+source = "tr"
+targets = ["en", "pt_BR"]
+"""
+
+
+def test_defaults_and_paths(tmp_path):
+    (tmp_path / "pipeline.toml").write_text(GOOD, encoding="utf-8")
+    config = load_config(tmp_path / "pipeline.toml")
+    assert config.languages == ("en", "pt_BR")
+    assert config.base_url == "https://klinik.example"
+    assert config.source_dir == tmp_path / "source"
+    assert config.catalog_path("en", "a") == tmp_path / "locale" / "en" / "LC_MESSAGES" / "a.po"
+    assert config.template_path("a") == tmp_path / "locale" / "a.pot"
+
+
+def test_found_from_a_subdirectory(tmp_path):
+    (tmp_path / "pipeline.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "source" / "deep").mkdir(parents=True)
+    assert find_config(tmp_path / "source" / "deep") == tmp_path / "pipeline.toml"
+
+
+@pytest.mark.parametrize("change, line, message", [
+    (('targets = ["en", "pt_BR"]', 'targets = ["en", "pt-BR"]'), 7, "not a gettext language code"),
+    (('targets = ["en", "pt_BR"]', 'targets = ["en", "qq"]'), 7, "unknown language 'qq'"),
+    (('targets = ["en", "pt_BR"]', 'targets = ["tr"]'), 7, "also a target"),
+    (('targets = ["en", "pt_BR"]', 'targets = []'), 7, "non-empty list"),
+    (('base_url = "https://klinik.example/"', 'base_url = "klinik"'), 3, "absolute http(s) URL"),
+    (('name = "Klinik"', 'name = "Klinik'), 2, "invalid TOML"),
+])
+def test_errors_name_the_line(tmp_path, change, line, message):
+    (tmp_path / "pipeline.toml").write_text(GOOD.replace(*change), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "pipeline.toml")
+    assert message in caught.value.message
+    assert caught.value.line == line

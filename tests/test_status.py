@@ -1,0 +1,36 @@
+"""status: per-language counts in a table and in JSON."""
+
+from __future__ import annotations
+
+import json
+
+
+
+def test_counts_in_json(project):
+    project.run("pull")
+    project.set_translation("de", "Genişletilmiş gözenekler", "Vergrößerte Poren")
+    project.set_translation("de", "Mikro İğneleme Nedir?", "Was ist Microneedling?", fuzzy=True)
+    result = project.run("status", "--json")
+    assert result.exit_code == 0
+    rows = {row["language"]: row for row in json.loads(result.output)}
+    assert list(rows) == ["en", "de", "ar", "ru"]
+    german = rows["de"]
+    assert (german["strings"], german["translated"], german["fuzzy"], german["untranslated"]) == (6, 1, 1, 4)
+    assert rows["en"]["untranslated"] == 6
+    assert german["catalogs"][0]["path"] == "locale/de/LC_MESSAGES/mikro.po"
+
+
+def test_table_for_one_language(project):
+    project.run("pull")
+    result = project.run("status", "--lang", "ar")
+    lines = result.output.splitlines()
+    assert lines[0].split()[:5] == ["language", "strings", "translated", "fuzzy", "untranslated"]
+    assert lines[1].split()[:5] == ["ar", "6", "0", "0", "6"]
+    assert len(lines) == 2
+    assert "\x1b[" not in result.output  # no colour when the output is not a terminal
+
+
+def test_unknown_language_is_refused(project):
+    result = project.run("status", "--lang", "xx")
+    assert result.exit_code == 1
+    assert "unknown language xx" in result.output
