@@ -12,6 +12,7 @@ replaced.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.chrome import SITE_DOMAIN, chrome_keys
+from pipeline.chrome import SITE_DOMAIN, chrome_strings
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.gate import Blocker, Verdict, evaluate
@@ -76,7 +77,7 @@ class _Output:
     content_key: str | None = None
     data: bytes | None = None
     reuse_from: Path | None = None
-    render: object = None
+    render: tuple[Edition, Article] | None = None
 
 
 @dataclass
@@ -110,7 +111,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
 
     content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a, sources[a.slug])
                     for e in (source, *candidates) for a in articles}
-    held_back = _validate(config, candidates, articles, content_keys, previous, fmt)
+    held_back, bodies = _validate(config, candidates, articles, content_keys, previous, fmt)
     editions = [source]
     for edition in candidates:
         blockers = held_back.get(edition.language)
@@ -127,7 +128,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     pages = sum(1 for o in outputs if o.render is not None)
     if previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}:
         return BuildResult(out, fmt, ordered, pages, 0, pages, changed=False)
-    _write_site(out, outputs, fmt, _PageRenderer(site, config, editions, fmt))
+    _write_site(out, outputs, fmt, _PageRenderer(site, config, editions, fmt, bodies))
     return BuildResult(out, fmt, ordered, pages, rendered, pages - rendered, changed=True)
 
 
@@ -161,15 +162,21 @@ def _edition(verdict: Verdict) -> Edition:
 
 
 def _validate(config: Config, candidates: list[Edition], articles: list[Article],
-              content_keys: dict, previous: "_Previous", fmt: str) -> dict[str, list[Blocker]]:
-    """The entries that keep an otherwise publishable language off the site."""
+              content_keys: dict, previous: "_Previous", fmt: str
+              ) -> tuple[dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """The entries that keep an otherwise publishable language off the site.
+
+    Also returns the body of every page checked here, so it is translated once.
+    """
     held_back: dict[str, list[Blocker]] = {}
-    needed = chrome_keys(config)
+    bodies: dict[tuple[str, str], str] = {}
+    needed = chrome_strings(config)
     for edition in candidates:
         site_path = config.relative(config.catalog_path(edition.language, SITE_DOMAIN))
         held_back[edition.language] = [
-            Blocker(NOT_IN_CATALOG, site_path, 0, msgid, "a template string; run 'pipeline pull'")
-            for context, msgid in needed if (context, msgid) not in edition.chrome.entries]
+            Blocker(NOT_IN_CATALOG, *_where(entry.references[0]), entry.msgid,
+                    f"not yet in {site_path}; run 'pipeline pull'")
+            for entry in needed if entry.key not in edition.chrome.entries]
     known = {entry.get("content") for entry in previous.files.values()} if previous.format == fmt else set()
     for article in articles:
         document: Document | None = None
@@ -177,22 +184,25 @@ def _validate(config: Config, candidates: list[Edition], articles: list[Article]
             if content_keys[(edition.language, article.slug)] in known:
                 continue  # the same inputs passed these checks when the page was last built
             document = document or _parse(config, article)
-            held_back[edition.language].extend(_page_blockers(config, edition, article, document))
-    return held_back
+            tokens, blockers = _page_blockers(config, edition, article, document)
+            held_back[edition.language].extend(blockers)
+            if not blockers:
+                bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
+    return held_back, bodies
 
 
 def _page_blockers(config: Config, edition: Edition, article: Article,
-                   document: Document) -> list[Blocker]:
+                   document: Document) -> tuple[list, list[Blocker]]:
+    """The translated tokens of one page, and what keeps them off the site."""
     lookup = edition.lookup(article.slug)
     catalog = config.relative(config.catalog_path(edition.language, article.slug))
     entries = edition.entries[article.slug]
-    _, problems = translate(document, lookup)
+    tokens, problems = translate(document, lookup)
     blockers = []
-    for key in ("title", "description"):
-        text = str(article.meta.get(key) or "").strip()
-        if text and lookup(text) is None:
-            blockers.append(Blocker(NOT_IN_CATALOG, article.path.as_posix(), 0, text,
-                                    f"front matter '{key}'; run 'pipeline pull'"))
+    for unit in article.units:
+        if unit.kind in ("title", "description") and lookup(unit.text) is None:
+            blockers.append(Blocker(NOT_IN_CATALOG, article.path.as_posix(), unit.line, unit.text,
+                                    f"front matter '{unit.kind}'; run 'pipeline pull'"))
     for problem in problems:
         if problem.reason == UNSAFE_LINK:
             line = entries[(None, problem.msgid)].line
@@ -200,7 +210,17 @@ def _page_blockers(config: Config, edition: Edition, article: Article,
         else:
             blockers.append(Blocker(problem.reason, article.path.as_posix(), problem.line,
                                     problem.msgid, problem.detail + "; run 'pipeline pull'"))
-    return blockers
+    return tokens, blockers
+
+
+def _where(reference: str) -> tuple[str, int]:
+    """``templates/page.html:12`` → its path and line (0 when the reference has none)."""
+    path, _, line = reference.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (reference, 0)
+
+
+def _body(tokens: list, document: Document, fmt: str) -> str:
+    return to_markdown(tokens, document.env) if fmt == MARKDOWN else to_html(tokens, document.env)
 
 
 # ---------------------------------------------------------------- pages
@@ -274,12 +294,23 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRen
 class _PageRenderer:
     """Renders article pages in source order, parsing each source article once for all languages."""
 
-    def __init__(self, site: Site, config: Config, editions: list[Edition], fmt: str):
+    def __init__(self, site: Site, config: Config, editions: list[Edition], fmt: str,
+                 bodies: dict[tuple[str, str], str]):
         self.site, self.config, self.editions, self.fmt = site, config, editions, fmt
+        self.bodies = bodies
         self._slug: str | None = None
         self._document: Document | None = None
 
     def render(self, edition: Edition, article: Article) -> bytes:
+        body = self.bodies.pop((edition.language, article.slug), None)
+        if body is None:
+            body = self._body(edition, article)
+        if self.fmt == MARKDOWN:
+            return (front_matter(self.config, edition, self.editions, article) + body).encode("utf-8")
+        context = article_context(self.config, edition, self.editions, article, body)
+        return self.site.render("article.html", context, edition.chrome)
+
+    def _body(self, edition: Edition, article: Article) -> str:
         if self._slug != article.slug:
             self._slug, self._document = article.slug, _parse(self.config, article)
         document = self._document
@@ -289,12 +320,7 @@ class _PageRenderer:
             if problems:  # _validate stops such a language before anything is rendered
                 raise BuildError(f"{edition.language}: {problems[0].reason}: {problems[0].msgid!r}",
                                  article.path, problems[0].line)
-        if self.fmt == MARKDOWN:
-            head = front_matter(self.config, edition, self.editions, article)
-            return (head + to_markdown(tokens, document.env)).encode("utf-8")
-        context = article_context(self.config, edition, self.editions, article,
-                                  to_html(tokens, document.env))
-        return self.site.render("article.html", context, edition.chrome)
+        return _body(tokens, document, self.fmt)
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -314,7 +340,7 @@ def _swap(staging: Path, out: Path) -> None:
 
 def _remove_leftovers(out: Path) -> None:
     """Folders an interrupted build left beside the output (only those carrying our marker)."""
-    for path in out.parent.glob(f".{out.name}.pipeline-*"):
+    for path in out.parent.glob(f".{glob.escape(out.name)}.pipeline-*"):
         if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file():
             shutil.rmtree(path)
 

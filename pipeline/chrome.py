@@ -77,9 +77,9 @@ def site_template(config: Config, created: str) -> Catalog:
     return Catalog(header=header, entries=list(entries.values()))
 
 
-def chrome_keys(config: Config) -> list[tuple[str | None, str]]:
-    """The (msgctxt, msgid) of every string the pages need from the site catalog."""
-    return [entry.key for entry in site_template(config, "").messages]
+def chrome_strings(config: Config) -> list[Entry]:
+    """Every string the pages need from the site catalog, with where it is used."""
+    return site_template(config, "").messages
 
 
 def _extract(path: Path):

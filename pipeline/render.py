@@ -89,7 +89,8 @@ def sanitised(tokens: list[Token]) -> list[Token]:
     """The tokens with links to unsafe schemes turned into their plain text."""
     out = []
     for token in tokens:
-        if token.type == "inline" and token.children:
+        if token.type == "inline" and any(not is_safe_target(target)
+                                          for target in _targets(token.children or [])):
             token = token.copy(children=_drop_unsafe_links(token.children))
         out.append(token)
     return out

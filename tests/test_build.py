@@ -226,6 +226,23 @@ def test_a_source_change_without_pull_stops_the_language_instead_of_showing_turk
     assert "Yeni eklenen bir paragraf." in turkish
 
 
+def test_a_changed_title_without_pull_stops_the_language(published):
+    published.write("source/mikro.md", ARTICLE.replace("title: Mikro İğneleme Nedir?",
+                                                       "title: Mikro İğneleme Hakkında"))
+    result = published.run("build")
+    assert "source/mikro.md:2: not in catalog: front matter 'title'" in result.output
+    assert not (published.root / "public" / "en").exists()
+
+
+def test_unapproved_site_chrome_stops_the_language(project, translate_all, approve_all):
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en")
+    approve_all(project, "en", domain_filter=lambda domain: domain != "site")
+    result = project.run("build")
+    assert re.search(r"locale/en/LC_MESSAGES/site\.po:\d+: not approved", result.output)
+    assert not (project.root / "public" / "en").exists()
+
+
 def test_a_template_string_missing_from_the_site_catalog_stops_the_language(published):
     published.write("templates/index.html", textwrap.dedent("""\
         {% extends "base.html" %}
@@ -233,7 +250,8 @@ def test_a_template_string_missing_from_the_site_catalog_stops_the_language(publ
         """))
     result = published.run("build")
     assert "en: stopped" in result.output
-    assert "locale/en/LC_MESSAGES/site.po:0: not in catalog: a template string" in result.output
+    assert ("templates/index.html:2: not in catalog: not yet in locale/en/LC_MESSAGES/site.po"
+            in result.output)
 
 
 # ---------------------------------------------------------------- pages
