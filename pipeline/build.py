@@ -100,15 +100,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     previous = _read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
-    reports = {config.source_language: LanguageReport(config.source_language, True, True)}
-    candidates = []
-    for language in config.languages:
-        verdict = evaluate(config, language)
-        if verdict.publishable:
-            candidates.append(_edition(verdict))
-        else:
-            reports[language] = LanguageReport(language, False, blockers=verdict.blockers)
-
+    candidates, reports = _gate(config)
     content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a, sources[a.slug])
                     for e in (source, *candidates) for a in articles}
     held_back, bodies = _validate(config, candidates, articles, content_keys, previous, fmt)
@@ -145,11 +137,26 @@ def check_output_folder(out: Path) -> None:
 # ---------------------------------------------------------------- languages
 
 
+def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
+    """The languages the gate lets through, and reports for the source and the stopped ones."""
+    reports = {config.source_language: LanguageReport(config.source_language, True, True)}
+    candidates = []
+    for language in config.languages:
+        verdict = evaluate(config, language)
+        if verdict.publishable:
+            candidates.append(_edition(verdict))
+        else:
+            reports[language] = LanguageReport(language, False, blockers=verdict.blockers)
+    return candidates, reports
+
+
 def _edition(verdict: Verdict) -> Edition:
     entries, approvals, chrome = {}, {}, None
     for domain in verdict.domains:
         catalog = domain.catalog
-        approved = {entry.key: entry for entry in catalog.messages} if catalog else {}
+        # Publishable means every entry is approved; taking only approved ones keeps it so.
+        approved = {entry.key: entry for entry in catalog.messages
+                    if entry.key in domain.approvals} if catalog else {}
         if domain.domain == SITE_DOMAIN:
             chrome = Chrome(verdict.language, approved, catalog.header_field("Plural-Forms")
                             or "nplurals=2; plural=(n != 1);")

@@ -192,10 +192,7 @@ def article_context(config: Config, edition: Edition, editions: list[Edition],
                     article: Article, body: str) -> dict:
     """Everything article.html needs for one article in one language."""
     source = editions[0]
-    lookup = edition.lookup(article.slug)
-    title = _required(lookup(article.title), article.title)
-    description_source = str(article.meta.get("description") or "").strip()
-    description = _required(lookup(description_source), description_source) if description_source else ""
+    title, description = translated_meta(edition, article)
     url = article_url(config, edition, article.slug)
     names, reviewed_on = ([], None) if edition.is_source else edition.reviewers(article.slug)
     published, updated = article.meta.get("published"), article.meta.get("updated")
@@ -224,11 +221,8 @@ def index_context(config: Config, edition: Edition, editions: list[Edition],
                   articles: list[Article]) -> dict:
     listed = []
     for article in articles:
-        lookup = edition.lookup(article.slug)
-        description = str(article.meta.get("description") or "").strip()
-        listed.append({"href": f"{article.slug}/",
-                       "title": _required(lookup(article.title), article.title),
-                       "description": _required(lookup(description), description) if description else ""})
+        title, description = translated_meta(edition, article)
+        listed.append({"href": f"{article.slug}/", "title": title, "description": description})
     return {
         **_common(config, edition, root="../", home="./"),
         "url": index_url(config, edition),
@@ -271,11 +265,10 @@ def sitemap_context(config: Config, editions: list[Edition], articles: list[Arti
 
 def front_matter(config: Config, edition: Edition, editions: list[Edition], article: Article) -> str:
     """The YAML front matter of a translated Markdown article (Hugo, MkDocs, Jekyll)."""
-    lookup = edition.lookup(article.slug)
-    meta: dict = {"title": _required(lookup(article.title), article.title)}
-    description = str(article.meta.get("description") or "").strip()
+    title, description = translated_meta(edition, article)
+    meta: dict = {"title": title}
     if description:
-        meta["description"] = _required(lookup(description), description)
+        meta["description"] = description
     meta["lang"] = edition.tag
     meta["translationKey"] = article.slug
     for key in ("reviewed_by", "published", "updated"):
@@ -289,6 +282,15 @@ def front_matter(config: Config, edition: Edition, editions: list[Edition], arti
         meta["translation_of"] = article_url(config, editions[0], article.slug)
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---\n\n"
+
+
+def translated_meta(edition: Edition, article: Article) -> tuple[str, str]:
+    """The article's title and description in the edition's language (description may be empty)."""
+    lookup = edition.lookup(article.slug)
+    description = str(article.meta.get("description") or "").strip()
+    title = article.title.strip()
+    return (_required(lookup(title), title),
+            _required(lookup(description), description) if description else "")
 
 
 def _common(config: Config, edition: Edition, root: str, home: str) -> dict:
