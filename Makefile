@@ -9,7 +9,7 @@ N         ?= 1000
 .DEFAULT_GOAL := all
 .PHONY: all setup pull translate status check build test bench clean
 
-all: pull status
+all: pull status build
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ pull: setup
 
 status: setup
 	$(PIPELINE) status
+
+build: setup
+	$(PIPELINE) build
+
+# CI: non-zero (exit code 3) when any configured language was stopped.
+check: setup
+	$(PIPELINE) build --strict
+
+bench: setup
+	$(PY) bench/build_bench.py --articles $(N)
 
 test: setup
 	$(PY) -m pytest

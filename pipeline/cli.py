@@ -164,6 +164,51 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
         click.get_current_context().exit(EXIT_ERROR)
 
 
+# ---------------------------------------------------------------- build
+
+BUILD_SHOWN_BLOCKERS = 5
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Output folder (default: [paths] output in pipeline.toml, public/).")
+@click.option("--strict", is_flag=True,
+              help="Exit with code 3 when any configured language was stopped (for CI).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
+              show_default=True,
+              help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
+@pass_app
+def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
+    """Render the source language and every fully reviewed language; stop the others."""
+    from pipeline.build import build as run_build
+    from pipeline.errors import StoppedError
+
+    result = run_build(app.config, out, fmt)
+    for report in result.languages:
+        if report.published:
+            note = " (source)" if report.is_source else ""
+            echo(f"{report.language}: " + style("published", fg="green") + note)
+            continue
+        reasons = ", ".join(f"{count} {reason}" for reason, count in report.reasons().items())
+        echo(f"{report.language}: " + style("stopped", fg="red", bold=True)
+             + f", {len(report.blockers)} string(s) hold it back: {reasons}")
+        for blocker in report.blockers[:BUILD_SHOWN_BLOCKERS]:
+            excerpt = blocker.msgid if len(blocker.msgid) <= 60 else blocker.msgid[:59] + "…"
+            echo(f"  {blocker}" + (f"  \"{excerpt}\"" if excerpt else ""))
+        if len(report.blockers) > BUILD_SHOWN_BLOCKERS:
+            echo(f"  … and {len(report.blockers) - BUILD_SHOWN_BLOCKERS} more "
+                 f"('pipeline status --lang {report.language}')")
+    where = app.config.relative(result.out)
+    if result.changed:
+        echo(f"built {where}/: {result.pages} page(s), {result.rendered} rendered, "
+             f"{result.reused} unchanged")
+    else:
+        echo(f"{where}/ is up to date: {result.pages} page(s), nothing written")
+    if strict and result.stopped:
+        names = ", ".join(report.language for report in result.stopped)
+        raise StoppedError(f"stopped: {names} (not fully reviewed; see the report above)")
+
+
 def main() -> None:
     try:
         cli(prog_name="pipeline")

@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from pipeline.catalog import (Catalog, Entry, catalog_header_fields, format_header,
                               plural_count, po_date, template_header_fields)
+from pipeline.chrome import SITE_DOMAIN, site_template
 from pipeline.config import Config
+from pipeline.errors import SourceError
 from pipeline.fsutil import write_atomic
 from pipeline.merge import merge
 from pipeline.pofile import format_po, read_po
@@ -41,16 +44,21 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
     """Bring every source article into its template and its catalogs."""
     stamp = po_date(now or datetime.now(timezone.utc))
     articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
+    _refuse_reserved_slug(articles)
     planned: list[_Planned] = []
     for article in articles:
-        planned.extend(_plan_article(article, config, stamp))
+        planned.extend(_plan_domain(
+            article.slug, lambda created, a=article: article_template(a, config, created),
+            config, stamp))
+    planned.extend(_plan_domain(SITE_DOMAIN, lambda created: site_template(config, created),
+                                config, stamp))
     written = [plan for plan in planned if _differs(plan)]
     for plan in written:
         write_atomic(plan.path, plan.text)
     return PullResult(
         articles=len(articles),
-        templates=len(articles),
-        catalogs=len(articles) * len(config.languages),
+        templates=len(articles) + 1,
+        catalogs=(len(articles) + 1) * len(config.languages),
         written=tuple(config.relative(plan.path) for plan in written),
         orphans=tuple(_orphans(config, {article.slug for article in articles})),
     )
@@ -77,19 +85,28 @@ def article_template(article: Article, config: Config, created: str) -> Catalog:
     return Catalog(header=header, entries=list(by_text.values()))
 
 
-def _plan_article(article: Article, config: Config, stamp: str) -> list[_Planned]:
-    template_path = config.template_path(article.slug)
+def _plan_domain(domain: str, make_template: Callable[[str], Catalog], config: Config,
+                 stamp: str) -> list[_Planned]:
+    """The template of one domain and its catalogs; the creation date moves only with content."""
+    template_path = config.template_path(domain)
     existing = read_po(template_path) if template_path.exists() else None
     created = stamp
     if existing is not None:
         kept = existing.header_field("POT-Creation-Date") or stamp
-        if format_po(article_template(article, config, kept)) == _read(template_path):
+        if format_po(make_template(kept)) == _read(template_path):
             created = kept
-    template = article_template(article, config, created)
+    template = make_template(created)
     plans = [_Planned(template_path, format_po(template))]
     for language in config.languages:
-        plans.append(_plan_catalog(article.slug, language, template, created, config, stamp))
+        plans.append(_plan_catalog(domain, language, template, created, config, stamp))
     return plans
+
+
+def _refuse_reserved_slug(articles: list[Article]) -> None:
+    for article in articles:
+        if article.slug == SITE_DOMAIN:
+            raise SourceError(f"the name '{SITE_DOMAIN}' is reserved for the catalog of the "
+                              "page templates: rename the article", article.path)
 
 
 def _plan_catalog(slug: str, language: str, template: Catalog, created: str,
@@ -114,8 +131,9 @@ def _catalog_header(old: Catalog | None, slug: str, language: str, created: str,
                     config: Config, stamp: str) -> Entry:
     fresh = catalog_header_fields(_project_id(config, slug), language, created, stamp)
     if old is None or not old.header.msgstr:
+        what = "the site chrome" if slug == SITE_DOMAIN else f"the article '{slug}'"
         return Entry(msgid="", msgstrs=(format_header(fresh),),
-                     comments=(f"{fresh['Language-Team']} translation of the article '{slug}' "
+                     comments=(f"{fresh['Language-Team']} translation of {what} "
                                f"of {config.site_name}.",))
     fields = old.header_fields()
     fields["POT-Creation-Date"] = created

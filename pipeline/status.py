@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from pipeline.catalog import Catalog
+from pipeline.chrome import SITE_DOMAIN
 from pipeline.config import Config
 from pipeline.pofile import read_po
 from pipeline.source import find_sources, slug_for
@@ -57,8 +58,8 @@ class LanguageStatus:
 
 
 def domains(config: Config) -> list[str]:
-    """The catalog domains of the project: one per source article."""
-    return [slug_for(path) for path in find_sources(config.source_dir)]
+    """The catalog domains of the project: one per source article, then the site chrome."""
+    return [slug_for(path) for path in find_sources(config.source_dir)] + [SITE_DOMAIN]
 
 
 def language_status(config: Config, language: str) -> LanguageStatus:

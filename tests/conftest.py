@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -115,3 +116,79 @@ def make_project(tmp_path):
 @pytest.fixture
 def project(make_project) -> Project:
     return make_project()
+
+
+# ---------------------------------------------------------------- translated, approved projects
+
+FAKE_TRANSLATION = {"en": "English text", "de": "Deutscher Text", "ar": "نص عربي",
+                    "ru": "Русский текст"}
+_LINK_TARGET_RE = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def fake_translation(msgid: str, language: str, number: int) -> str:
+    """A recognisable non-Turkish text with the msgid's inline Markdown, numbers and link targets."""
+    label = FAKE_TRANSLATION[language]
+    count = iter(range(1, 1000))
+    parts = re.split(r"(\]\([^)]*\))", msgid)  # keep "](url)" exactly as it is
+    words = [part if part.startswith("](") else
+             re.sub(r"[^\W\d_]+", lambda m: f"{label}{number}x{next(count)}", part)
+             for part in parts]
+    return "".join(words)
+
+
+@pytest.fixture
+def translate_all():
+    """Fill every entry of a language's catalogs (fuzzy cleared); ``overrides`` maps msgid → text."""
+    from pipeline.pofile import format_po, read_po
+    from pipeline.status import domains
+
+    def fill(project: Project, language: str, overrides: dict[str, str] | None = None) -> None:
+        config = project.config
+        number = 0
+        for domain in domains(config):
+            path = config.catalog_path(language, domain)
+            catalog = read_po(path)
+            entries = []
+            for entry in catalog.entries:
+                if not entry.obsolete:
+                    number += 1
+                    text = (overrides or {}).get(entry.msgid) or fake_translation(
+                        entry.msgid, language, number)
+                    entry = entry.replace(msgstrs=(text,) * len(entry.msgstrs)).with_fuzzy(False)
+                entries.append(entry)
+            catalog.entries = entries
+            path.write_text(format_po(catalog), encoding="utf-8")
+    return fill
+
+
+# replaced by real signed ledgers once sign-off lands
+@pytest.fixture
+def approve_all(monkeypatch):
+    """Approve every current entry of the given languages by digest, as a doctor's sign-off would.
+
+    Only the text pairs present when ``approve`` is called are covered: editing a
+    translation afterwards makes its approval stale, as with a real ledger.
+    """
+    from datetime import datetime, timezone
+
+    from pipeline.pofile import read_po
+    from pipeline.signoff import Approval, entry_digest
+    from pipeline.status import domains
+
+    approved: dict[str, dict] = {}
+    monkeypatch.setattr("pipeline.gate.approvals",
+                        lambda config, language: dict(approved.get(language, {})))
+
+    def approve(project: Project, *languages: str, name: str = "Dr. Ayşe Demir",
+                reviewer: str = "ademir", time: datetime | None = None,
+                domain_filter=None) -> None:
+        moment = time or datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+        config = project.config
+        for language in languages:
+            for domain in domains(config):
+                if domain_filter and not domain_filter(domain):
+                    continue
+                for entry in read_po(config.catalog_path(language, domain)).messages:
+                    approved.setdefault(language, {})[entry_digest(language, entry)] = Approval(
+                        reviewer, name, moment)
+    return approve

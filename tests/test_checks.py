@@ -651,7 +651,7 @@ def test_check_json_output(project):
     data = json.loads(result.output)
     assert data["errors"] == 1 and data["warnings"] == 1
     assert [summary["language"] for summary in data["languages"]] == ["en", "de"]
-    assert data["languages"][0] == {"language": "en", "catalogs": 1, "entries": 2, "errors": 1,
+    assert data["languages"][0] == {"language": "en", "catalogs": 2, "entries": 2, "errors": 1,
                                     "warnings": 1, "missing": []}
     error = next(f for f in data["findings"] if f["severity"] == "error")
     assert error["check"] == "urls" and error["path"] == "locale/en/LC_MESSAGES/mikro.po"
@@ -678,7 +678,8 @@ def test_malformed_catalog_is_an_error_finding_and_other_languages_are_still_che
 def test_missing_catalogs_are_noted_not_errors(project):
     report = run_checks(project.config, ("en",))
     assert report.errors == 0
-    assert report.languages[0].missing == ("locale/en/LC_MESSAGES/mikro.po",)
+    assert report.languages[0].missing == ("locale/en/LC_MESSAGES/mikro.po",
+                                           "locale/en/LC_MESSAGES/site.po")
 
 
 def test_glossary_file_is_used_by_the_command(project):

@@ -26,7 +26,7 @@ def test_first_pull_writes_a_template_and_a_catalog_per_language(project):
         for name in ("Project-Id-Version", "POT-Creation-Date", "PO-Revision-Date"):
             assert fields[name]
         assert len(catalog.messages) == 6  # the title and the heading share one entry
-    assert "1 article(s), 4 catalog(s): 5 file(s) written" in result.output
+    assert "1 article(s), 8 catalog(s): 10 file(s) written" in result.output  # article + site chrome
 
 
 def test_entries_carry_reference_and_block_type(project):
@@ -133,4 +133,4 @@ def test_removed_article_is_reported_not_deleted(project):
 def test_pull_as_a_subprocess(project):
     result = project.run_subprocess("pull")
     assert result.returncode == 0, result.stderr
-    assert "5 file(s) written" in result.stdout
+    assert "10 file(s) written" in result.stdout

@@ -1,0 +1,411 @@
+"""The build stage: the gated site, published only in languages a doctor fully reviewed.
+
+Each target language goes through the gate; a publishable one is then checked
+page by page (every unit has an approved translation, links are those of the
+source). The site is rendered into a fresh folder beside the output and
+swapped in whole, so a stopped language's old pages disappear with the old
+folder. Pages whose inputs did not change are carried over by hard link
+instead of being rendered again, and a build that would change nothing writes
+nothing. The output folder carries a marker: a folder without it is never
+replaced.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.chrome import SITE_DOMAIN, chrome_strings
+from pipeline.config import Config
+from pipeline.errors import BuildError
+from pipeline.gate import Blocker, Verdict, evaluate
+from pipeline.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
+                            root_context, sitemap_context)
+from pipeline.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
+from pipeline.source import Article, find_sources, read_article
+
+MARKER = ".pipeline-site"
+MANIFEST = ".pipeline-manifest.json"
+MARKER_TEXT = ("This folder is made by 'pipeline build' and replaced whole on every build.\n"
+               "Do not keep anything else in it.\n")
+HTML = "html"
+MARKDOWN = "md"
+FORMATS = (HTML, MARKDOWN)
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """One language's outcome: published, or stopped with the entries that hold it back."""
+
+    language: str
+    published: bool
+    is_source: bool = False
+    blockers: tuple[Blocker, ...] = ()
+
+    def reasons(self) -> dict[str, int]:
+        return dict(sorted(Counter(b.reason for b in self.blockers).items()))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    format: str
+    languages: tuple[LanguageReport, ...]
+    pages: int
+    rendered: int
+    reused: int
+    changed: bool
+
+    @property
+    def stopped(self) -> tuple[LanguageReport, ...]:
+        return tuple(report for report in self.languages if not report.published)
+
+
+@dataclass
+class _Output:
+    """One file of the site: its input key, and its bytes once rendered."""
+
+    path: str
+    key: str
+    content_key: str | None = None
+    data: bytes | None = None
+    reuse_from: Path | None = None
+    render: tuple[Edition, Article] | None = None
+
+
+@dataclass
+class _Previous:
+    """What the last build left in the output folder, by its manifest."""
+
+    format: str | None = None
+    files: dict[str, dict] = field(default_factory=dict)
+
+
+def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResult:
+    """Gate every language, render the published ones and swap them into ``out``."""
+    if fmt not in FORMATS:
+        raise BuildError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    out = Path(out) if out is not None else config.output_dir
+    check_output_folder(out)
+    site = Site(config)
+    articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
+    sources = {article.slug: _sha(_source_path(config, article).read_bytes()) for article in articles}
+    previous = _read_manifest(out)
+
+    source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
+    candidates, reports = _gate(config)
+    content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a, sources[a.slug])
+                    for e in (source, *candidates) for a in articles}
+    held_back, bodies = _validate(config, candidates, articles, content_keys, previous, fmt)
+    editions = [source]
+    for edition in candidates:
+        blockers = held_back.get(edition.language)
+        if blockers:
+            reports[edition.language] = LanguageReport(edition.language, False, blockers=tuple(blockers))
+        else:
+            editions.append(edition)
+            reports[edition.language] = LanguageReport(edition.language, True)
+    ordered = tuple(reports[lang] for lang in (config.source_language, *config.languages))
+
+    outputs = _plan(site, config, editions, articles, content_keys, fmt)
+    reusable = _mark_reusable(outputs, previous, out)
+    rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
+    pages = sum(1 for o in outputs if o.render is not None)
+    if previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}:
+        return BuildResult(out, fmt, ordered, pages, 0, pages, changed=False)
+    _write_site(out, outputs, fmt, _PageRenderer(site, config, editions, fmt, bodies))
+    return BuildResult(out, fmt, ordered, pages, rendered, pages - rendered, changed=True)
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an output that is a file, or a non-empty folder the pipeline did not make."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise BuildError("the output must be a folder (not a file or a link)", out)
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise BuildError(f"is not empty and was not made by 'pipeline build' (no {MARKER} in it); "
+                         "the build replaces its output folder whole, so choose another --out "
+                         "or empty this one", out)
+
+
+# ---------------------------------------------------------------- languages
+
+
+def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
+    """The languages the gate lets through, and reports for the source and the stopped ones."""
+    reports = {config.source_language: LanguageReport(config.source_language, True, True)}
+    candidates = []
+    for language in config.languages:
+        verdict = evaluate(config, language)
+        if verdict.publishable:
+            candidates.append(_edition(verdict))
+        else:
+            reports[language] = LanguageReport(language, False, blockers=verdict.blockers)
+    return candidates, reports
+
+
+def _edition(verdict: Verdict) -> Edition:
+    entries, approvals, chrome = {}, {}, None
+    for domain in verdict.domains:
+        catalog = domain.catalog
+        # Publishable means every entry is approved; taking only approved ones keeps it so.
+        approved = {entry.key: entry for entry in catalog.messages
+                    if entry.key in domain.approvals} if catalog else {}
+        if domain.domain == SITE_DOMAIN:
+            chrome = Chrome(verdict.language, approved, catalog.header_field("Plural-Forms")
+                            or "nplurals=2; plural=(n != 1);")
+        else:
+            entries[domain.domain] = approved
+            approvals[domain.domain] = dict(domain.approvals)
+    if chrome is None:  # the gate always covers the site domain; this is a programming error
+        raise BuildError(f"no '{SITE_DOMAIN}' catalog was evaluated for {verdict.language}")
+    return Edition(verdict.language, chrome, entries, approvals)
+
+
+def _validate(config: Config, candidates: list[Edition], articles: list[Article],
+              content_keys: dict, previous: "_Previous", fmt: str
+              ) -> tuple[dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """The entries that keep an otherwise publishable language off the site.
+
+    Also returns the body of every page checked here, so it is translated once.
+    """
+    held_back: dict[str, list[Blocker]] = {}
+    bodies: dict[tuple[str, str], str] = {}
+    needed = chrome_strings(config)
+    for edition in candidates:
+        site_path = config.relative(config.catalog_path(edition.language, SITE_DOMAIN))
+        held_back[edition.language] = [
+            Blocker(NOT_IN_CATALOG, *_where(entry.references[0]), entry.msgid,
+                    f"not yet in {site_path}; run 'pipeline pull'")
+            for entry in needed if entry.key not in edition.chrome.entries]
+    known = {entry.get("content") for entry in previous.files.values()} if previous.format == fmt else set()
+    for article in articles:
+        document: Document | None = None
+        for edition in candidates:
+            if content_keys[(edition.language, article.slug)] in known:
+                continue  # the same inputs passed these checks when the page was last built
+            document = document or _parse(config, article)
+            tokens, blockers = _page_blockers(config, edition, article, document)
+            held_back[edition.language].extend(blockers)
+            if not blockers:
+                bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
+    return held_back, bodies
+
+
+def _page_blockers(config: Config, edition: Edition, article: Article,
+                   document: Document) -> tuple[list, list[Blocker]]:
+    """The translated tokens of one page, and what keeps them off the site."""
+    lookup = edition.lookup(article.slug)
+    catalog = config.relative(config.catalog_path(edition.language, article.slug))
+    entries = edition.entries[article.slug]
+    tokens, problems = translate(document, lookup)
+    blockers = []
+    for unit in article.units:
+        if unit.kind in ("title", "description") and lookup(unit.text) is None:
+            blockers.append(Blocker(NOT_IN_CATALOG, article.path.as_posix(), unit.line, unit.text,
+                                    f"front matter '{unit.kind}'; run 'pipeline pull'"))
+    for problem in problems:
+        if problem.reason == UNSAFE_LINK:
+            line = entries[(None, problem.msgid)].line
+            blockers.append(Blocker(UNSAFE_LINK, catalog, line, problem.msgid, problem.detail))
+        else:
+            blockers.append(Blocker(problem.reason, article.path.as_posix(), problem.line,
+                                    problem.msgid, problem.detail + "; run 'pipeline pull'"))
+    return tokens, blockers
+
+
+def _where(reference: str) -> tuple[str, int]:
+    """``templates/page.html:12`` → its path and line (0 when the reference has none)."""
+    path, _, line = reference.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (reference, 0)
+
+
+def _body(tokens: list, document: Document, fmt: str) -> str:
+    return to_markdown(tokens, document.env) if fmt == MARKDOWN else to_html(tokens, document.env)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Article],
+          content_keys: dict, fmt: str) -> list[_Output]:
+    """Every file of the site with its input key; small files are rendered right away."""
+    published = "|".join(edition.tag for edition in editions)
+    outputs = []
+    for article in articles:
+        for edition in editions:
+            content = content_keys[(edition.language, article.slug)]
+            path = (f"{edition.tag}/{article.slug}/index.html" if fmt == HTML
+                    else f"{edition.tag}/{article.slug}.md")
+            outputs.append(_Output(path, _sha(f"{content}|{published}".encode()), content,
+                                   render=(edition, article)))
+    if fmt == HTML:
+        small = {f"{e.tag}/index.html": site.render("index.html", index_context(
+            config, e, editions, articles), e.chrome) for e in editions}
+        small["index.html"] = site.render("root.html", root_context(config, editions),
+                                          editions[0].chrome)
+        small["sitemap.xml"] = site.render("sitemap.xml", sitemap_context(config, editions, articles),
+                                           editions[0].chrome)
+        small.update(site.static_files())
+        outputs.extend(_Output(path, _sha(data), data=data) for path, data in sorted(small.items()))
+    return outputs
+
+
+def _mark_reusable(outputs: list[_Output], previous: _Previous, out: Path) -> bool:
+    """Point unchanged files at their previous copy; whether every file is unchanged."""
+    all_unchanged = True
+    for output in outputs:
+        old = previous.files.get(output.path)
+        path = out / output.path
+        if old and old.get("key") == output.key and _file_sha(path) == old.get("sha256"):
+            output.reuse_from = path
+        else:
+            all_unchanged = False
+    return all_unchanged
+
+
+def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRenderer") -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-new-", dir=out.parent))
+    try:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        manifest = {}
+        for output in outputs:
+            target = staging / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if output.reuse_from is not None:
+                _link_or_copy(output.reuse_from, target)
+                digest = _file_sha(target)
+            else:
+                data = output.data if output.data is not None else renderer.render(*output.render)
+                target.write_bytes(data)
+                digest = _sha(data)
+            manifest[output.path] = {"key": output.key, "content": output.content_key,
+                                     "sha256": digest}
+        (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest},
+                                                   indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.chmod(staging, 0o777 & ~_umask())
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+class _PageRenderer:
+    """Renders article pages in source order, parsing each source article once for all languages."""
+
+    def __init__(self, site: Site, config: Config, editions: list[Edition], fmt: str,
+                 bodies: dict[tuple[str, str], str]):
+        self.site, self.config, self.editions, self.fmt = site, config, editions, fmt
+        self.bodies = bodies
+        self._slug: str | None = None
+        self._document: Document | None = None
+
+    def render(self, edition: Edition, article: Article) -> bytes:
+        body = self.bodies.pop((edition.language, article.slug), None)
+        if body is None:
+            body = self._body(edition, article)
+        if self.fmt == MARKDOWN:
+            return (front_matter(self.config, edition, self.editions, article) + body).encode("utf-8")
+        context = article_context(self.config, edition, self.editions, article, body)
+        return self.site.render("article.html", context, edition.chrome)
+
+    def _body(self, edition: Edition, article: Article) -> str:
+        if self._slug != article.slug:
+            self._slug, self._document = article.slug, _parse(self.config, article)
+        document = self._document
+        tokens = list(document.tokens)
+        if not edition.is_source:
+            tokens, problems = translate(document, edition.lookup(article.slug))
+            if problems:  # _validate stops such a language before anything is rendered
+                raise BuildError(f"{edition.language}: {problems[0].reason}: {problems[0].msgid!r}",
+                                 article.path, problems[0].line)
+        return _body(tokens, document, self.fmt)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put the new folder in place of the old one; the old one is removed only if it is ours."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-old-", dir=out.parent))
+    os.rmdir(retired)
+    os.rename(out, retired)
+    os.rename(staging, out)
+    if (retired / MARKER).is_file():
+        shutil.rmtree(retired)
+    else:
+        os.rmdir(retired)  # it was empty: check_output_folder refused anything else
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Folders an interrupted build left beside the output (only those carrying our marker)."""
+    for path in out.parent.glob(f".{glob.escape(out.name)}.pipeline-*"):
+        if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file():
+            shutil.rmtree(path)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def _content_key(site: Site, fmt: str, config: Config, edition: Edition, article: Article,
+                 source_sha: str) -> str:
+    """A digest of everything a page's bytes depend on, except which languages are published."""
+    entries = approvals = chrome = "source"
+    if not edition.is_source:
+        entries = sorted([k[0] or "", k[1], list(e.msgstrs)]
+                         for k, e in edition.entries.get(article.slug, {}).items())
+        approvals = sorted([k[0] or "", k[1], a.name, a.time.isoformat()]
+                           for k, a in edition.approvals.get(article.slug, {}).items())
+        chrome = sorted([k[0] or "", k[1], list(e.msgstrs)] for k, e in edition.chrome.entries.items())
+    payload = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
+               edition.language, article.slug, source_sha, entries, approvals, chrome]
+    return _sha(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _read_manifest(out: Path) -> _Previous:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return _Previous(data.get("format"), dict(data.get("files", {})))
+    except (OSError, ValueError, AttributeError):
+        return _Previous()
+
+
+def _parse(config: Config, article: Article) -> Document:
+    return parse_document(_source_path(config, article).read_text(encoding="utf-8")
+                          .removeprefix("\ufeff").replace("\r\n", "\n"))
+
+
+def _source_path(config: Config, article: Article) -> Path:
+    return config.source_dir / f"{article.slug}.md"
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
