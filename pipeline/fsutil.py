@@ -28,6 +28,35 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def write_files(files: dict[Path, bytes | str]) -> None:
+    """Write many files: all to temporary files first, one sync, then the renames.
+
+    A failure while writing leaves every target as it was; the renames that
+    follow are each atomic. One ``os.sync`` instead of an fsync per file keeps
+    a pull of thousands of catalogs from waiting on the disk thousands of times.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
+        if staged:
+            os.sync()
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
+
+
 def write_if_changed(path: Path, data: bytes | str) -> bool:
     """Write only when the bytes differ, so unchanged files keep their mtime."""
     if isinstance(data, str):

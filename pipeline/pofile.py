@@ -11,11 +11,12 @@ string needs more than one line.
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.catalog import FUZZY, Catalog, Entry
 from pipeline.errors import CatalogError
+from pipeline.linebreak import line_breaks
 
 PAGE_WIDTH = 79
 
@@ -327,60 +328,10 @@ def write_po_text(catalog: Catalog) -> bytes:
     return format_po(catalog).encode("utf-8")
 
 
-# ------------------------------------------------------------ line breaking
-
-# A subset of the Unicode line-breaking classes (UAX #14), enough for prose
-# in the scripts we publish; the pair rules below were checked against msgcat.
-_CLASSES = {
-    " ": "SP", "-": "HY", "\u2010": "BA", "\u2012": "BA", "\u2013": "BA", "|": "BA", "\t": "BA",
-    "\u2014": "B2", ",": "IS", ".": "IS", ":": "IS", ";": "IS", "\u060c": "IS", "\u060d": "IS",
-    "/": "SY", "!": "EX", "?": "EX", "\u061f": "EX", "\u061b": "EX",
-    "'": "QU", '"': "QU", "«": "QU", "»": "QU", "‘": "QU", "’": "QU", "“": "QU", "”": "QU",
-    "‹": "QU", "›": "QU", "(": "OP", "[": "OP", "{": "OP", "„": "OP", "‚": "OP",
-    ")": "CP", "]": "CP", "}": "CL", "\\": "PR", "$": "PR", "+": "PR", "€": "PR", "£": "PR",
-    "%": "PO", "°": "PO", "\u066a": "PO", "\u2030": "PO", "…": "IN",
-    "\u00a0": "GL", "\u202f": "GL", "\u2011": "GL", "\u2060": "WJ",
-}
-_NO_BREAK_BEFORE = {"CL", "CP", "EX", "IS", "SY"}
-_LETTERS = {"AL", "NU"}
+# ------------------------------------------------------------ line layout
 
 
-def _char_class(char: str) -> str:
-    known = _CLASSES.get(char)
-    if known:
-        return known
-    if char.isdigit():
-        return "NU"
-    if unicodedata.combining(char):
-        return "CM"
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return "ID"  # ideographs: a line may break between any two
-    return "AL"
-
-
-def _pair_allows_break(before: str, after: str) -> bool:
-    """Whether a line may break between two adjacent non-space characters."""
-    if after in _NO_BREAK_BEFORE or after in ("QU", "BA", "HY", "IN", "GL", "WJ", "CM"):
-        return False
-    if before in ("OP", "QU", "GL", "WJ"):
-        return False
-    if before in ("SY", "HY") and after == "NU":
-        return False
-    if before in _LETTERS and after in _LETTERS:
-        return False
-    if before in ("PR", "PO") and after in ("AL", "NU", "OP"):
-        return False
-    if before in ("AL", "NU", "CL", "CP") and after in ("PR", "PO"):
-        return False
-    if before in ("AL", "NU") and after == "OP":
-        return False
-    if before == "CP" and after in _LETTERS:
-        return False
-    if before == "IS" and after == "NU":
-        return False
-    return True
-
-
+@lru_cache(maxsize=1 << 16)
 def wrap_string(keyword: str, text: str, prefix: str = "") -> str:
     """``keyword "text"`` laid out on lines as gettext's write-po.c does."""
     portions = _split_after_newlines(text)
@@ -391,13 +342,13 @@ def wrap_string(keyword: str, text: str, prefix: str = "") -> str:
     for index, portion in enumerate(portions):
         escaped = _escape(portion)
         if index == 0:
-            breaks = _line_breaks(escaped, available, first_line_start)
+            breaks = line_breaks(escaped, available, first_line_start)
             if portion and (multiple or breaks or first_line_start > available):
                 lines.append(f'{prefix}{keyword} ""\n')
             else:
                 lines.append(f'{prefix}{keyword} "{escaped}"\n')
                 continue
-        breaks = _line_breaks(escaped, available, 0)
+        breaks = line_breaks(escaped, available, 0)
         start = 0
         for cut in [*breaks, len(escaped)]:
             lines.append(f'{prefix}"{escaped[start:cut]}"\n')
@@ -417,83 +368,3 @@ def _split_after_newlines(text: str) -> list[str]:
 
 def _escape(text: str) -> str:
     return _ESCAPE_RE.sub(lambda match: _ESCAPES[match.group(0)], text)
-
-
-def _line_breaks(escaped: str, width: int, start_column: int) -> list[int]:
-    """Positions to break at, by the greedy rule of libunistring's width_linebreaks."""
-    opportunities = _break_opportunities(escaped)
-    if not opportunities:
-        return []
-    breaks = []
-    column = start_column
-    piece_start = 0
-    last_break = None
-    for position in [*opportunities, len(escaped)]:
-        piece_width = _width(escaped[piece_start:position])
-        if last_break is not None and column + piece_width > width:
-            breaks.append(last_break)
-            column = 0
-        column += piece_width
-        last_break = position
-        piece_start = position
-    return breaks
-
-
-def _break_opportunities(escaped: str) -> list[int]:
-    classes = [_char_class(char) for char in escaped]
-    for index, cls in enumerate(classes):
-        if cls == "CM" and index and classes[index - 1] != "SP":
-            classes[index] = classes[index - 1]
-    length = len(escaped)
-    result = []
-    index = 1
-    while index < length:
-        if escaped[index - 1] == "\\" and _is_escape_end(escaped, index):
-            index += 1
-            continue
-        if index == length - 2 and escaped.endswith("\\n"):
-            break  # gettext never breaks right before a final "\n"
-        before, after = classes[index - 1], classes[index]
-        if after == "SP":
-            pass
-        elif before == "SP":
-            if after not in _NO_BREAK_BEFORE and not _glued_across_spaces(classes, index):
-                result.append(index)
-        elif _pair_allows_break(before, after):
-            result.append(index)
-        index += 1
-    return result
-
-
-def _is_escape_end(escaped: str, index: int) -> bool:
-    """True when ``escaped[index]`` is the second character of a ``\\x`` escape."""
-    backslashes = 0
-    position = index - 1
-    while position >= 0 and escaped[position] == "\\":
-        backslashes += 1
-        position -= 1
-    return backslashes % 2 == 1
-
-
-def _glued_across_spaces(classes: list[str], index: int) -> bool:
-    """UAX #14 rules LB14-LB17: pairs that stay together even with spaces between."""
-    position = index - 1
-    while position >= 0 and classes[position] == "SP":
-        position -= 1
-    if position < 0:
-        return False
-    before, after = classes[position], classes[index]
-    return (before == "OP"
-            or (before == "QU" and after == "OP")
-            or (before == "B2" and after == "B2"))
-
-
-def _width(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    width = 0
-    for char in text:
-        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width

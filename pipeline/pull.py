@@ -14,13 +14,14 @@ from typing import Callable
 
 from pipeline.catalog import (Catalog, Entry, catalog_header_fields, format_header,
                               plural_count, po_date, template_header_fields)
-from pipeline.chrome import SITE_DOMAIN, site_template
+from pipeline.chrome import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
 from pipeline.errors import SourceError
-from pipeline.fsutil import write_atomic
+from pipeline.fsutil import write_files
 from pipeline.merge import merge
 from pipeline.pofile import format_po, read_po
-from pipeline.source import Article, find_sources, read_article
+from pipeline.pullstate import PullState
+from pipeline.source import Article, find_sources, read_article, slug_for
 
 DATE_FIELDS = ("POT-Creation-Date",)
 
@@ -43,24 +44,32 @@ class _Planned:
 def pull(config: Config, now: datetime | None = None) -> PullResult:
     """Bring every source article into its template and its catalogs."""
     stamp = po_date(now or datetime.now(timezone.utc))
-    articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
-    _refuse_reserved_slug(articles)
+    state = PullState.load(config)
+    sources = find_sources(config.source_dir)
     planned: list[_Planned] = []
-    for article in articles:
+    fingerprints: dict[str, str] = {}
+    for path in sources:
+        slug = _slug(path)
+        data = path.read_bytes()
+        fingerprints[slug] = state.fingerprint(data)
+        if state.unchanged(slug, fingerprints[slug], _outputs(config, slug)):
+            continue
+        article = read_article(path, config.relative(path), data)
         planned.extend(_plan_domain(
-            article.slug, lambda created, a=article: article_template(a, config, created),
-            config, stamp))
-    planned.extend(_plan_domain(SITE_DOMAIN, lambda created: site_template(config, created),
-                                config, stamp))
+            slug, lambda created, a=article: article_template(a, config, created), config, stamp))
+    fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
+    if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN], _outputs(config, SITE_DOMAIN)):
+        planned.extend(_plan_domain(SITE_DOMAIN, lambda created: site_template(config, created),
+                                    config, stamp))
     written = [plan for plan in planned if _differs(plan)]
-    for plan in written:
-        write_atomic(plan.path, plan.text)
+    write_files({plan.path: plan.text for plan in written})
+    state.record(fingerprints, {domain: _outputs(config, domain) for domain in fingerprints})
     return PullResult(
-        articles=len(articles),
-        templates=len(articles) + 1,
-        catalogs=(len(articles) + 1) * len(config.languages),
+        articles=len(sources),
+        templates=len(sources) + 1,
+        catalogs=(len(sources) + 1) * len(config.languages),
         written=tuple(config.relative(plan.path) for plan in written),
-        orphans=tuple(_orphans(config, {article.slug for article in articles})),
+        orphans=tuple(_orphans(config, set(fingerprints))),
     )
 
 
@@ -102,11 +111,25 @@ def _plan_domain(domain: str, make_template: Callable[[str], Catalog], config: C
     return plans
 
 
-def _refuse_reserved_slug(articles: list[Article]) -> None:
-    for article in articles:
-        if article.slug == SITE_DOMAIN:
-            raise SourceError(f"the name '{SITE_DOMAIN}' is reserved for the catalog of the "
-                              "page templates: rename the article", article.path)
+def _slug(path: Path) -> str:
+    slug = slug_for(path)
+    if slug == SITE_DOMAIN:
+        raise SourceError(f"the name '{SITE_DOMAIN}' is reserved for the catalog of the "
+                          "page templates: rename the article", path)
+    return slug
+
+
+def _outputs(config: Config, domain: str) -> list[Path]:
+    return [config.template_path(domain),
+            *(config.catalog_path(language, domain) for language in config.languages)]
+
+
+def _chrome_inputs(config: Config) -> bytes:
+    """Everything the site template is made from: the site name and the template files."""
+    parts = [config.site_name.encode("utf-8")]
+    for name, (path, shown) in template_files(config).items():
+        parts += [name.encode("utf-8"), shown.encode("utf-8"), path.read_bytes()]
+    return b"\0".join(parts)
 
 
 def _plan_catalog(slug: str, language: str, template: Catalog, created: str,

@@ -450,7 +450,8 @@ def test_a_failed_render_leaves_the_previous_site_in_place(published):
     assert result.exit_code == 1
     assert "template error" in result.output
     assert out_snapshot(public) == before
-    assert not [p for p in published.root.iterdir() if ".pipeline-" in p.name]
+    assert not [p for p in published.root.iterdir()
+                if ".pipeline-" in p.name and p.name != ".pipeline-cache"]
 
 
 # ---------------------------------------------------------------- determinism and speed

@@ -110,6 +110,7 @@ WORDS = st.sampled_from([
     "“alıntı”", '"q"', "it's", "—", "–", "a–b", "12,5", "mg/ml", "[bağlantı](https://ex.org/a-b)",
     "**kalın**", "*eğik*", "`kod`", "?", "!", "…", "«ёлка»", "Микро-игла", "الجلد", "؟", "،",
     "5-10", "sekme\t", "satır\n", "\\ters", "x)", "(y", "[z]", "{w}", "#", "+", "İ", "ı", "日本",
+    "مُحَمَّد", "̈ayrık", "e\u0301",
 ])
 TEXTS = st.lists(WORDS, min_size=0, max_size=40).map(" ".join)
 MSGIDS = st.lists(WORDS, min_size=1, max_size=40).map(" ".join)
