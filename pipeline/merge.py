@@ -91,7 +91,10 @@ def _fuzzy_from(template: Entry, match: Entry, nplurals: int) -> Entry:
 
 def _untranslated(template: Entry, nplurals: int) -> Entry:
     count = nplurals if template.msgid_plural is not None else 1
-    return template.replace(msgstrs=("",) * count, flags=_keepable_flags(template.flags))
+    msgstrs, flags = ("",) * count, _keepable_flags(template.flags)
+    if template.msgstrs == msgstrs and template.flags == flags:
+        return template  # the common case, and a hot path on a cold pull
+    return template.replace(msgstrs=msgstrs, flags=flags)
 
 
 def _obsolete(entry: Entry) -> Entry:
@@ -110,4 +113,6 @@ def _fit(msgstrs: tuple[str, ...], template: Entry, nplurals: int) -> tuple[str,
 
 def _keepable_flags(flags: tuple[str, ...]) -> tuple[str, ...]:
     # Format flags on prose make msgfmt reject correct text such as Turkish "%30".
+    if not flags:
+        return flags
     return tuple(flag for flag in flags if not flag.endswith("-format"))
