@@ -94,3 +94,57 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def fill_translations(root: Path, languages=LANGUAGES) -> int:
+    """Give every catalog entry a stand-in translation that passes the checks; returns entries filled.
+
+    Words become language-tagged tokens; inline Markdown, numbers and link
+    targets stay as in the source, so the checks and the build see real work.
+    """
+    sys.path.insert(0, str(REPO))
+    from pipeline.config import load_config
+    from pipeline.fsutil import write_files
+    from pipeline.pofile import format_po, read_po
+
+    config = load_config(root / "pipeline.toml")
+    filled, outputs = 0, {}
+    for language in languages:
+        for path in sorted((config.locale_dir / language / "LC_MESSAGES").glob("*.po")):
+            catalog = read_po(path)
+            entries = []
+            for entry in catalog.entries:
+                if not entry.obsolete and not entry.msgstr:
+                    entry = entry.replace(msgstrs=tuple(stand_in(entry.msgid, language)
+                                                        for _ in entry.msgstrs))
+                    filled += 1
+                entries.append(entry)
+            catalog.entries = entries
+            outputs[path] = format_po(catalog)
+    write_files(outputs)
+    return filled
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def stand_in(msgid: str, language: str) -> str:
+    parts = re.split(r"(\]\([^)]*\))", msgid)
+    return "".join(part if part.startswith("](") else
+                   _WORD_RE.sub(lambda m: language + "x" * len(m.group(0)), part) for part in parts)
+
+
+def change_paragraphs(root: Path, fraction: float, seed: int = 7) -> int:
+    """Reword a fraction of all body paragraphs across the site; returns how many changed."""
+    rng = random.Random(seed)
+    changed = 0
+    for path in sorted((root / "source").glob("*.md")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        body_start = lines.index("---", 1) + 1
+        for number in range(body_start, len(lines)):
+            line = lines[number]
+            if line and not line.startswith(("#", "-")) and rng.random() < fraction:
+                lines[number] = line.replace(" ", " yeniden ", 1)
+                changed += 1
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return changed
