@@ -152,7 +152,11 @@ def _blocker(entry: Entry, state: str, error: Finding | None, domain: str, diges
         return Blocker(reason, shown, entry.line, entry.msgid, detail, digest)
 
     if entry.fuzzy:
-        return block(FUZZY)
+        if state != APPROVED:
+            return block(FUZZY)
+        approval = signoffs.approved[digest]
+        return block(FUZZY, f"approved by {approval.name} on {format_time(approval.time)} but "
+                     "marked fuzzy since: clear the flag if the text is right")
     if error is not None:
         return block(CHECK_ERROR, error.message)
     if state == REJECTED:

@@ -58,6 +58,7 @@ def test_an_approved_entry_marked_fuzzy_again_is_held_back(site):
     verdict = evaluate(site.config, "en")
     (blocker,) = verdict.blockers
     assert (blocker.reason, blocker.msgid) == (FUZZY, TITLE)
+    assert blocker.detail.startswith("approved by Dr. Test Hekim on ")
 
 
 def test_a_rejected_entry_is_held_back_with_the_doctors_note(site):
