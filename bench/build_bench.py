@@ -66,7 +66,7 @@ def _translate_and_approve(config) -> None:
 
     from pipeline.pofile import format_po, read_po
     from pipeline.signoff import Approval, entry_digest
-    from pipeline.status import domains
+    from pipeline.source import domains
 
     approval = Approval("bench", "Dr. Benchmark", datetime(2026, 3, 1, tzinfo=timezone.utc))
     approved: dict[str, dict] = {}

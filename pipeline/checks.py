@@ -23,7 +23,7 @@ from pipeline.glossary import Glossary, fold, load_glossary, turkish_lower
 from pipeline.markup import NAMES, Inline, parse_inline
 from pipeline.numbers import extract_numbers, format_value, has_percentage, unmatched
 from pipeline.pofile import read_po
-from pipeline.status import domains
+from pipeline.source import domains
 
 ERROR = "error"
 WARNING = "warning"

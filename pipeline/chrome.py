@@ -18,8 +18,8 @@ from jinja2 import TemplateSyntaxError
 from pipeline.catalog import Catalog, Entry, format_header, template_header_fields
 from pipeline.config import Config
 from pipeline.errors import SourceError
+from pipeline.source import SITE_DOMAIN
 
-SITE_DOMAIN = "site"
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_TEMPLATES = PACKAGE_DIR / "templates"
 PACKAGE_STATIC = PACKAGE_DIR / "static"

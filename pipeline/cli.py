@@ -106,16 +106,27 @@ def pull(app: App) -> None:
 @json_option
 @pass_app
 def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
-    """Per language: strings, translated, fuzzy and untranslated."""
-    from pipeline.status import language_status
+    """Per language: progress, doctors' review state, check errors and the gate's verdict."""
+    from pipeline.status import language_report
 
     config = app.config
-    results = [language_status(config, lang) for lang in config.check_languages(languages)]
+    results = [language_report(config, lang) for lang in config.check_languages(languages)]
     if as_json:
         echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
-    rows = [(r.language, r.strings, r.translated, r.fuzzy, r.untranslated) for r in results]
-    echo(_table(("language", "strings", "translated", "fuzzy", "untranslated"), rows))
+    headings = ("language", "strings", "translated", "fuzzy", "untranslated", "approved",
+                "stale", "waiting", "rejected", "errors", "verdict")
+    rows = [(r.progress.language, r.progress.strings, r.progress.translated, r.progress.fuzzy,
+             r.progress.untranslated, r.review["approved"], r.review["stale"],
+             r.review["waiting"], r.review["rejected"], r.check_errors, r.verdict)
+            for r in results]
+    echo(_table(headings, rows))
+    for report in results:
+        if not report.publishable:
+            reasons = ", ".join(f"{count} {reason}" for reason, count in report.blocked.items())
+            echo(f"{report.progress.language}: stopped ({reasons or 'no catalogs'})")
+        for problem in report.ledger_problems:
+            echo(style("warning: ", fg="yellow") + f"{problem} (not counted)", err=True)
 
 
 def _table(headings: tuple[str, ...], rows: list[tuple]) -> str:
@@ -128,6 +139,236 @@ def _table(headings: tuple[str, ...], rows: list[tuple]) -> str:
     out = [style(line(headings), bold=True)]
     out.extend(line(row) for row in cells)
     return "\n".join(out)
+
+# ------------------------------------------------------------ doctors' sign-off
+
+key_file_option = click.option(
+    "--key-file", type=click.Path(path_type=Path, dir_okay=False),
+    help="The private key file (default: <keys dir>/ID.key; the keys dir is "
+         "$PIPELINE_KEYS_DIR or the user's config directory).")
+reviewer_option = click.option("--reviewer", required=True, metavar="ID",
+                               help="Your reviewer id in reviewers.toml.")
+review_language = click.option("--lang", "language", required=True, metavar="L",
+                               help="The target language.")
+page_option = click.option("--page", metavar="SLUG", help="Only this page (article slug).")
+
+
+def _one_language(app: App, language: str) -> str:
+    return app.config.check_languages((language,))[0]
+
+
+def _signer(app: App, language: str, reviewer: str, key_file: Path | None):
+    from pipeline.review import open_signer
+
+    return open_signer(app.config, language, reviewer, key_file)
+
+
+def _report_decision(decision, what: str) -> None:
+    if decision.statement is None:
+        echo(f"nothing to {what}")
+        return
+    count = len(decision.targets)
+    echo(f"{what}d {count} entr{'y' if count == 1 else 'ies'}: one statement signed by "
+         f"{decision.statement.reviewer} at {decision.statement.time:%Y-%m-%d %H:%M:%S} UTC")
+    for path in decision.catalogs_written:
+        echo(f"updated {path}")
+
+
+@cli.command()
+@click.argument("reviewer")
+@key_file_option
+@pass_app
+def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
+    """Create a doctor's signing key pair; print the roster lines with the public key.
+
+    The private key is written outside the repository (mode 0600) and never
+    overwritten. For a reviewer already in the roster, the lines rotate the key
+    and keep the old one valid for statements signed before now.
+    """
+    from pipeline.keys import check_reviewer_id, generate_key
+    from pipeline.ledger import utc_now
+    from pipeline.roster import load_roster, roster_lines
+
+    check_reviewer_id(reviewer)
+    try:
+        config = app.config
+    except PipelineError:
+        config = None  # a doctor may make a key on a machine without the project
+    existing = load_roster(config).get(reviewer) if config else None
+    new = generate_key(reviewer, key_file)
+    echo(f"wrote the private key of '{reviewer}' to {new.path} (mode 0600): keep it on this "
+         "machine only, never commit or send it")
+    echo(f"key id {new.key_id}; add these lines to reviewers.toml:\n")
+    echo(roster_lines(reviewer, new.public_key, existing, utc_now()))
+
+
+@cli.group()
+def review() -> None:
+    """Doctors' sign-off: pending entries, approve, reject, review sheets, audit log, verify."""
+
+
+@review.command("list")
+@review_language
+@page_option
+@json_option
+@pass_app
+def review_list(app: App, language: str, page: str | None, as_json: bool) -> None:
+    """Entries waiting for a doctor (never approved, or changed since), with their warnings."""
+    from pipeline.review import pending
+    from pipeline.review_session import describe
+
+    items = pending(app.config, _one_language(app, language), page)
+    if as_json:
+        echo(json.dumps([item.as_dict() for item in items], ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        echo(describe(app.config, language, item) + "\n")
+    stale = sum(1 for item in items if item.state == "stale")
+    echo(f"{len(items)} entr{'y' if len(items) == 1 else 'ies'} of '{language}' waiting for a "
+         f"doctor ({stale} changed since approval)")
+
+
+@review.command("approve")
+@review_language
+@reviewer_option
+@key_file_option
+@click.option("--entry", "entries", multiple=True, metavar="DIGEST",
+              help="Approve this entry digest (or a unique prefix of 8+ digits); repeatable.")
+@click.option("--sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="MANIFEST",
+              help="Approve exactly the entries a review sheet showed, if still unchanged.")
+@page_option
+@pass_app
+def review_approve(app: App, language: str, reviewer: str, key_file: Path | None,
+                   entries: tuple[str, ...], sheet: Path | None, page: str | None) -> None:
+    """Sign off entries: interactively one by one, or by --entry digests or a --sheet manifest.
+
+    Each decision is signed and appended to the ledger at once; quitting keeps
+    every decision made. Approving a fuzzy entry clears its fuzzy flag.
+    """
+    from pipeline.review import approve, pending, resolve, translated_entries
+    from pipeline.review_session import run_session
+    from pipeline.review_sheet import approve_sheet
+
+    if entries and sheet:
+        raise click.UsageError("give either --entry or --sheet, not both")
+    config, language = app.config, _one_language(app, language)
+    signer = _signer(app, language, reviewer, key_file)
+    if sheet:
+        outcome = approve_sheet(config, language, signer, sheet)
+        _report_decision(outcome.decision, "approve")
+        for changed in outcome.changed:
+            echo(style("not approved: ", fg="yellow") + changed, err=True)
+        return
+    if entries:
+        targets = resolve(translated_entries(config, language), entries, language)
+        _report_decision(approve(config, language, signer, targets), "approve")
+        return
+    items = pending(config, language, page)
+    if not items:
+        echo(f"nothing of '{language}' is waiting for a doctor")
+        return
+    result = run_session(config, language, signer, items, echo)
+    echo(f"approved {result.approved}, rejected {result.rejected}, skipped {result.skipped}, "
+         f"left {result.remaining}")
+
+
+@review.command("reject")
+@review_language
+@reviewer_option
+@key_file_option
+@click.option("--entry", required=True, metavar="DIGEST", help="The entry digest (or a unique prefix).")
+@click.option("--note", required=True, help="What is wrong, for the translator.")
+@pass_app
+def review_reject(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
+                  note: str) -> None:
+    """Reject an entry: sign a reject statement, mark it fuzzy with the note for the translator."""
+    from pipeline.review import reject, resolve, translated_entries
+
+    config, language = app.config, _one_language(app, language)
+    signer = _signer(app, language, reviewer, key_file)
+    (target,) = resolve(translated_entries(config, language), [entry], language)
+    _report_decision(reject(config, language, signer, target, note), "reject")
+
+
+@review.command("revoke")
+@review_language
+@reviewer_option
+@key_file_option
+@click.option("--entry", "entries", required=True, multiple=True, metavar="DIGEST",
+              help="An approved entry digest (or a unique prefix); repeatable.")
+@click.option("--note", default="", help="Why, for the audit trail.")
+@pass_app
+def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
+                  entries: tuple[str, ...], note: str) -> None:
+    """Withdraw approvals: the entries wait for a doctor again; the catalogs are not changed."""
+    from pipeline.review import resolve, revoke, translated_entries
+
+    config, language = app.config, _one_language(app, language)
+    signer = _signer(app, language, reviewer, key_file)
+    targets = resolve(translated_entries(config, language), entries, language)
+    _report_decision(revoke(config, language, signer, targets, note), "revoke")
+
+
+@review.command("sheet")
+@review_language
+@page_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE.html", help="Where to write the sheet; the manifest goes beside it.")
+@pass_app
+def review_sheet(app: App, language: str, page: str | None, output: Path) -> None:
+    """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
+    from pipeline.review_sheet import write_sheet
+
+    files = write_sheet(app.config, _one_language(app, language), output, page)
+    echo(f"wrote {files.html} ({files.entries} entr{'y' if files.entries == 1 else 'ies'}) "
+         f"and {files.manifest}")
+
+
+@review.command("log")
+@language_option()
+@json_option
+@pass_app
+def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
+    """The audit trail: who approved, rejected or revoked what, and when, with the text pairs."""
+    from pipeline.review import audit_log
+
+    records, problems = audit_log(app.config, app.config.check_languages(languages))
+    if as_json:
+        echo(json.dumps({"statements": [r.as_dict() for r in records],
+                         "problems": [str(p) for p in problems]}, ensure_ascii=False, indent=2))
+        return
+    for record in records:
+        s = record.statement
+        echo(f"{s.time:%Y-%m-%d %H:%M:%S}Z  {record.language}  {s.meaning:<7}  {record.name} "
+             f"({s.reviewer})  {len(s.digests)} entr{'y' if len(s.digests) == 1 else 'ies'}")
+        if s.note:
+            echo(f"    note: {s.note}")
+        for digest, place in record.texts.items():
+            if place is None:
+                echo(f"    {digest[:12]}  (text no longer in the catalogs)")
+            else:
+                echo(f"    {digest[:12]}  {place.where}  {place.entry.msgid!r} -> "
+                     f"{' | '.join(place.entry.msgstrs)!r}")
+    for problem in problems:
+        echo(style("not counted: ", fg="yellow") + str(problem), err=True)
+
+
+@review.command("verify")
+@language_option()
+@pass_app
+def review_verify(app: App, languages: tuple[str, ...]) -> None:
+    """Check every ledger line; exit 1 naming each line that does not count, and why."""
+    from pipeline.review import verify
+
+    counted, problems = verify(app.config, app.config.check_languages(languages))
+    failures = [p for p in problems if not p.harmless]
+    for problem in problems:
+        label = "note: " if problem.harmless else "error: "
+        echo(style(label, fg="yellow" if problem.harmless else "red") + str(problem),
+             err=not problem.harmless)
+    echo(f"{counted} statement(s) verified, {len(failures)} line(s) rejected")
+    if failures:
+        click.get_current_context().exit(1)
 
 
 # ------------------------------------------------------------------ check

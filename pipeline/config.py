@@ -75,14 +75,18 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError("configuration file not found", path) from None
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8", path) from None
+    return _build(parse_toml(text, path), path, text)
+
+
+def parse_toml(text: str, path: Path) -> dict:
+    """TOML text as a dict; a syntax error names the file and line."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ConfigError(f"invalid TOML: {message}", path,
                           int(match.group(1)) if match else None) from None
-    return _build(data, path, text)
 
 
 def _build(data: dict, path: Path, text: str) -> Config:

@@ -22,6 +22,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.errors import SourceError
 
+SITE_DOMAIN = "site"  # the catalog of the page templates; no article may take this name
 TRANSLATABLE_META = ("title", "description")
 DATE_META = ("published", "updated")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -72,6 +73,11 @@ def slug_for(path: Path) -> str:
 
 def find_sources(source_dir: Path) -> list[Path]:
     return sorted(source_dir.glob("*.md"))
+
+
+def domains(config) -> list[str]:
+    """The catalog domains of the project: one per source article, then the site chrome."""
+    return [slug_for(path) for path in find_sources(config.source_dir)] + [SITE_DOMAIN]
 
 
 def read_article(path: Path, display_path: str | None = None, data: bytes | None = None) -> Article:

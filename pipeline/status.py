@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from pipeline.catalog import Catalog
-from pipeline.chrome import SITE_DOMAIN
+from pipeline.checks import ERROR
 from pipeline.config import Config
 from pipeline.pofile import read_po
-from pipeline.source import find_sources, slug_for
+from pipeline.source import domains
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,6 @@ class LanguageStatus:
                 "catalogs": [asdict(c) for c in self.catalogs]}
 
 
-def domains(config: Config) -> list[str]:
-    """The catalog domains of the project: one per source article, then the site chrome."""
-    return [slug_for(path) for path in find_sources(config.source_dir)] + [SITE_DOMAIN]
-
-
 def language_status(config: Config, language: str) -> LanguageStatus:
     counts = []
     for domain in domains(config):
@@ -69,3 +64,40 @@ def language_status(config: Config, language: str) -> LanguageStatus:
         catalog = read_po(path) if path.exists() else None
         counts.append(CatalogCounts.of(domain, config.relative(path), catalog))
     return LanguageStatus(language, tuple(counts))
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """Progress, review state and the gate's verdict for one language."""
+
+    progress: LanguageStatus
+    review: dict[str, int]
+    check_errors: int
+    publishable: bool
+    blocked: dict[str, int]
+    ledger_problems: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        return "publishable" if self.publishable else "stopped"
+
+    def as_dict(self) -> dict:
+        data = self.progress.as_dict()
+        catalogs = data.pop("catalogs")
+        return {**data, **self.review, "check_errors": self.check_errors,
+                "verdict": self.verdict, "publishable": self.publishable,
+                "blocked": self.blocked, "ledger_problems": list(self.ledger_problems),
+                "catalogs": catalogs}
+
+
+def language_report(config: Config, language: str) -> LanguageReport:
+    """Everything ``status`` shows for a language, from one pass of the publication gate."""
+    from pipeline.gate import evaluate  # the gate imports this module for its domain list
+
+    verdict = evaluate(config, language)
+    progress = LanguageStatus(language, tuple(CatalogCounts.of(d.domain, d.path, d.catalog)
+                                              for d in verdict.domains))
+    errors = sum(1 for finding in verdict.findings if finding.severity == ERROR)
+    problems = verdict.signoffs.failures if verdict.signoffs else ()
+    return LanguageReport(progress, verdict.review_counts(), errors, verdict.publishable,
+                          verdict.blocker_counts(), tuple(str(p) for p in problems))

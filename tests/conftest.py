@@ -140,7 +140,7 @@ def fake_translation(msgid: str, language: str, number: int) -> str:
 def translate_all():
     """Fill every entry of a language's catalogs (fuzzy cleared); ``overrides`` maps msgid → text."""
     from pipeline.pofile import format_po, read_po
-    from pipeline.status import domains
+    from pipeline.source import domains
 
     def fill(project: Project, language: str, overrides: dict[str, str] | None = None) -> None:
         config = project.config
@@ -161,34 +161,34 @@ def translate_all():
     return fill
 
 
-# replaced by real signed ledgers once sign-off lands
 @pytest.fixture
-def approve_all(monkeypatch):
-    """Approve every current entry of the given languages by digest, as a doctor's sign-off would.
+def approve_all(tmp_path):
+    """Approve every current entry of the given languages with a real, signed ledger statement.
 
-    Only the text pairs present when ``approve`` is called are covered: editing a
-    translation afterwards makes its approval stale, as with a real ledger.
+    A doctor gets a key pair and a roster entry on first use; only the text
+    pairs present when ``approve`` is called are covered, so editing a
+    translation afterwards makes its approval stale, as in real use.
     """
     from datetime import datetime, timezone
 
-    from pipeline.pofile import read_po
-    from pipeline.signoff import Approval, entry_digest
-    from pipeline.status import domains
+    from pipeline.review import approve as sign_approval
+    from pipeline.review import open_signer, translated_entries
+    from signing import add_doctor
 
-    approved: dict[str, dict] = {}
-    monkeypatch.setattr("pipeline.gate.approvals",
-                        lambda config, language: dict(approved.get(language, {})))
+    keys: dict[str, Path] = {}
 
     def approve(project: Project, *languages: str, name: str = "Dr. Ayşe Demir",
                 reviewer: str = "ademir", time: datetime | None = None,
                 domain_filter=None) -> None:
         moment = time or datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+        if reviewer not in keys:
+            keys[reviewer] = add_doctor(project, tmp_path / "keys", reviewer=reviewer,
+                                        languages=("en", "de", "ar", "ru", "fr"), name=name)
         config = project.config
         for language in languages:
-            for domain in domains(config):
-                if domain_filter and not domain_filter(domain):
-                    continue
-                for entry in read_po(config.catalog_path(language, domain)).messages:
-                    approved.setdefault(language, {})[entry_digest(language, entry)] = Approval(
-                        reviewer, name, moment)
+            signer = open_signer(config, language, reviewer, keys[reviewer])
+            targets = [target for target in translated_entries(config, language).values()
+                       if not domain_filter or any(domain_filter(place.domain)
+                                                   for place in target.places)]
+            sign_approval(config, language, signer, targets, moment)
     return approve

@@ -15,7 +15,7 @@ import pytest
 from pipeline.build import MANIFEST, MARKER, build
 from pipeline.errors import EXIT_STOPPED, BuildError, SourceError
 from pipeline.pofile import format_po, read_po
-from pipeline.status import domains
+from pipeline.source import domains
 
 from conftest import ARTICLE
 
@@ -208,7 +208,7 @@ def test_a_stale_approval_stops_the_language_and_removes_its_old_pages(published
     line = edit_translation(published, "en", "Genişletilmiş gözenekler", "Enlarged pores (edited)")
     result = published.run("build")
     assert result.exit_code == 0
-    assert f"locale/en/LC_MESSAGES/mikro.po:{line}: not approved" in result.output
+    assert f"locale/en/LC_MESSAGES/mikro.po:{line}: changed since approval" in result.output
     assert not (public / "en").exists()
     page = facts(public / "ar" / "mikro" / "index.html")
     assert set(page.alternates) == {"tr", "ar", "x-default"}

@@ -31,7 +31,7 @@ def test_table_for_one_language(project):
     assert lines[0].split()[:5] == ["language", "strings", "translated", "fuzzy", "untranslated"]
     language, strings, translated, fuzzy, untranslated = lines[1].split()[:5]
     assert (language, translated, fuzzy) == ("ar", "0", "0") and strings == untranslated
-    assert len(lines) == 2
+    assert lines[2:] == [f"ar: stopped ({strings} untranslated)"]
     assert "\x1b[" not in result.output  # no colour when the output is not a terminal
 
 

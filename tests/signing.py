@@ -1,0 +1,58 @@
+"""Helpers for sign-off tests: doctors with keys, translated catalogs, raw ledger access."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.keys import generate_key
+from pipeline.pofile import format_po, read_po
+
+
+def add_doctor(project, keys: Path, reviewer: str = "dr-test", languages=("en", "de"),
+               name: str = "Dr. Test Hekim", retired: list[tuple[str, str]] = ()) -> Path:
+    """Make a key pair for a doctor, add them to the project's roster; returns the key file."""
+    new = generate_key(reviewer, keys / f"{reviewer}.key")
+    section = (f'[reviewers.{reviewer}]\nname = "{name}"\n'
+               f"languages = {json.dumps(list(languages))}\nkey = \"{new.public_key}\"\n")
+    for old_key, when in retired:
+        section += f'[[reviewers.{reviewer}.retired_keys]]\nkey = "{old_key}"\nretired = {when}\n'
+    roster = project.root / "reviewers.toml"
+    previous = roster.read_text(encoding="utf-8") if roster.exists() else ""
+    roster.write_text(previous + section + "\n", encoding="utf-8")
+    return new.path
+
+
+def translate(project, language: str, slug: str | None = None, fuzzy: bool = False) -> None:
+    """Fill every entry of one catalog (default: every catalog) with a recognisable translation."""
+    from pipeline.source import domains
+    for domain in [slug] if slug else domains(project.config):
+        path = project.po(language, domain)
+        catalog = read_po(path)
+        catalog.entries = [entry.replace(msgstrs=tuple(f"[{language}] {entry.msgid}"
+                                                       for _ in entry.msgstrs)).with_fuzzy(fuzzy)
+                           if not entry.obsolete else entry for entry in catalog.entries]
+        path.write_text(format_po(catalog), encoding="utf-8")
+
+
+def edit_translation(project, language: str, msgid: str, msgstr: str, slug: str = "mikro") -> None:
+    path = project.po(language, slug)
+    catalog = read_po(path)
+    catalog.entries = [entry.replace(msgstrs=(msgstr,)) if entry.msgid == msgid else entry
+                       for entry in catalog.entries]
+    path.write_text(format_po(catalog), encoding="utf-8")
+
+
+def entry(project, language: str, msgid: str, slug: str = "mikro"):
+    return next(e for e in read_po(project.po(language, slug)).messages if e.msgid == msgid)
+
+
+def ledger(project, language: str) -> Path:
+    return project.root / "locale" / language / "signoffs.jsonl"
+
+
+def ledger_lines(project, language: str) -> list[dict]:
+    path = ledger(project, language)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
