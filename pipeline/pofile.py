@@ -26,6 +26,7 @@ _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r",
               "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 _UNESCAPE_RE = re.compile(r'\\(.)')
+_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
 
 
 # ---------------------------------------------------------------- reading
@@ -66,6 +67,9 @@ class _Parser:
         self.obsolete = False
         self.start = 0
         self.msgid_line = 0
+        self.last_keyword = ""
+        self.has_msgstr = False
+        self.plural_forms = False
 
     def error(self, message: str, line: int) -> CatalogError:
         return CatalogError(message, self.path, line)
@@ -75,8 +79,14 @@ class _Parser:
             text = text[1:]
         lineno = 0
         for lineno, raw in enumerate(text.split("\n"), start=1):
-            line = raw.rstrip("\r")
-            self._line(line.strip(), lineno)
+            line = raw.strip()
+            # The most common line by far: a plain continuation of the current string.
+            if line[:1] == '"' and self.current is not None and self.current is not self._previous_current:
+                body = line[1:-1]
+                if len(line) >= 2 and line[-1] == '"' and "\\" not in body and '"' not in body:
+                    self.current.append(body)
+                    continue
+            self._line(line, lineno)
         self._finish(lineno)
         return self._catalog()
 
@@ -104,7 +114,7 @@ class _Parser:
             return
         if line.startswith("#~"):
             body = line[2:].lstrip()
-            if self.fields and not self.obsolete and "msgstr" in self._last_keyword():
+            if self.fields and not self.obsolete and self.has_msgstr:
                 self._finish(lineno)
             self.obsolete = True
             if body.startswith("|"):
@@ -113,16 +123,13 @@ class _Parser:
                 self._keyword_or_string(body, lineno)
             return
         if line.startswith("#"):
-            if self.fields and self._last_keyword().startswith("msgstr"):
+            if self.fields and self.last_keyword.startswith("msgstr"):
                 self._finish(lineno)
             self._comment(line, lineno)
             return
         if self.obsolete and self.fields:
             self._finish(lineno)
         self._keyword_or_string(line, lineno)
-
-    def _last_keyword(self) -> str:
-        return next(reversed(self.fields)) if self.fields else ""
 
     def _comment(self, line: str, lineno: int) -> None:
         if not self.start:
@@ -161,20 +168,23 @@ class _Parser:
             return
         keyword, _, rest = line.partition(" ")
         rest = rest.strip()
-        if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in self.fields):
+        if self.has_msgstr and keyword in ("msgctxt", "msgid"):
             self._finish(lineno)
-        if keyword not in ("msgctxt", "msgid", "msgid_plural", "msgstr") and not (
-            keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit()
-        ):
-            raise self.error(f"unknown keyword '{keyword}'", lineno)
+        if keyword not in _KEYWORDS:
+            if not (keyword.startswith("msgstr[") and keyword.endswith("]") and keyword[7:-1].isdigit()):
+                raise self.error(f"unknown keyword '{keyword}'", lineno)
+            self.plural_forms = True
         if keyword in self.fields:
             raise self.error(f"'{keyword}' given twice in one message", lineno)
         if not self.start:
             self.start = lineno
         if keyword == "msgid":
             self.msgid_line = lineno
+        elif keyword.startswith("msgstr"):
+            self.has_msgstr = True
         self.fields[keyword] = [self._string(rest, lineno)]
         self.current = self.fields[keyword]
+        self.last_keyword = keyword
 
     def _string(self, token: str, lineno: int) -> str:
         if len(token) < 2 or not token.startswith('"') or not token.endswith('"'):
@@ -209,7 +219,8 @@ class _Parser:
         fields = {key: "".join(parts) for key, parts in self.fields.items()}
         if "msgid" not in fields:
             raise self.error("message without 'msgid'", self.start)
-        plural_keys = sorted((k for k in fields if k.startswith("msgstr[")), key=lambda k: int(k[7:-1]))
+        plural_keys = sorted((k for k in fields if k.startswith("msgstr[")),
+                             key=lambda k: int(k[7:-1])) if self.plural_forms else []
         if "msgid_plural" in fields:
             if "msgstr" in fields or not plural_keys:
                 raise self.error("a plural message needs msgstr[0], msgstr[1]…", self.msgid_line)
@@ -223,7 +234,7 @@ class _Parser:
             if "msgstr" not in fields:
                 raise self.error("message without 'msgstr'", self.msgid_line)
             msgstrs = (fields["msgstr"],)
-        previous = {key: "".join(parts) for key, parts in self.previous.items()}
+        previous = {key: "".join(parts) for key, parts in self.previous.items()} if self.previous else {}
         self.entries.append(Entry(
             msgid=fields["msgid"],
             msgstrs=msgstrs,
