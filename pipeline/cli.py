@@ -132,10 +132,12 @@ def _table(headings: tuple[str, ...], rows: list[tuple]) -> str:
 
 # ---------------------------------------------------------------- translate
 
+from pipeline.engines import ENGINE_NAMES  # noqa: E402  (kept with the command that uses it)
+
 
 @cli.command()
 @language_option()
-@click.option("--engine", "engines", multiple=True, type=click.Choice(["memory", "deepl", "pseudo"]),
+@click.option("--engine", "engines", multiple=True, type=click.Choice(ENGINE_NAMES),
               help="Use only these engines (repeatable). Default: memory, then DeepL when "
                    "DEEPL_AUTH_KEY is set.")
 @click.option("--dry-run", is_flag=True,
@@ -161,7 +163,7 @@ def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dr
         result = run_translate(app.config, languages, engines, dry_run=dry_run,
                                progress=_TerminalProgress())
     except TranslationStopped as stopped:
-        _print_translate(stopped.result)
+        _print_translate(stopped.result, stopped=True)
         raise
     _print_translate(result)
 
@@ -188,7 +190,7 @@ class _TerminalProgress:
             self.bar = None
 
 
-def _print_translate(result) -> None:
+def _print_translate(result, stopped: bool = False) -> None:
     for notice in result.notices:
         echo(style("notice: ", fg="cyan") + notice, err=True)
     if result.dry_run:
@@ -200,9 +202,7 @@ def _print_translate(result) -> None:
         total = sum(r.characters for r in result.reports)
         engine = result.engine or "no machine engine"
         echo(f"characters that would be billed: {total:,} ({engine})")
-        if result.usage is not None and result.usage.remaining is not None:
-            echo(f"characters remaining this billing period: {result.usage.remaining:,} "
-                 f"of {result.usage.limit:,}")
+        _print_usage(result.usage, total)
     else:
         rows = [(r.language, r.empty, r.memory, r.near, r.drafts, r.cached, r.requests, r.billed,
                  r.remaining) for r in result.reports]
@@ -217,8 +217,17 @@ def _print_translate(result) -> None:
     if result.remaining and result.missing_key:
         echo(f"{result.remaining} string(s) still need a translator or a DeepL key "
              "(set DEEPL_AUTH_KEY)")
-    elif result.remaining and not result.dry_run:
+    elif result.remaining and not result.dry_run and not stopped:
         echo(f"{result.remaining} string(s) still need a translator")
+
+
+def _print_usage(usage, wanted: int) -> None:
+    if usage is None or usage.remaining is None:
+        return
+    echo(f"characters remaining this billing period: {usage.remaining:,} of {usage.limit:,}")
+    if wanted > usage.remaining:
+        echo(style("warning: ", fg="yellow") + "that is more than the characters remaining: the "
+             "run will stop when the quota is used up, keeping every draft received", err=True)
 
 
 def _print_back(result) -> None:
@@ -229,10 +238,9 @@ def _print_back(result) -> None:
     echo(_table(("language", "to review", "cached", "to send" if result.dry_run else "sent",
                  "characters", "billed"), rows))
     if result.dry_run:
-        echo(f"characters that would be billed: {sum(r.characters for r in result.reports):,}")
-        if result.usage is not None and result.usage.remaining is not None:
-            echo(f"characters remaining this billing period: {result.usage.remaining:,} "
-                 f"of {result.usage.limit:,}")
+        total = sum(r.characters for r in result.reports)
+        echo(f"characters that would be billed: {total:,}")
+        _print_usage(result.usage, total)
     else:
         echo(f"characters billed: {result.billed:,} (deepl)")
 

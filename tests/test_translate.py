@@ -405,14 +405,14 @@ def test_an_unreachable_server_changes_nothing(project, monkeypatch):
 
 
 def test_ctrl_c_keeps_the_drafts_received(make_project, fake_deepl):
-    project = pulled(make_project({"liste": many_items(120)}, targets=("en",)))
+    project = pulled(make_project({"liste": many_items(300)}, targets=("en",)))
     add_deepl_config(project, "concurrency = 1\n")
     interrupted = []
 
     def interrupt_during_the_second_request(text, target):
         if len(fake_deepl.translate_requests()) == 2 and not interrupted:
             interrupted.append(text)
-            os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C, in the main thread
+            os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C
             time.sleep(0.3)  # the answer arrives after the interrupt
         return f"[{target}] {text}"
 
@@ -420,10 +420,12 @@ def test_ctrl_c_keeps_the_drafts_received(make_project, fake_deepl):
     result = project.run("translate")
 
     assert result.exit_code == 130
-    assert "interrupted: stopped; 100 string(s) filled and kept, 21 still empty" in result.output
+    answered = 50 * len(fake_deepl.translate_requests())
+    assert 100 <= answered < 301  # the request in flight is awaited, the rest not sent
+    assert (f"interrupted: stopped; {answered} string(s) filled and kept, {301 - answered} "
+            "still empty") in result.output
     drafted = [e for e in entries(project, "en", "liste").values() if e.msgstr]
-    assert len(drafted) == 100
-    assert len(fake_deepl.translate_requests()) == 2
+    assert len(drafted) == answered
 
 
 # ---------------------------------------------------------------- drafts
@@ -517,3 +519,23 @@ def test_dry_run_counts_strings_and_characters_and_asks_for_usage(project, fake_
         "Ayrıntılar için kılavuza bakın.")) - len("Mikro İğneleme Nedir?")
     assert f"characters that would be billed: {2 * characters:,} (deepl)" in result.output
     assert "characters remaining this billing period: 498,766 of 500,000" in result.output
+
+
+def test_as_a_separate_process_reports_go_to_stdout_and_notices_to_stderr(project, fake_deepl):
+    pulled(project)
+    add_deepl_config(project, '[deepl.formality]\nen = "less"\n')
+    result = project.run_subprocess("translate", "--lang", "en", env=fake_deepl.env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].split()[:2] == ["language", "empty"]
+    assert "characters billed:" in result.stdout
+    assert result.stderr == ("notice: en: DeepL has no formality for EN-US; "
+                             "formality 'less' is ignored\n")  # no progress bar off a terminal
+
+
+def test_dry_run_warns_when_the_quota_will_not_do(project, fake_deepl):
+    pulled(project)
+    fake_deepl.character_count = fake_deepl.character_limit - 10
+    result = project.run("translate", "--dry-run")
+    assert result.exit_code == 0
+    assert "characters remaining this billing period: 10 of 500,000" in result.output
+    assert "warning: that is more than the characters remaining" in result.output
