@@ -22,6 +22,9 @@ setup: $(VENV)/.installed
 pull: setup
 	$(PIPELINE) pull
 
+translate: setup
+	$(PIPELINE) translate
+
 status: setup
 	$(PIPELINE) status
 

@@ -450,6 +450,121 @@ def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
         raise StoppedError(f"stopped: {names} (not fully reviewed; see the report above)")
 
 
+# ---------------------------------------------------------------- translate
+
+from pipeline.engines import ENGINE_NAMES  # noqa: E402  (kept with the command that uses it)
+
+
+@cli.command()
+@language_option()
+@click.option("--engine", "engines", multiple=True, type=click.Choice(ENGINE_NAMES),
+              help="Use only these engines (repeatable). Default: memory, then DeepL when "
+                   "DEEPL_AUTH_KEY is set.")
+@click.option("--dry-run", is_flag=True,
+              help="Say per language what would be filled, sent and billed; change nothing.")
+@click.option("--back", is_flag=True,
+              help="Back-translate drafts and unapproved translations into the source language "
+                   "for reviewers (DeepL, cached; catalogs are not modified).")
+@pass_app
+def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dry_run: bool,
+              back: bool) -> None:
+    """Fill empty strings with fuzzy drafts: memory first, then machine translation."""
+    from pipeline.translate import TranslationStopped, translate as run_translate
+
+    if back:
+        if engines and set(engines) != {"deepl"}:
+            raise click.UsageError("--back uses the deepl engine only")
+        from pipeline.backtranslate import back_translate
+
+        _print_back(back_translate(app.config, languages, dry_run=dry_run,
+                                   progress=_TerminalProgress()))
+        return
+    try:
+        result = run_translate(app.config, languages, engines, dry_run=dry_run,
+                               progress=_TerminalProgress())
+    except TranslationStopped as stopped:
+        _print_translate(stopped.result, stopped=True)
+        raise
+    _print_translate(result)
+
+
+class _TerminalProgress:
+    """A progress bar per language on stderr, and only when stderr is a terminal."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, language: str, total: int) -> None:
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label=f"{language}: translating",
+                                         file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, count: int) -> None:
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _print_translate(result, stopped: bool = False) -> None:
+    for notice in result.notices:
+        echo(style("notice: ", fg="cyan") + notice, err=True)
+    if result.dry_run:
+        echo("dry run: nothing written, nothing sent")
+        rows = [(r.language, r.empty, r.memory, r.near, r.drafts, r.texts, r.characters,
+                 r.remaining) for r in result.reports]
+        echo(_table(("language", "empty", "memory", "near", "cached", "to send", "characters",
+                     "left"), rows))
+        total = sum(r.characters for r in result.reports)
+        engine = result.engine or "no machine engine"
+        echo(f"characters that would be billed: {total:,} ({engine})")
+        _print_usage(result.usage, total)
+    else:
+        rows = [(r.language, r.empty, r.memory, r.near, r.drafts, r.cached, r.requests, r.billed,
+                 r.remaining) for r in result.reports]
+        echo(_table(("language", "empty", "memory", "near", "drafts", "cached", "requests",
+                     "billed", "left"), rows))
+        echo(f"characters billed: {result.billed:,}"
+             + (f" ({result.engine})" if result.engine else ""))
+    mismatched = sum(r.mismatched for r in result.reports)
+    if mismatched:
+        echo(style("warning: ", fg="yellow") + f"{mismatched} draft(s) do not keep the source's "
+             "links or emphasis; their translator comment says so", err=True)
+    if result.remaining and result.missing_key:
+        echo(f"{result.remaining} string(s) still need a translator or a DeepL key "
+             "(set DEEPL_AUTH_KEY)")
+    elif result.remaining and not result.dry_run and not stopped:
+        echo(f"{result.remaining} string(s) still need a translator")
+
+
+def _print_usage(usage, wanted: int) -> None:
+    if usage is None or usage.remaining is None:
+        return
+    echo(f"characters remaining this billing period: {usage.remaining:,} of {usage.limit:,}")
+    if wanted > usage.remaining:
+        echo(style("warning: ", fg="yellow") + "that is more than the characters remaining: the "
+             "run will stop when the quota is used up, keeping every draft received", err=True)
+
+
+def _print_back(result) -> None:
+    if result.dry_run:
+        echo("dry run: nothing sent")
+    rows = [(r.language, r.strings, r.cached, r.texts, r.characters, r.billed)
+            for r in result.reports]
+    echo(_table(("language", "to review", "cached", "to send" if result.dry_run else "sent",
+                 "characters", "billed"), rows))
+    if result.dry_run:
+        total = sum(r.characters for r in result.reports)
+        echo(f"characters that would be billed: {total:,}")
+        _print_usage(result.usage, total)
+    else:
+        echo(f"characters billed: {result.billed:,} (deepl)")
+
+
 def main() -> None:
     try:
         cli(prog_name="pipeline")

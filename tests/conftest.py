@@ -192,3 +192,19 @@ def approve_all(tmp_path):
                                                    for place in target.places)]
             sign_approval(config, language, signer, targets, moment)
     return approve
+
+
+@pytest.fixture
+def fake_deepl(monkeypatch):
+    """A local DeepL-speaking server the pipeline is pointed at, with quick retries."""
+    import deepl
+
+    from deepl_server import FakeDeepL
+
+    monkeypatch.setattr(deepl.http_client, "max_network_retries", 2)
+    monkeypatch.setattr(deepl.http_client, "min_connection_timeout", 5.0)
+    monkeypatch.setattr(deepl.http_client._BackoffTimer, "BACKOFF_INITIAL", 0.01)
+    with FakeDeepL() as server:
+        for name, value in server.env.items():
+            monkeypatch.setenv(name, value)
+        yield server
