@@ -99,26 +99,26 @@ def _build(data: dict, path: Path, text: str) -> Config:
     targets = languages.get("targets")
     if not isinstance(targets, list) or not targets or not all(isinstance(t, str) for t in targets):
         raise ConfigError("[languages] targets must be a non-empty list of language codes",
-                          path, _line_of(text, "targets"))
+                          path, line_of(text, "targets"))
     for code in [source_language, *targets]:
         _check_language(code, path, text)
     if source_language in targets:
         raise ConfigError(f"the source language '{source_language}' is also a target",
-                          path, _line_of(text, "targets"))
+                          path, line_of(text, "targets"))
     if len(set(targets)) != len(targets):
-        raise ConfigError("a target language is listed twice", path, _line_of(text, "targets"))
+        raise ConfigError("a target language is listed twice", path, line_of(text, "targets"))
 
     base_url = _string(site, "base_url", "site", path, text)
     if not re.match(r"^https?://[^/\s]+", base_url):
         raise ConfigError("[site] base_url must be an absolute http(s) URL",
-                          path, _line_of(text, "base_url"))
+                          path, line_of(text, "base_url"))
 
     def folder(key: str, default: str) -> Path:
         return root / _string(paths, key, "paths", path, text, default=default)
 
     deepl = data.get("deepl", {})
     if not isinstance(deepl, dict):
-        raise ConfigError("[deepl] must be a table", path, _line_of(text, "deepl"))
+        raise ConfigError("[deepl] must be a table", path, line_of(text, "deepl"))
     return Config(
         root=root,
         site_name=_string(site, "name", "site", path, text),
@@ -143,7 +143,7 @@ def _table(data: dict, name: str, path: Path, text: str, required: bool = True) 
             raise ConfigError(f"missing the [{name}] table", path)
         return {}
     if not isinstance(value, dict):
-        raise ConfigError(f"'{name}' must be a table", path, _line_of(text, name))
+        raise ConfigError(f"'{name}' must be a table", path, line_of(text, name))
     return value
 
 
@@ -154,21 +154,21 @@ def _string(table: dict, key: str, section: str, path: Path, text: str,
         raise ConfigError(f"[{section}] needs '{key}'", path)
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"[{section}] {key} must be a non-empty string", path,
-                          _line_of(text, key))
+                          line_of(text, key))
     return value
 
 
 def _check_language(code: str, path: Path, text: str) -> None:
     if not _LANGUAGE_RE.match(code):
         raise ConfigError(f"'{code}' is not a gettext language code such as 'de' or 'pt_BR'",
-                          path, _line_of(text, code))
+                          path, line_of(text, code))
     try:
         Locale.parse(code)
     except (UnknownLocaleError, ValueError):
-        raise ConfigError(f"unknown language '{code}'", path, _line_of(text, code)) from None
+        raise ConfigError(f"unknown language '{code}'", path, line_of(text, code)) from None
 
 
-def _line_of(text: str, needle: str) -> int | None:
+def line_of(text: str, needle: str) -> int | None:
     for number, line in enumerate(text.splitlines(), start=1):
         if needle in line:
             return number

@@ -16,7 +16,9 @@ casing (İ/i, I/ı) and with suffixes attached (``mikro iğneleme`` also finds
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -166,3 +168,11 @@ def parse_glossary(text: str, path: Path | str = "<glossary>") -> tuple[Term, ..
         seen[key] = line
         terms.append(Term(source, target, line))
     return tuple(terms)
+
+
+def glossary_digest(terms: dict[str, str]) -> str | None:
+    """A short digest of the terms, so a changed glossary is synced anew and never mixed up in a cache."""
+    if not terms:
+        return None
+    payload = json.dumps(sorted(terms.items()), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -12,7 +12,7 @@ from pipeline.engines.deepl_engine import DeepLSettings
 from pipeline.engines.memory import TranslationMemory
 from pipeline.errors import ConfigError, EngineError
 from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
-from pipeline.mtglossary import glossary_digest, read_glossary
+from pipeline.glossary import glossary_digest, load_glossary
 
 
 # ---------------------------------------------------------------- pack
@@ -164,23 +164,11 @@ def test_a_broken_cache_is_a_clear_error(project):
 # ---------------------------------------------------------------- glossary
 
 
-def test_glossary_reading(project):
-    assert read_glossary(project.config, "en") == {}
+def test_glossary_terms_and_their_digest(project):
+    assert load_glossary(project.config, "en").entries() == {}
     project.write("glossary/tr-en.csv", "source,target\n"
                                         "mikro iğneleme, microneedling\n\n\"yara, iz\",scar\n")
-    terms = read_glossary(project.config, "en")
+    terms = load_glossary(project.config, "en").entries()
     assert terms == {"mikro iğneleme": "microneedling", "yara, iz": "scar"}
     assert glossary_digest(terms) == glossary_digest(dict(reversed(list(terms.items()))))
     assert glossary_digest({}) is None
-
-
-@pytest.mark.parametrize("text, line, message", [
-    ("term,translation\n", 1, "column names 'source,target'"),
-    ("source,target\nsivilce\n", 2, "needs a source term and a target term"),
-    ("source,target\nsivilce,\n", 2, "needs a source term and a target term"),
-])
-def test_glossary_errors_name_the_line(project, text, line, message):
-    project.write("glossary/tr-en.csv", text)
-    with pytest.raises(ConfigError) as error:
-        read_glossary(project.config, "en")
-    assert error.value.line == line and message in str(error.value)

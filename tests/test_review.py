@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import types
 
 import pytest
 
@@ -138,13 +136,12 @@ def test_quitting_the_interactive_review_keeps_decisions_and_exits_cleanly(site)
     assert len(ledger_lines(site, "de")) == 1
 
 
-def test_the_interactive_review_shows_source_translation_and_back_translation(site, monkeypatch):
-    fake = types.ModuleType("pipeline.translate")
-    fake.back_translation = lambda config, language, e: f"BACK: {e.msgid}"
-    monkeypatch.setitem(sys.modules, "pipeline.translate", fake)
+def test_the_interactive_review_shows_source_translation_and_back_translation(site, fake_deepl):
+    assert site.run("translate", "--back", "--lang", "de").exit_code == 0
     result = as_doctor(site, "approve", "de", input="q\n")
     assert "Turkish:" in result.output and "German:" in result.output
-    assert f"[de] {TITLE}" in result.output and f"BACK: {TITLE}" in result.output
+    assert f"[de] {TITLE}" in result.output
+    assert f"[TR] [de] {TITLE}" in result.output  # the fake server's back-translation, from the cache
     assert "approving accepts this wording" in result.output
 
 
@@ -179,17 +176,15 @@ def test_a_sheet_for_another_language_is_refused(site, tmp_path):
     assert site.snapshot() == before
 
 
-def test_the_sheet_is_self_contained_and_escapes_translations(site, tmp_path, monkeypatch):
-    edit_translation(site, "en", ITEM, '<script>alert("x")</script> & <b>pores</b>')
-    fake = types.ModuleType("pipeline.translate")
-    fake.back_translation = lambda config, language, e: "geri <çeviri>" if e.msgid == ITEM else None
-    monkeypatch.setitem(sys.modules, "pipeline.translate", fake)
+def test_the_sheet_is_self_contained_and_escapes_translations(site, tmp_path, fake_deepl):
+    assert site.run("translate", "--back", "--lang", "en").exit_code == 0
+    edit_translation(site, "en", ITEM, '<script>alert("x")</script> & <b>pores</b>')  # not back-translated
     out = tmp_path / "en.html"
     site.run("review", "sheet", "--lang", "en", "--page", "mikro", "-o", str(out))
     html = out.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;pores&lt;/b&gt;" in html
-    assert "geri &lt;çeviri&gt;" in html and "not cached" in html
+    assert f"[TR] [en] {TITLE}" in html and "not cached" in html
     assert "src=" not in html and "<link" not in html and "http" not in html.replace(
         "https://example.org/kilavuz", "")
     assert html.count("<tr>") == 7  # heading and six entries

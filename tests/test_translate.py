@@ -319,8 +319,8 @@ def test_a_bad_glossary_file_names_its_line(project, fake_deepl):
     project.write("glossary/tr-en.csv", "source,target\nsivilce,acne\nsivilce,pimple\n")
     result = project.run("translate", "--lang", "en")
     assert result.exit_code == 1
-    assert result.output == ("error: glossary/tr-en.csv:3: 'sivilce' is given two different "
-                             "translations\n")
+    assert result.output == ("error: glossary/tr-en.csv:3: 'sivilce' is listed twice "
+                             "(first at line 2)\n")
 
 
 # ---------------------------------------------------------------- failures

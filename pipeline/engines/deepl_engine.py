@@ -14,11 +14,11 @@ from typing import Sequence
 import deepl
 
 from pipeline import __version__
-from pipeline.config import Config, _line_of
+from pipeline.config import Config, line_of
 from pipeline.engines import (KEY_VARIABLE, Batch, QuotaExceeded, Translation, Usage, pack)
 from pipeline.errors import ConfigError, EngineError
 from pipeline.inline_xml import INLINE_TAGS, MARKUP_VERSION
-from pipeline.mtglossary import glossary_digest, read_glossary
+from pipeline.glossary import glossary_digest, load_glossary
 
 MAX_TEXTS = 50
 # DeepL takes 128 KiB per request; the rest is left for the headers.
@@ -45,7 +45,7 @@ class DeepLSettings:
         text = path.read_text(encoding="utf-8") if path and path.is_file() else ""
 
         def fail(message: str, needle: str) -> ConfigError:
-            return ConfigError(f"[deepl] {message}", path, _line_of(text, needle))
+            return ConfigError(f"[deepl] {message}", path, line_of(text, needle))
 
         known = {"target", "formality", "glossary", "concurrency", "context"}
         for key in table:
@@ -118,7 +118,7 @@ class DeepLEngine:
         if not self.settings.glossary:
             return {}
         if language not in self._terms:
-            self._terms[language] = read_glossary(self.config, language)
+            self._terms[language] = load_glossary(self.config, language).entries()
         return self._terms[language]
 
     def cache_options(self, source: str, target: str) -> dict:
