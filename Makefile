@@ -1,4 +1,5 @@
-# make        set up .venv, pull, build the reviewed languages into public/, print the report
+# make        set up .venv, pull, draft what memory (or DeepL, with a key) can, build the
+#             reviewed languages into public/ and print the report
 # make test   the whole test suite
 VENV      ?= .venv
 PYTHON    ?= python3
@@ -9,7 +10,7 @@ N         ?= 1000
 .DEFAULT_GOAL := all
 .PHONY: all setup pull translate status check build test bench clean
 
-all: pull status build
+all: pull translate status build
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
