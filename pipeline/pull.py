@@ -7,6 +7,8 @@ change is not touched (bytes and mtime stay), so ``pull`` twice is a no-op.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,36 +43,66 @@ class _Planned:
     text: str
 
 
+# Below this many changed articles, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
 def pull(config: Config, now: datetime | None = None) -> PullResult:
     """Bring every source article into its template and its catalogs."""
     stamp = po_date(now or datetime.now(timezone.utc))
     state = PullState.load(config)
     sources = find_sources(config.source_dir)
-    planned: list[_Planned] = []
     fingerprints: dict[str, str] = {}
+    changed: list[Path] = []
     for path in sources:
         slug = _slug(path)
-        data = path.read_bytes()
-        fingerprints[slug] = state.fingerprint(data)
-        if state.unchanged(slug, fingerprints[slug], _outputs(config, slug)):
-            continue
-        article = read_article(path, config.relative(path), data)
-        planned.extend(_plan_domain(
-            slug, lambda created, a=article: article_template(a, config, created), config, stamp))
+        fingerprints[slug] = state.fingerprint(path.read_bytes())
+        if not state.unchanged(slug, fingerprints[slug], _outputs(config, slug)):
+            changed.append(path)
+    planned = _plan_articles(changed, config, stamp)
     fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
     if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN], _outputs(config, SITE_DOMAIN)):
-        planned.extend(_plan_domain(SITE_DOMAIN, lambda created: site_template(config, created),
-                                    config, stamp))
-    written = [plan for plan in planned if _differs(plan)]
-    write_files({plan.path: plan.text for plan in written})
+        planned.extend(_changed_only(_plan_domain(
+            SITE_DOMAIN, lambda created: site_template(config, created), config, stamp)))
+    write_files({plan.path: plan.text for plan in planned})
     state.record(fingerprints, {domain: _outputs(config, domain) for domain in fingerprints})
     return PullResult(
         articles=len(sources),
         templates=len(sources) + 1,
         catalogs=(len(sources) + 1) * len(config.languages),
-        written=tuple(config.relative(plan.path) for plan in written),
+        written=tuple(config.relative(plan.path) for plan in planned),
         orphans=tuple(_orphans(config, set(fingerprints))),
     )
+
+
+def _plan_articles(paths: list[Path], config: Config, stamp: str) -> list[_Planned]:
+    """The files to write for these articles, planned in worker processes when there are many.
+
+    Nothing is written here, so an error in any article (raised in source
+    order, whichever process met it) still leaves every file as it was.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_THRESHOLD or workers < 2:
+        return _plan_article_files(paths, config, stamp)
+    size = -(-len(paths) // (workers * 4))
+    chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_plan_article_files, chunk, config, stamp) for chunk in chunks]
+        return [plan for future in futures for plan in future.result()]
+
+
+def _plan_article_files(paths: list[Path], config: Config, stamp: str) -> list[_Planned]:
+    planned = []
+    for path in paths:
+        article = read_article(path, config.relative(path))
+        planned.extend(_changed_only(_plan_domain(
+            article.slug, lambda created, a=article: article_template(a, config, created),
+            config, stamp)))
+    return planned
+
+
+def _changed_only(plans: list[_Planned]) -> list[_Planned]:
+    return [plan for plan in plans if _read(plan.path) != plan.text]
 
 
 def article_template(article: Article, config: Config, created: str) -> Catalog:
@@ -168,10 +200,6 @@ def _catalog_header(old: Catalog | None, slug: str, language: str, created: str,
 
 def _project_id(config: Config, slug: str) -> str:
     return f"{config.site_name} / {slug}"
-
-
-def _differs(plan: _Planned) -> bool:
-    return _read(plan.path) != plan.text
 
 
 def _read(path: Path) -> str | None:

@@ -61,8 +61,7 @@ class PullState:
 def _salt(config: Config) -> str:
     """What, besides the inputs, shapes the output: the tool and the project's configuration."""
     settings = config.path.read_bytes() if config.path and config.path.exists() else b""
-    return hashlib.sha256(__version__.encode() + b"\0" + settings + b"\0" +
-                          str(config.root.resolve()).encode()).hexdigest()
+    return hashlib.sha256(__version__.encode() + b"\0" + settings).hexdigest()
 
 
 def _stat(path: Path) -> list[int] | None:

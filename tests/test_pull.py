@@ -134,3 +134,36 @@ def test_pull_as_a_subprocess(project):
     result = project.run_subprocess("pull")
     assert result.returncode == 0, result.stderr
     assert "10 file(s) written" in result.stdout
+
+
+def test_many_articles_are_planned_in_worker_processes_with_the_same_result(make_project, monkeypatch):
+    from conftest import ARTICLE
+    project = make_project({f"makale-{n}": ARTICLE.replace("Genişletilmiş", f"Genişletilmiş {n}")
+                            for n in range(6)})
+
+    def catalogs() -> dict[str, list[bytes]]:
+        """Every generated file, without the lines that carry the time of the pull."""
+        return {name: [line for line in data.split(b"\n") if b"-Date:" not in line]
+                for name, (data, _) in project.snapshot().items() if name.startswith("locale")}
+
+    project.run("pull")
+    serial = catalogs()
+    shutil.rmtree(project.root / "locale")
+    shutil.rmtree(project.root / ".pipeline-cache")
+    monkeypatch.setattr("pipeline.pull.PARALLEL_THRESHOLD", 2)
+    assert project.run("pull").exit_code == 0
+    assert catalogs() == serial
+
+
+def test_an_error_in_a_worker_process_names_its_file_and_line_and_writes_nothing(make_project,
+                                                                                 monkeypatch):
+    from conftest import ARTICLE
+    articles = {f"makale-{n}": ARTICLE for n in range(6)}
+    articles["makale-4"] = "---\ntitle: Başlık\npublished: dün\n---\n"
+    project = make_project(articles)
+    monkeypatch.setattr("pipeline.pull.PARALLEL_THRESHOLD", 2)
+    result = project.run("pull")
+    assert result.exit_code == 1
+    assert result.output == ("error: source/makale-4.md:3: front matter 'published' must be an "
+                             "ISO date such as 2023-02-06\n")
+    assert not (project.root / "locale").exists()
