@@ -204,7 +204,7 @@ def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
 
 @cli.group()
 def review() -> None:
-    """Doctors' sign-off: pending entries, approve, reject, review sheets, audit log, verify."""
+    """Doctors' sign-off: pending entries, approve, reject, review sheets, a review page, audit log, verify."""
 
 
 @review.command("list")
@@ -369,6 +369,31 @@ def review_verify(app: App, languages: tuple[str, ...]) -> None:
     echo(f"{counted} statement(s) verified, {len(failures)} line(s) rejected")
     if failures:
         click.get_current_context().exit(1)
+
+
+@review.command("serve")
+@reviewer_option
+@click.option("--lang", "languages", multiple=True, metavar="L",
+              help="Only this language (repeatable; default: every language you may approve).")
+@key_file_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; keep the default so only this machine can connect.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="The port to listen on (0: any free port; the address printed says which).")
+@pass_app
+def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: Path | None,
+                 host: str, port: int) -> None:
+    """A local review page in your browser: read, approve and reject translations, article by article.
+
+    Your key is opened once and stays in this process. The printed address
+    carries a random token, needed for every request, so no other user or web
+    page can post decisions; each decision is signed and saved at once.
+    """
+    from pipeline.review_server import serve
+
+    serve(app.config, reviewer, app.config.check_languages(languages) if languages else None,
+          key_file, host, port, echo)
+    echo("review page stopped")
 
 
 # ------------------------------------------------------------------ check

@@ -111,22 +111,36 @@ class Decision:
 def open_signer(config: Config, language: str, reviewer_id: str,
                 key_file: Path | None = None) -> Signer:
     """Check the reviewer may sign this language and that the key file holds their current key."""
+    signer, _ = open_signer_for(config, [language], reviewer_id, key_file)
+    return signer
+
+
+def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id: str,
+                    key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
+    """Open the reviewer's key once for several languages (None: every target they may sign)."""
     roster = load_roster(config)
     reviewer = roster.get(reviewer_id)
     if reviewer is None:
         raise SignoffError(f"unknown reviewer '{reviewer_id}': add them to the roster "
                            f"('pipeline keygen {reviewer_id}' prints the lines)", roster.path)
-    if not reviewer.may_review(language):
-        raise SignoffError(f"reviewer '{reviewer_id}' may not sign off '{language}' "
-                           f"(the roster allows: {', '.join(reviewer.languages) or 'none'})",
-                           roster.path)
+    allowed = ", ".join(reviewer.languages) or "none"
+    if languages is None:
+        languages = [language for language in config.languages if reviewer.may_review(language)]
+        if not languages:
+            raise SignoffError(f"reviewer '{reviewer_id}' may sign off none of the target "
+                               f"languages (the roster allows: {allowed})", roster.path)
+    languages = tuple(languages)
+    for language in languages:
+        if not reviewer.may_review(language):
+            raise SignoffError(f"reviewer '{reviewer_id}' may not sign off '{language}' "
+                               f"(the roster allows: {allowed})", roster.path)
     path = key_file or default_key_file(reviewer_id)
     private_key = load_private_key(path)
     found = key_id(private_key.public_key())
     if found != reviewer.current_key.key_id:
         raise SignoffError(f"this key ({found}) is not the current key of '{reviewer_id}' in "
                            f"the roster ({reviewer.current_key.key_id})", path)
-    return Signer(reviewer, private_key, found)
+    return Signer(reviewer, private_key, found), languages
 
 
 def check_page(config: Config, page: str | None) -> list[str]:
