@@ -16,6 +16,10 @@ from pipeline.cli import cli
 from pipeline.config import Config, load_config
 
 REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"  # screenshots from the browser tests (ignored by git)
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 ARTICLE = textwrap.dedent("""\
     ---
@@ -208,3 +212,17 @@ def fake_deepl(monkeypatch):
         for name, value in server.env.items():
             monkeypatch.setenv(name, value)
         yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright; skipped, with the reason, where it is absent."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} "
+                    "(apt-get install chromium): the real-browser test cannot run")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -5,19 +5,14 @@ from __future__ import annotations
 import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import ARTIFACTS, REPO
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO / "test-artifacts"
 PHONE = {"width": 375, "height": 740}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3
 
 # Readable chrome for the screenshots; the article text is the fixture's stand-in translation.
@@ -34,19 +29,6 @@ CHROME = {
            "Başa dön": "العودة إلى الأعلى", "Tüm makaleler": "جميع المقالات",
            "Diller": "اللغات", "Klinik Sağlık Rehberi": "دليل العيادة الصحي"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} "
-                    "(apt-get install chromium): the real-browser test cannot run")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

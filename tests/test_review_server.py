@@ -27,7 +27,7 @@ from pipeline.review_server import (LOOPBACK_NAMES, SECURITY_HEADERS, ServeError
                                     allowed_hosts, bind, create_app)
 from pipeline.signoff import read_signoffs
 from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, translate
-from test_browser import ARTIFACTS, browser  # noqa: F401 - the chromium fixture
+from conftest import ARTIFACTS
 
 TOKEN = "per-run-token-for-tests-0123456789abcdef"
 TITLE = "Mikro İğneleme Nedir?"
