@@ -8,6 +8,7 @@ change is not touched (bytes and mtime stay), so ``pull`` twice is a no-op.
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,12 +21,13 @@ from pipeline.chrome import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
 from pipeline.errors import SourceError
 from pipeline.fsutil import write_files
+from pipeline.catalogcache import CatalogCache
 from pipeline.merge import merge
-from pipeline.pofile import format_po, read_po
+from pipeline.pofile import format_po
 from pipeline.pullstate import PullState
 from pipeline.source import Article, find_sources, read_article, slug_for
 
-DATE_FIELDS = ("POT-Creation-Date",)
+_CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: (.*)\\n"$', re.M)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
     fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
     if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN], _outputs(config, SITE_DOMAIN)):
         planned.extend(_changed_only(_plan_domain(
-            SITE_DOMAIN, lambda created: site_template(config, created), config, stamp)))
+            SITE_DOMAIN, lambda created: site_template(config, created), config, stamp,
+            CatalogCache(config.cache_dir))))
     write_files({plan.path: plan.text for plan in planned})
     state.record(fingerprints, {domain: _outputs(config, domain) for domain in fingerprints})
     return PullResult(
@@ -93,11 +96,12 @@ def _plan_articles(paths: list[Path], config: Config, stamp: str) -> list[_Plann
 
 def _plan_article_files(paths: list[Path], config: Config, stamp: str) -> list[_Planned]:
     planned = []
+    cache = CatalogCache(config.cache_dir)
     for path in paths:
         article = read_article(path, config.relative(path))
         planned.extend(_changed_only(_plan_domain(
             article.slug, lambda created, a=article: article_template(a, config, created),
-            config, stamp)))
+            config, stamp, cache)))
     return planned
 
 
@@ -127,20 +131,29 @@ def article_template(article: Article, config: Config, created: str) -> Catalog:
 
 
 def _plan_domain(domain: str, make_template: Callable[[str], Catalog], config: Config,
-                 stamp: str) -> list[_Planned]:
+                 stamp: str, cache: CatalogCache) -> list[_Planned]:
     """The template of one domain and its catalogs; the creation date moves only with content."""
     template_path = config.template_path(domain)
-    existing = read_po(template_path) if template_path.exists() else None
-    created = stamp
+    existing = _read(template_path)
+    template = text = None
     if existing is not None:
-        kept = existing.header_field("POT-Creation-Date") or stamp
-        if format_po(make_template(kept)) == _read(template_path):
-            created = kept
-    template = make_template(created)
-    plans = [_Planned(template_path, format_po(template))]
+        # Keep the old creation date when nothing else in the template changed.
+        kept = make_template(_creation_date(existing) or stamp)
+        if format_po(kept) == existing:
+            template, text = kept, existing
+    if template is None:
+        template = make_template(stamp)
+        text = format_po(template)
+    created = template.header_field("POT-Creation-Date")
+    plans = [_Planned(template_path, text)]
     for language in config.languages:
-        plans.append(_plan_catalog(domain, language, template, created, config, stamp))
+        plans.append(_plan_catalog(domain, language, template, created, config, stamp, cache))
     return plans
+
+
+def _creation_date(template_text: str) -> str | None:
+    match = _CREATION_DATE_RE.search(template_text)
+    return match.group(1) if match else None
 
 
 def _slug(path: Path) -> str:
@@ -165,9 +178,9 @@ def _chrome_inputs(config: Config) -> bytes:
 
 
 def _plan_catalog(slug: str, language: str, template: Catalog, created: str,
-                  config: Config, stamp: str) -> _Planned:
+                  config: Config, stamp: str, cache: CatalogCache) -> _Planned:
     path = config.catalog_path(language, slug)
-    old = read_po(path) if path.exists() else None
+    old = cache.read(path) if path.exists() else None
     header = _catalog_header(old, slug, language, created, config, stamp)
     nplurals = plural_count(parse_plural_forms(header), default=2)
     merged = merge(old, template, header, nplurals)

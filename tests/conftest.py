@@ -85,9 +85,10 @@ class Project:
         write_atomic(path, format_po(catalog))
 
     def snapshot(self) -> dict[str, tuple[bytes, int]]:
-        """Every file's bytes and mtime, to prove a command changed nothing."""
+        """Every project file's bytes and mtime (not the cache's), to prove a command changed nothing."""
+        cache = self.root / ".pipeline-cache"
         return {str(p.relative_to(self.root)): (p.read_bytes(), p.stat().st_mtime_ns)
-                for p in sorted(self.root.rglob("*")) if p.is_file()}
+                for p in sorted(self.root.rglob("*")) if p.is_file() and cache not in p.parents}
 
     def run(self, *args: str, input: str | None = None):
         """Run the CLI in-process, from inside the project."""
