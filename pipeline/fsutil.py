@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -28,33 +29,84 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def write_files(files: dict[Path, bytes | str]) -> None:
-    """Write many files: all to temporary files first, one sync, then the renames.
+@dataclass
+class Staging:
+    """New file contents written beside their targets, not yet in place."""
 
-    A failure while writing leaves every target as it was; the renames that
-    follow are each atomic. One ``os.sync`` instead of an fsync per file keeps
-    a pull of thousands of catalogs from waiting on the disk thousands of times.
+    files: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary, target)
+    folders: list[Path] = field(default_factory=list)  # created for the new files
+
+    def __iadd__(self, other: "Staging") -> "Staging":
+        self.files += other.files
+        self.folders += other.folders
+        return self
+
+    @property
+    def targets(self) -> list[Path]:
+        return [target for _, target in self.files]
+
+    def commit(self) -> None:
+        """One ``os.sync`` for all, then each rename (atomic on its own).
+
+        One sync instead of an fsync per file keeps a pull of thousands of
+        catalogs from waiting on the disk thousands of times.
+        """
+        if self.files:
+            os.sync()
+        for temporary, target in self.files:
+            os.replace(temporary, target)
+
+    def discard(self) -> None:
+        """Remove every temporary file, and the folders made for them: as if nothing happened."""
+        for temporary, _ in self.files:
+            temporary.unlink(missing_ok=True)
+        for folder in sorted(set(self.folders), key=lambda p: len(p.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+
+
+def write_files(files: dict[Path, bytes | str]) -> None:
+    """Write many files: all to temporary files first, one sync, then the renames."""
+    stage_files(files).commit()
+
+
+def stage_files(files: dict[Path, bytes | str]) -> Staging:
+    """Write each file's new content beside it, leaving every target as it was.
+
+    On any failure what was written so far is removed again.
     """
-    staged: list[tuple[str, Path]] = []
+    staging = Staging()
     try:
         for path, data in files.items():
             if isinstance(data, str):
                 data = data.encode("utf-8")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
+            staging.folders += _make_folders(path.parent)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            staging.files.append((temporary, path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-            os.chmod(tmp, mode)
-        if staged:
-            os.sync()
+            try:
+                os.chmod(temporary, path.stat().st_mode & 0o777)
+            except FileNotFoundError:
+                pass  # a new file keeps the mode the umask gave it
     except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+        staging.discard()
         raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    return staging
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create a folder and its missing parents; the ones created, outermost first."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(exist_ok=True)
+    return list(reversed(missing))
 
 
 def write_if_changed(path: Path, data: bytes | str) -> bool:

@@ -20,7 +20,7 @@ from pipeline.catalog import (Catalog, Entry, catalog_header_fields, format_head
 from pipeline.chrome import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
 from pipeline.errors import SourceError
-from pipeline.fsutil import write_files
+from pipeline.fsutil import Staging, stage_files
 from pipeline.catalogcache import CatalogCache
 from pipeline.merge import merge
 from pipeline.pofile import format_po
@@ -61,52 +61,73 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
         fingerprints[slug] = state.fingerprint(path.read_bytes())
         if not state.unchanged(slug, fingerprints[slug], _outputs(config, slug)):
             changed.append(path)
-    planned = _plan_articles(changed, config, stamp)
-    fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
-    if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN], _outputs(config, SITE_DOMAIN)):
-        planned.extend(_changed_only(_plan_domain(
-            SITE_DOMAIN, lambda created: site_template(config, created), config, stamp,
-            CatalogCache(config.cache_dir))))
-    write_files({plan.path: plan.text for plan in planned})
+    staged = _stage_articles(changed, config, stamp)
+    try:
+        fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
+        if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN],
+                               _outputs(config, SITE_DOMAIN)):
+            staged += _stage(_plan_domain(
+                SITE_DOMAIN, lambda created: site_template(config, created), config, stamp,
+                CatalogCache(config.cache_dir)))
+    except BaseException:
+        staged.discard()
+        raise
+    staged.commit()
     state.record(fingerprints, {domain: _outputs(config, domain) for domain in fingerprints})
     return PullResult(
         articles=len(sources),
         templates=len(sources) + 1,
         catalogs=(len(sources) + 1) * len(config.languages),
-        written=tuple(config.relative(plan.path) for plan in planned),
+        written=tuple(config.relative(path) for path in staged.targets),
         orphans=tuple(_orphans(config, set(fingerprints))),
     )
 
 
-def _plan_articles(paths: list[Path], config: Config, stamp: str) -> list[_Planned]:
-    """The files to write for these articles, planned in worker processes when there are many.
+def _stage_articles(paths: list[Path], config: Config, stamp: str) -> Staging:
+    """New versions of these articles' files, written beside the old ones but not yet in place.
 
-    Nothing is written here, so an error in any article (raised in source
-    order, whichever process met it) still leaves every file as it was.
+    Many articles are planned in worker processes. Nothing replaces a file
+    until everything is planned, so an error in any article (raised in source
+    order, whichever process met it) leaves every file as it was.
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_THRESHOLD or workers < 2:
-        return _plan_article_files(paths, config, stamp)
+        return _stage_article_files(paths, config, stamp)
     size = -(-len(paths) // (workers * 4))
     chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
+    staged = Staging()
+    error: BaseException | None = None
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_plan_article_files, chunk, config, stamp) for chunk in chunks]
-        return [plan for future in futures for plan in future.result()]
+        futures = [pool.submit(_stage_article_files, chunk, config, stamp) for chunk in chunks]
+        for future in futures:
+            try:
+                staged += future.result()
+            except BaseException as exc:  # re-raised below, once every worker's files are removed
+                error = error or exc
+    if error is not None:
+        staged.discard()
+        raise error
+    return staged
 
 
-def _plan_article_files(paths: list[Path], config: Config, stamp: str) -> list[_Planned]:
-    planned = []
+def _stage_article_files(paths: list[Path], config: Config, stamp: str) -> Staging:
     cache = CatalogCache(config.cache_dir)
-    for path in paths:
-        article = read_article(path, config.relative(path))
-        planned.extend(_changed_only(_plan_domain(
-            article.slug, lambda created, a=article: article_template(a, config, created),
-            config, stamp, cache)))
-    return planned
+    staged = Staging()
+    try:
+        for path in paths:
+            article = read_article(path, config.relative(path))
+            staged += _stage(_plan_domain(
+                article.slug, lambda created, a=article: article_template(a, config, created),
+                config, stamp, cache))
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
 
 
-def _changed_only(plans: list[_Planned]) -> list[_Planned]:
-    return [plan for plan in plans if _read(plan.path) != plan.text]
+def _stage(plans: list[_Planned]) -> Staging:
+    """Stage the planned files whose content differs from what is on disk."""
+    return stage_files({plan.path: plan.text for plan in plans if _read(plan.path) != plan.text})
 
 
 def article_template(article: Article, config: Config, created: str) -> Catalog:
