@@ -38,21 +38,31 @@ PIPELINE = [sys.executable, "-m", "pipeline"]
 OK_EXITS = (0, 1, 3)  # check exits 1 on errors, build --strict 3 when stopped: still a timing
 
 
+# Runs the stage and reports its peak memory: a fresh, small parent, so that the
+# stage's ru_maxrss is its own and not inherited from this (larger) process.
+_MEASURE = """
+import os, resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=sys.stdout, stderr=sys.stderr)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(os.environ["BENCH_FIGURES"], "w") as handle:
+    handle.write(f"{code} {seconds} {peak}")
+"""
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall seconds, peak memory (MiB) and stdout of one process."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err,
-                                   env={**os.environ, "PYTHONPATH": str(REPO)})
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode not in OK_EXITS:
-            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n"
-                             f"{err.read().decode()}")
-        return elapsed, usage.ru_maxrss / 1024, out.read().decode()
+    with tempfile.TemporaryDirectory() as scratch:
+        figures = Path(scratch) / "figures"
+        process = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd,
+                                 capture_output=True,
+                                 env={**os.environ, "PYTHONPATH": str(REPO),
+                                      "BENCH_FIGURES": str(figures)})
+        code, seconds, peak = figures.read_text().split()
+    if int(code) not in OK_EXITS:
+        raise SystemExit(f"{' '.join(command)} failed ({code}):\n{process.stderr.decode()}")
+    return float(seconds), int(peak) / 1024, process.stdout.decode()
 
 
 def repeat(name: str, command: list[str], cwd: Path, runs: int, before=None) -> dict:
