@@ -13,7 +13,7 @@ import hashlib
 import re
 import statistics
 from dataclasses import asdict, dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from pipeline import validity
@@ -21,10 +21,8 @@ from pipeline.catalog import Catalog, Entry
 from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.glossary import Glossary, fold, load_glossary, turkish_lower
-from pipeline.markup import NAMES, Inline, parse_inline
+from pipeline.markup import NAMES, Inline, parse_inline, visible_length
 from pipeline.numbers import extract_numbers, format_value, has_percentage, unmatched
-from pipeline.pofile import read_po
-from pipeline.source import domains
 
 ERROR = "error"
 WARNING = "warning"
@@ -103,6 +101,19 @@ class Context:
         return self.language.split("_")[0]
 
 
+class _once:
+    """A computed attribute kept after its first use (cached_property without its lock)."""
+
+    def __init__(self, function: Callable):
+        self.function, self.name = function, function.__name__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Pair:
     """One source text and one translation of it (one plural form of an entry)."""
@@ -111,11 +122,11 @@ class Pair:
     translation: str
     form: int | None = None
 
-    @cached_property
+    @_once
     def source_inline(self) -> Inline:
         return parse_inline(self.source)
 
-    @cached_property
+    @_once
     def inline(self) -> Inline:
         return parse_inline(self.translation)
 
@@ -135,9 +146,19 @@ def pairs(entry: Entry, nplurals: int | None = None) -> list[Pair]:
 def check_entry(entry: Entry, context: Context, memo: "PairMemo | None" = None
                 ) -> list[tuple[Check, str]]:
     """Every problem of one filled-in entry, as (check, message)."""
-    problems = [(item, message) for item in CHECKS.values() if item.scope == ENTRY
+    return _check_entry(entry, context, memo, *_registered())
+
+
+def _registered() -> tuple[list[Check], list[Check]]:
+    """The entry checks and the pair checks, in registration order."""
+    return ([item for item in CHECKS.values() if item.scope == ENTRY],
+            [item for item in CHECKS.values() if item.scope == PAIR])
+
+
+def _check_entry(entry: Entry, context: Context, memo: "PairMemo | None",
+                 entry_checks: list[Check], pair_checks: list[Check]) -> list[tuple[Check, str]]:
+    problems = [(item, message) for item in entry_checks
                 for message in item.function(entry, context)]
-    pair_checks = [item for item in CHECKS.values() if item.scope == PAIR]
     for pair in pairs(entry, context.nplurals):
         prefix = f"msgstr[{pair.form}]: " if pair.form is not None else ""
         known = memo.results(pair, pair_checks) if memo is not None else None
@@ -210,6 +231,7 @@ def check_catalog(catalog: Catalog, path: str, language: str, config: Config) ->
     """Every finding of a catalog's header and filled-in live entries (empty ones are untranslated)."""
     context = make_context(catalog, language, config)
     memo = pair_memo(context)
+    scoped = _registered()
     findings = []
     for item in CHECKS.values():
         if item.scope == CATALOG:
@@ -218,7 +240,7 @@ def check_catalog(catalog: Catalog, path: str, language: str, config: Config) ->
     for entry in catalog.messages:
         if not any(entry.msgstrs):
             continue
-        for item, message in check_entry(entry, context, memo):
+        for item, message in _check_entry(entry, context, memo, *scoped):
             findings.append(_finding(item, message, path, entry, language))
     return findings
 
@@ -244,10 +266,10 @@ _RATIO_MIN_LENGTH = 20
 
 def usual_ratio(catalog: Catalog, language: str) -> tuple[float, bool]:
     """The median length ratio of the catalog's translations, or the pair's default."""
-    ratios = [len(pair.inline.visible) / len(pair.source_inline.visible)
-              for entry in catalog.messages if entry.has_translation
-              for pair in pairs(entry)
-              if len(pair.source_inline.visible) >= _RATIO_MIN_LENGTH]
+    lengths = [(visible_length(pair.source), pair.translation)
+               for entry in catalog.messages if entry.has_translation for pair in pairs(entry)]
+    ratios = [visible_length(translation) / source for source, translation in lengths
+              if source >= _RATIO_MIN_LENGTH]
     if len(ratios) >= _RATIO_SAMPLE:
         return statistics.median(ratios), True
     return DEFAULT_RATIOS.get(language.split("_")[0], 1.0), False
@@ -283,28 +305,38 @@ class CheckReport:
 
 
 def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckReport:
-    """Check every catalog of the given languages; a malformed catalog is itself an error finding."""
+    """Check every catalog of the given languages; a malformed catalog is itself an error finding.
+
+    Findings of catalogs unchanged since the last run come from what the gate keeps.
+    """
+    from pipeline.facts import FactsStore, catalog_paths  # it builds on this module
+
     findings: list[Finding] = []
     summaries = []
     for language in languages:
         found: list[Finding] = []
         catalogs = entries = 0
         missing = []
-        for domain in domains(config):
-            path = config.catalog_path(language, domain)
-            shown = config.relative(path)
-            if not path.exists():
-                missing.append(shown)
-                continue
-            catalogs += 1
-            try:
-                catalog = read_po(path)
-            except CatalogError as error:
-                found.append(Finding("gettext", ERROR, error.message, shown, error.line or 1, "",
-                                     language=language))
-                continue
-            entries += sum(1 for entry in catalog.messages if any(entry.msgstrs))
-            found.extend(check_catalog(catalog, shown, language, config))
+        store = FactsStore(config, language, check_catalog)
+        paths = catalog_paths(config, language)
+        try:
+            store.prepare(paths)
+            for domain, path, shown in paths:
+                try:
+                    facts = store.facts(domain, path, shown)
+                except CatalogError as error:
+                    catalogs += 1
+                    found.append(Finding("gettext", ERROR, error.message, shown, error.line or 1,
+                                         "", language=language))
+                    continue
+                if facts is None:
+                    missing.append(shown)
+                    continue
+                catalogs += 1
+                entries += facts.checked
+                found.extend(facts.findings())
+        finally:
+            store.save()
         findings.extend(found)
         summaries.append(LanguageSummary(
             language, catalogs, entries, sum(1 for f in found if f.severity == ERROR),
@@ -525,7 +557,7 @@ _LENGTH_MIN = 40
 @check("length", WARNING, catalog_wide=True)
 def length(pair: Pair, context: Context) -> Iterator[str]:
     """Length far outside the usual ratio for the language pair."""
-    source, translation = len(pair.source_inline.visible), len(pair.inline.visible)
+    source, translation = visible_length(pair.source), visible_length(pair.translation)
     if source < _LENGTH_MIN and translation < 2 * _LENGTH_MIN or not source:
         return
     ratio = translation / source / context.usual_ratio

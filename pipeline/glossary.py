@@ -132,7 +132,8 @@ def glossary_path(config: Config, language: str) -> Path:
 def load_glossary(config: Config, language: str) -> Glossary:
     """The glossary from the source language to ``language``; empty when there is no file."""
     path = glossary_path(config, language)
-    shown = config.relative(path)
+    shown = _shown.get((config.root, path)) or _shown.setdefault((config.root, path),
+                                                                 config.relative(path))
     if not path.exists():
         return Glossary(language, shown)
     try:
@@ -140,6 +141,11 @@ def load_glossary(config: Config, language: str) -> Glossary:
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path) from None
     return _glossary(language, shown, path, data)
+
+
+# Glossary path → as shown in messages (resolving it for every catalog checked costs more
+# than the check).
+_shown: dict[tuple[Path, Path], str] = {}
 
 
 @lru_cache(maxsize=16)

@@ -100,6 +100,13 @@ def parse_inline(text: str) -> Inline:
     return _parse_marked_up(text)
 
 
+def visible_length(text: str) -> int:
+    """How many characters a reader sees of a unit (the Markdown syntax left out)."""
+    if _INLINE_SYNTAX_RE.search(text) is None:
+        return len(text)
+    return len(_parse_marked_up(text).visible)
+
+
 @lru_cache(maxsize=8192)
 def _parse_marked_up(text: str) -> Inline:
     """markdown-it's reading of a unit (cached: every language checks the same sources)."""

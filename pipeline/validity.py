@@ -80,6 +80,9 @@ def header_plural_count(catalog: Catalog) -> int | None:
 
 def entry_problems(entry: Entry, nplurals: int | None) -> list[str]:
     """What msgfmt --check rejects in one translated entry."""
+    if (entry.msgid_plural is None and not entry.flags and "\n" not in entry.msgid
+            and "\n" not in entry.msgstr):
+        return []  # the usual case: no newline at either end, no plural, no format flag
     problems = list(_newline_problems(entry))
     if entry.msgid_plural is not None and nplurals is None:
         problems.append("a plural message, but the header has no valid Plural-Forms")

@@ -1,0 +1,356 @@
+"""What the gate learns from a catalog before it reads the ledger, kept by the catalog's content.
+
+Reading a catalog, checking its entries and digesting its text pairs is the
+costly part of the gate, and none of it depends on the sign-off ledger. So
+the facts of each catalog are kept in the cache folder, under a digest of the
+catalog's bytes and of everything else they depend on: language, domain and
+path, the glossary, the configuration, the code of the checks and the versions
+of the libraries it uses. A catalog whose digest matches is not parsed again;
+anything else is worked out afresh, and a cache that cannot be read or written
+only costs time. Approval is never kept here: the gate holds these entry
+digests against the ledger, verified, on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from pipeline import __version__
+from pipeline.catalog import Catalog, Entry
+from pipeline import checks
+from pipeline.checks import ERROR, Finding
+from pipeline.config import Config
+from pipeline.errors import CatalogError
+from pipeline.fsutil import write_atomic
+from pipeline.glossary import glossary_path
+from pipeline.pofile import parse_po
+from pipeline.signoff import entry_digest, entry_ids
+
+FORMAT = 1
+CACHE_FOLDER = "gate"
+# How each live message stands before the ledger is read (CatalogFacts.marks).
+MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
+FRONT_MATTER = ("type: title", "type: description")
+# The modules whose code shapes the facts, besides those of the registered checks.
+_MODULES = ("catalog", "pofile", "linebreak", "checks", "markup", "numbers", "validity",
+            "glossary", "signoff", "source", "facts")
+
+CheckCatalog = Callable[[Catalog, str, str, Config], list[Finding]]
+
+
+class EntryRow(NamedTuple):
+    """A live message as blockers and review lists name it."""
+
+    msgctxt: str | None
+    msgid: str
+    line: int
+    error: str | None  # the check error that holds it back, if any
+
+
+@dataclass
+class CatalogFacts:
+    """One catalog as the gate sees it without the ledger; per-message lists are in file order."""
+
+    sha: str
+    strings: int
+    translated: int
+    fuzzy: int
+    checked: int  # messages with any form filled in: what the checks looked at
+    check_errors: int
+    digests: list[str]  # "" where a form is empty
+    marks: str
+    ids: list[str]  # entry ids, comma-separated, "" where a form is empty
+    front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
+    rows: str | list = field(repr=False, default="[]")  # JSON text until first used
+    found: str | list = field(repr=False, default="[]")
+
+    def entries(self) -> list[EntryRow]:
+        if isinstance(self.rows, str):
+            self.rows = [EntryRow(*row) for row in json.loads(self.rows)]
+        return self.rows
+
+    def findings(self) -> list[Finding]:
+        if isinstance(self.found, str):
+            self.found = [Finding(*row) for row in json.loads(self.found)]
+        return self.found
+
+    def front_entries(self) -> list[tuple[str, Entry]]:
+        """(digest, entry) of the title and description, enough to show them without parsing."""
+        return [(digest, Entry(msgid, tuple(msgstrs), msgctxt, line=line))
+                for msgctxt, msgid, msgstrs, line, digest in self.front]
+
+    def to_json(self) -> dict:
+        rows = self.rows if isinstance(self.rows, str) else _dump([list(r) for r in self.rows])
+        found = self.found if isinstance(self.found, str) else _dump(
+            [_finding_row(f) for f in self.found])
+        return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
+                                            self.check_errors],
+                "digests": self.digests, "marks": self.marks, "ids": self.ids,
+                "front": self.front, "rows": rows, "found": found}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CatalogFacts":
+        return cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
+                   data["front"], data["rows"], data["found"])
+
+
+def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, config: Config,
+          check: CheckCatalog) -> CatalogFacts:
+    """Check a catalog and digest its entries."""
+    messages = catalog.messages
+    findings = check(catalog, shown, language, config)
+    errors = {finding.key: finding for finding in findings if finding.severity == ERROR}
+    digests, marks, ids, rows, front = [], [], [], [], []
+    for entry in messages:
+        error = errors.get(entry.key)
+        rows.append(EntryRow(entry.msgctxt, entry.msgid, entry.line,
+                             error.message if error else None))
+        if not entry.has_translation:
+            digests.append("")
+            ids.append("")
+            marks.append(MARK_UNFILLED)
+            continue
+        digest = entry_digest(language, entry)
+        digests.append(digest)
+        ids.append(",".join(entry_ids(domain, entry)))
+        marks.append((MARK_FUZZY_ERROR if error else MARK_FUZZY) if entry.fuzzy else
+                     (MARK_ERROR if error else MARK_CLEAN))
+        if any(kind in entry.extracted for kind in FRONT_MATTER):
+            front.append([entry.msgctxt, entry.msgid, list(entry.msgstrs), entry.line, digest])
+    return CatalogFacts(
+        sha, len(messages), sum(1 for entry in messages if entry.translated),
+        sum(1 for entry in messages if entry.fuzzy),
+        sum(1 for entry in messages if any(entry.msgstrs)),
+        sum(1 for finding in findings if finding.severity == ERROR),
+        digests, "".join(marks), ids, front, rows, list(findings))
+
+
+class FactsStore:
+    """The kept facts of one language's catalogs: read once, brought up to date, written once."""
+
+    def __init__(self, config: Config, language: str, check: CheckCatalog):
+        self.config, self.language, self.check = config, language, check
+        self.path = config.cache_dir / CACHE_FOLDER / f"{language}.json"
+        self.salt = _salt(config, language, check)
+        self.kept = self._load()
+        self.current: dict[str, dict] = {}
+        self.ready: dict[str, CatalogFacts | CatalogError | bool | None] = {}
+        self.changed = False
+
+    def prepare(self, catalogs: list[tuple[str, Path, str]]) -> None:
+        """Look every catalog up; work out those not kept beforehand, on every core, when many."""
+        missing = []
+        for domain, path, shown in catalogs:
+            found = self.ready[domain] = self._look_up(domain, path, shown)
+            if found is None:
+                missing.append((domain, path, shown))
+        jobs = _jobs()
+        if jobs < 2 or len(missing) < PARALLEL_FROM:
+            return
+        chunks = [missing[start:start + _CHUNK] for start in range(0, len(missing), _CHUNK)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context, initializer=_worker,
+                                 initargs=(self.config, self.language, self.check)) as pool:
+            for chunk, results in zip(chunks, pool.map(_learn_files, chunks)):
+                for (domain, _, shown), result in zip(chunk, results):
+                    if isinstance(result, tuple):
+                        self.ready[domain] = CatalogError(*result)
+                    elif result is not None:
+                        self.ready[domain] = self._record(domain, shown,
+                                                          CatalogFacts.from_json(result))
+
+    def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
+        """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
+        found = (self.ready.pop(domain) if domain in self.ready
+                 else self._look_up(domain, path, shown))
+        if isinstance(found, CatalogError):
+            raise found
+        if found is None:
+            found = learn_file(domain, path, shown, self.language, self.config, self.check)
+            if found is not None:
+                self._record(domain, shown, found)
+        return found or None
+
+    def _look_up(self, domain: str, path: Path, shown: str) -> CatalogFacts | bool | None:
+        """The kept facts when the catalog is unchanged, False when it does not exist, else None."""
+        data = _read(path)
+        if data is None:
+            return False
+        kept = self.kept.get(domain)
+        if kept is None or kept.get("shown") != shown or kept.get("sha") != _sha(data):
+            return None
+        try:
+            facts = CatalogFacts.from_json(kept["facts"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        self.current[domain] = kept
+        return facts
+
+    def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
+        self.current[domain] = {"sha": facts.sha, "shown": shown, "facts": facts}
+        self.changed = True
+        return facts
+
+    def save(self) -> None:
+        """Keep the facts of the catalogs seen this run (only when something changed)."""
+        if not self.changed and set(self.current) == set(self.kept):
+            return
+        catalogs = {domain: {**item, "facts": item["facts"].to_json()
+                             if isinstance(item["facts"], CatalogFacts) else item["facts"]}
+                    for domain, item in self.current.items()}
+        try:
+            write_atomic(self.path, _dump({"salt": self.salt, "catalogs": catalogs}))
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
+
+    def _load(self) -> dict[str, dict]:
+        try:
+            saved = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(saved, dict) or saved.get("salt") != self.salt:
+            return {}
+        catalogs = saved.get("catalogs")
+        return catalogs if isinstance(catalogs, dict) else {}
+
+
+def learn_file(domain: str, path: Path, shown: str, language: str, config: Config,
+               check: CheckCatalog) -> CatalogFacts | None:
+    """The facts of one catalog file, worked out afresh (None when it does not exist)."""
+    data = _read(path)
+    if data is None:
+        return None
+    return learn(parse_catalog(data, path), _sha(data), domain, shown, language, config, check)
+
+
+# Learning many catalogs is spread over worker processes, forked so that they share the
+# configuration and the check function (which may not be importable by name).
+PARALLEL_FROM = 64
+_CHUNK = 32
+_JOBS_VARIABLE = "PIPELINE_JOBS"
+_work: tuple = ()
+
+
+def _jobs() -> int:
+    """Worker processes to use: PIPELINE_JOBS, else the cores this process may run on."""
+    configured = os.environ.get(_JOBS_VARIABLE, "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _worker(config: Config, language: str, check: CheckCatalog) -> None:
+    global _work
+    _work = (config, language, check)
+
+
+def _learn_files(chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
+    """In a worker: the facts of each catalog as JSON data, or the error that stops it."""
+    config, language, check = _work
+    results = []
+    for domain, path, shown in chunk:
+        try:
+            facts = learn_file(domain, path, shown, language, config, check)
+        except CatalogError as error:
+            results.append((error.message, error.path, error.line))
+            continue
+        results.append(facts.to_json() if facts is not None else None)
+    return results
+
+
+def catalog_paths(config: Config, language: str) -> list[tuple[str, Path, str]]:
+    """(domain, path, path as shown) of every catalog of a language, in domain order.
+
+    The shown path is ``config.relative`` of the file, worked out once for the
+    folder: resolving thousands of paths one by one costs more than reading them.
+    """
+    from pipeline.source import domains
+
+    folder = config.locale_dir / language / "LC_MESSAGES"
+    shown_folder = config.relative(folder)
+    found = []
+    for domain in domains(config):
+        path = folder / f"{domain}.po"
+        shown = config.relative(path) if path.is_symlink() else f"{shown_folder}/{domain}.po"
+        found.append((domain, path, shown))
+    return found
+
+
+def parse_catalog(data: bytes, path: Path) -> Catalog:
+    """A catalog from the bytes that were digested (read_po's reading of the same file)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError("not valid UTF-8 (catalogs must be UTF-8)", path,
+                           data[: exc.start].count(b"\n") + 1) from None
+    return parse_po(text, path)
+
+
+def read_judged(path: Path, sha: str) -> Catalog:
+    """The catalog whose bytes were judged: one edited since is an error, never mixed in."""
+    data = _read(path)
+    if data is None or _sha(data) != sha:
+        raise CatalogError("changed while the pipeline was reading it: run the command again", path)
+    return parse_catalog(data, path)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _salt(config: Config, language: str, check: CheckCatalog) -> str:
+    """Everything the facts depend on besides the catalog: tools, code, configuration, glossary."""
+    import babel
+    import markdown_it
+    import rapidfuzz
+
+    hasher = hashlib.sha256()
+    for part in (str(FORMAT), __version__, sys.version, markdown_it.__version__, babel.__version__,
+                 rapidfuzz.__version__, language, check.__module__, check.__qualname__):
+        hasher.update(part.encode("utf-8") + b"\0")
+    for item in checks.CHECKS.values():
+        hasher.update(repr((item.name, item.severity, item.scope, item.final, item.catalog_wide,
+                            item.function.__module__, item.function.__qualname__)).encode() + b"\0")
+    modules = {f"pipeline.{name}" for name in _MODULES}
+    modules |= {item.function.__module__ for item in checks.CHECKS.values()} | {check.__module__}
+    files = [config.path, glossary_path(config, language)]
+    files += [Path(getattr(sys.modules.get(name), "__file__", None) or name) for name in sorted(modules)]
+    for path in files:
+        hasher.update(str(path).encode() + b"\0" + (_read_quietly(path) or b"-") + b"\0")
+    return hasher.hexdigest()
+
+
+def _read_quietly(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None
+
+
+def _finding_row(finding: Finding) -> list:
+    return [finding.check, finding.severity, finding.message, finding.path, finding.line,
+            finding.msgid, finding.msgctxt, finding.language, finding.fuzzy]
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
