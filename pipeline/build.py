@@ -6,8 +6,11 @@ source). The site is rendered into a fresh folder beside the output and
 swapped in whole, so a stopped language's old pages disappear with the old
 folder. Pages whose inputs did not change are carried over by hard link
 instead of being rendered again, and a build that would change nothing writes
-nothing. The output folder carries a marker: a folder without it is never
-replaced.
+nothing: when the inputs of the whole site are those of the last build and its
+files are intact, not even the articles are read. A page's inputs are named
+by the digests the gate keeps of its catalogs, so a catalog is parsed only
+for the pages that are rendered. The output folder carries a marker: a folder
+without it is never replaced.
 """
 
 from __future__ import annotations
@@ -19,17 +22,21 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.chrome import SITE_DOMAIN, chrome_strings
 from pipeline.config import Config
 from pipeline.errors import BuildError
-from pipeline.gate import Blocker, Verdict, evaluate
+from pipeline.catalog import Entry
+from pipeline.facts import read_judged
+from pipeline.fsutil import write_atomic
+from pipeline.gate import Blocker, DomainVerdict, Verdict, evaluate
 from pipeline.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
                             root_context, sitemap_context)
 from pipeline.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
-from pipeline.source import Article, find_sources, read_article
+from pipeline.source import Article, domains, find_sources, read_article, slug_for
 
 MARKER = ".pipeline-site"
 MANIFEST = ".pipeline-manifest.json"
@@ -86,6 +93,8 @@ class _Previous:
 
     format: str | None = None
     files: dict[str, dict] = field(default_factory=dict)
+    inputs: str | None = None
+    published: list[str] = field(default_factory=list)
 
 
 def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResult:
@@ -95,13 +104,20 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     out = Path(out) if out is not None else config.output_dir
     check_output_folder(out)
     site = Site(config)
-    articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
-    sources = {article.slug: _sha(_source_path(config, article).read_bytes()) for article in articles}
+    sources = {slug_for(path): _sha(_read_source(path)) for path in find_sources(config.source_dir)}
     previous = _read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
     candidates, reports = _gate(config)
-    content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a, sources[a.slug])
+    inputs = _inputs_key(site, fmt, config, sources, candidates)
+    if _unchanged(previous, fmt, inputs, candidates, _FileStats(config, out)):
+        for edition in candidates:
+            reports[edition.language] = LanguageReport(edition.language, True)
+        pages = sum(1 for item in previous.files.values() if item.get("content"))
+        return BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages, changed=False)
+
+    articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
+    content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a.slug, sources[a.slug])
                     for e in (source, *candidates) for a in articles}
     held_back, bodies = _validate(config, candidates, articles, content_keys, previous, fmt)
     editions = [source]
@@ -112,16 +128,24 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
         else:
             editions.append(edition)
             reports[edition.language] = LanguageReport(edition.language, True)
-    ordered = tuple(reports[lang] for lang in (config.source_language, *config.languages))
+    ordered = _ordered(config, reports)
 
     outputs = _plan(site, config, editions, articles, content_keys, fmt)
     reusable = _mark_reusable(outputs, previous, out)
     rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
     pages = sum(1 for o in outputs if o.render is not None)
-    if previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}:
+    published = [edition.language for edition in editions]
+    if (previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}
+            and previous.inputs == inputs and previous.published == published):
         return BuildResult(out, fmt, ordered, pages, 0, pages, changed=False)
-    _write_site(out, outputs, fmt, _PageRenderer(site, config, editions, fmt, bodies))
+    renderer = _PageRenderer(site, config, editions, fmt, bodies)
+    manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
+    _FileStats(config, out).record(manifest)
     return BuildResult(out, fmt, ordered, pages, rendered, pages - rendered, changed=True)
+
+
+def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
+    return tuple(reports[lang] for lang in (config.source_language, *config.languages))
 
 
 def check_output_folder(out: Path) -> None:
@@ -141,8 +165,9 @@ def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
     """The languages the gate lets through, and reports for the source and the stopped ones."""
     reports = {config.source_language: LanguageReport(config.source_language, True, True)}
     candidates = []
+    names = domains(config)
     for language in config.languages:
-        verdict = evaluate(config, language)
+        verdict = evaluate(config, language, names)
         if verdict.publishable:
             candidates.append(_edition(verdict))
         else:
@@ -150,22 +175,81 @@ def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
     return candidates, reports
 
 
+class ApprovedEntries(Mapping):
+    """The approved entries of one catalog, by key; the catalog is read only when first needed.
+
+    Titles and descriptions (what index pages and the sitemap show) come from
+    what the gate kept, each checked against the ledger like any entry. The
+    catalog read is the one the gate judged, byte for byte.
+    """
+
+    def __init__(self, domain: DomainVerdict):
+        self.domain = domain
+        self._front: dict[tuple, Entry] | None = None
+        self._entries: dict[tuple, Entry] | None = None
+
+    def front(self) -> dict[tuple, Entry]:
+        if self._front is None:
+            approved, facts = self.domain.signoffs.approved, self.domain.facts
+            self._front = {entry.key: entry for digest, entry in
+                           (facts.front_entries() if facts else []) if digest in approved}
+        return self._front
+
+    def _all(self) -> dict[tuple, Entry]:
+        if self._entries is None:
+            domain, approved = self.domain, self.domain.signoffs.approved
+            catalog = read_judged(domain.file, domain.facts.sha) if domain.facts else None
+            # Publishable means every entry is approved; taking only approved ones keeps it so.
+            self._entries = {entry.key: entry for entry, digest in
+                             zip(catalog.messages, domain.facts.digests)
+                             if digest in approved} if catalog else {}
+        return self._entries
+
+    def release(self) -> None:
+        """Forget the catalog's entries (a big site is rendered article by article)."""
+        self._entries = None
+
+    def __getitem__(self, key: tuple) -> Entry:
+        if self._entries is None and key in self.front():
+            return self._front[key]
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 def _edition(verdict: Verdict) -> Edition:
     entries, approvals, chrome = {}, {}, None
     for domain in verdict.domains:
-        catalog = domain.catalog
-        # Publishable means every entry is approved; taking only approved ones keeps it so.
-        approved = {entry.key: entry for entry in catalog.messages
-                    if entry.key in domain.approvals} if catalog else {}
+        approved = ApprovedEntries(domain)
         if domain.domain == SITE_DOMAIN:
-            chrome = Chrome(verdict.language, approved, catalog.header_field("Plural-Forms")
-                            or "nplurals=2; plural=(n != 1);")
+            plural_forms = domain.catalog.header_field("Plural-Forms") if domain.catalog else ""
+            chrome = Chrome(verdict.language, approved,
+                            plural_forms or "nplurals=2; plural=(n != 1);")
+            chrome_sha = domain.facts.sha if domain.facts else ""
         else:
             entries[domain.domain] = approved
-            approvals[domain.domain] = dict(domain.approvals)
+            approvals[domain.domain] = domain.approval_list()
     if chrome is None:  # the gate always covers the site domain; this is a programming error
         raise BuildError(f"no '{SITE_DOMAIN}' catalog was evaluated for {verdict.language}")
-    return Edition(verdict.language, chrome, entries, approvals)
+    return _Edition(verdict.language, chrome, entries, approvals, chrome_sha)
+
+
+@dataclass(frozen=True)
+class _Edition(Edition):
+    """A published language, with the digest of its site catalog (part of every page's inputs)."""
+
+    chrome_sha: str = ""
+
+
+def _release(editions: list[Edition], slug: str) -> None:
+    for edition in editions:
+        entries = (edition.entries or {}).get(slug)
+        if isinstance(entries, ApprovedEntries):
+            entries.release()
 
 
 def _validate(config: Config, candidates: list[Edition], articles: list[Article],
@@ -195,6 +279,7 @@ def _validate(config: Config, candidates: list[Edition], articles: list[Article]
             held_back[edition.language].extend(blockers)
             if not blockers:
                 bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
+        _release(candidates, article.slug)
     return held_back, bodies
 
 
@@ -270,7 +355,8 @@ def _mark_reusable(outputs: list[_Output], previous: _Previous, out: Path) -> bo
     return all_unchanged
 
 
-def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRenderer") -> None:
+def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRenderer",
+                extra: dict) -> dict[str, dict]:
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-new-", dir=out.parent))
@@ -289,13 +375,14 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRen
                 digest = _sha(data)
             manifest[output.path] = {"key": output.key, "content": output.content_key,
                                      "sha256": digest}
-        (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest},
+        (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest, **extra},
                                                    indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.chmod(staging, 0o777 & ~_umask())
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return manifest
 
 
 class _PageRenderer:
@@ -355,26 +442,91 @@ def _remove_leftovers(out: Path) -> None:
 # ---------------------------------------------------------------- inputs
 
 
-def _content_key(site: Site, fmt: str, config: Config, edition: Edition, article: Article,
+def _content_key(site: Site, fmt: str, config: Config, edition: Edition, slug: str,
                  source_sha: str) -> str:
-    """A digest of everything a page's bytes depend on, except which languages are published."""
-    entries = approvals = chrome = "source"
+    """A digest of everything a page's bytes depend on, except which languages are published.
+
+    A translated page depends on its catalog (named by the digest of its bytes,
+    which the gate judged), on who approved it and when (the byline), and on
+    the site catalog of its language.
+    """
+    catalog = reviewers = chrome = "source"
     if not edition.is_source:
-        entries = sorted([k[0] or "", k[1], list(e.msgstrs)]
-                         for k, e in edition.entries.get(article.slug, {}).items())
-        approvals = sorted([k[0] or "", k[1], a.name, a.time.isoformat()]
-                           for k, a in edition.approvals.get(article.slug, {}).items())
-        chrome = sorted([k[0] or "", k[1], list(e.msgstrs)] for k, e in edition.chrome.entries.items())
+        entries = edition.entries.get(slug)
+        domain = entries.domain if isinstance(entries, ApprovedEntries) else None
+        catalog = domain.facts.sha if domain is not None and domain.facts else ""
+        names, day = edition.reviewers(slug)
+        reviewers = [names, day.isoformat() if day else None]
+        chrome = getattr(edition, "chrome_sha", "")
     payload = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
-               edition.language, article.slug, source_sha, entries, approvals, chrome]
+               edition.language, slug, source_sha, catalog, reviewers, chrome]
     return _sha(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _inputs_key(site: Site, fmt: str, config: Config, sources: dict[str, str],
+                candidates: list[Edition]) -> str:
+    """A digest of every page's inputs and of which languages may be published: the whole site."""
+    payload = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
+               sorted(sources.items())]
+    for edition in candidates:
+        payload.append([edition.language, [_content_key(site, fmt, config, edition, slug, sha)
+                                           for slug, sha in sorted(sources.items())]])
+    return _sha(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _unchanged(previous: _Previous, fmt: str, inputs: str, candidates: list[Edition],
+               stats: "_FileStats") -> bool:
+    """The last build had these very inputs, published every candidate, and its files are intact."""
+    published = [previous.published[0], *(edition.language for edition in candidates)] \
+        if previous.published else None
+    return (previous.format == fmt and previous.inputs == inputs and previous.published == published
+            and all(stats.intact(path, item.get("sha256")) for path, item in previous.files.items()))
+
+
+class _FileStats:
+    """Size, time and inode of each built file when it was written, kept in the cache folder.
+
+    A file whose stat is unchanged still has the bytes the manifest records;
+    any other is hashed. Losing this only costs reading the output once.
+    """
+
+    def __init__(self, config: Config, out: Path):
+        self.out = out
+        self.path = config.cache_dir / "build-files.json"
+        self._known: dict | None = None
+
+    def known(self) -> dict[str, list]:
+        if self._known is None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                fresh = data.get("out") == str(self.out.resolve())
+                self._known = dict(data.get("files", {})) if fresh else {}
+            except (OSError, ValueError, AttributeError, TypeError):
+                self._known = {}
+        return self._known
+
+    def intact(self, path: str, sha: str | None) -> bool:
+        file = self.out / path
+        stat = _stat(file)
+        if stat is not None and self.known().get(path) == [*stat, sha]:
+            return True
+        return _file_sha(file) == sha
+
+    def record(self, manifest: dict[str, dict]) -> None:
+        files = {path: [*stat, item["sha256"]] for path, item in manifest.items()
+                 if (stat := _stat(self.out / path)) is not None}
+        try:
+            write_atomic(self.path, json.dumps({"out": str(self.out.resolve()), "files": files}))
+        except OSError:
+            pass  # the next no-op build reads the output instead
 
 
 def _read_manifest(out: Path) -> _Previous:
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return _Previous(data.get("format"), dict(data.get("files", {})))
-    except (OSError, ValueError, AttributeError):
+        return _Previous(data.get("format"), dict(data.get("files", {})), data.get("inputs"),
+                         list(data.get("published", [])))
+    except (OSError, ValueError, AttributeError, TypeError):
         return _Previous()
 
 
@@ -385,6 +537,21 @@ def _parse(config: Config, article: Article) -> Document:
 
 def _source_path(config: Config, article: Article) -> Path:
     return config.source_dir / f"{article.slug}.md"
+
+
+def _read_source(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise BuildError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

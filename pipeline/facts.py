@@ -57,7 +57,11 @@ class EntryRow(NamedTuple):
 
 @dataclass
 class CatalogFacts:
-    """One catalog as the gate sees it without the ledger; per-message lists are in file order."""
+    """One catalog as the gate sees it without the ledger; per-message lists are in file order.
+
+    The rows and findings are kept apart (they are big and most runs only count
+    them) and read on first use: from their JSON text, or through ``details``.
+    """
 
     sha: str
     strings: int
@@ -69,15 +73,18 @@ class CatalogFacts:
     marks: str
     ids: list[str]  # entry ids, comma-separated, "" where a form is empty
     front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
-    rows: str | list = field(repr=False, default="[]")  # JSON text until first used
-    found: str | list = field(repr=False, default="[]")
+    rows: str | list | None = field(repr=False, default=None)
+    found: str | list | None = field(repr=False, default=None)
+    details: Callable[[], tuple[str | list, str | list]] | None = field(repr=False, default=None)
 
     def entries(self) -> list[EntryRow]:
+        self._fetch()
         if isinstance(self.rows, str):
             self.rows = [EntryRow(*row) for row in json.loads(self.rows)]
         return self.rows
 
     def findings(self) -> list[Finding]:
+        self._fetch()
         if isinstance(self.found, str):
             self.found = [Finding(*row) for row in json.loads(self.found)]
         return self.found
@@ -88,18 +95,29 @@ class CatalogFacts:
                 for msgctxt, msgid, msgstrs, line, digest in self.front]
 
     def to_json(self) -> dict:
-        rows = self.rows if isinstance(self.rows, str) else _dump([list(r) for r in self.rows])
-        found = self.found if isinstance(self.found, str) else _dump(
-            [_finding_row(f) for f in self.found])
         return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
                                             self.check_errors],
                 "digests": self.digests, "marks": self.marks, "ids": self.ids,
-                "front": self.front, "rows": rows, "found": found}
+                "front": self.front}
+
+    def details_json(self) -> dict:
+        self._fetch()
+        rows = self.rows if isinstance(self.rows, str) else _dump([list(r) for r in self.rows])
+        found = self.found if isinstance(self.found, str) else _dump(
+            [_finding_row(f) for f in self.found])
+        return {"sha": self.sha, "rows": rows, "found": found}
 
     @classmethod
-    def from_json(cls, data: dict) -> "CatalogFacts":
-        return cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
-                   data["front"], data["rows"], data["found"])
+    def from_json(cls, data: dict, details: dict | None = None) -> "CatalogFacts":
+        facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
+                    data["front"])
+        if details is not None:
+            facts.rows, facts.found = details["rows"], details["found"]
+        return facts
+
+    def _fetch(self) -> None:
+        if self.rows is None or self.found is None:
+            self.rows, self.found = self.details()
 
 
 def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, config: Config,
@@ -134,14 +152,20 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
 
 
 class FactsStore:
-    """The kept facts of one language's catalogs: read once, brought up to date, written once."""
+    """The kept facts of one language's catalogs: read once, brought up to date, written once.
+
+    Two files: the summary every run reads, and the rows and findings that only
+    reports, review lists and ``check`` need, read when first asked for.
+    """
 
     def __init__(self, config: Config, language: str, check: CheckCatalog):
         self.config, self.language, self.check = config, language, check
         self.path = config.cache_dir / CACHE_FOLDER / f"{language}.json"
+        self.details_path = self.path.with_suffix(".details.json")
         self.salt = _salt(config, language, check)
-        self.kept = self._load()
-        self.current: dict[str, dict] = {}
+        self.kept = self._load(self.path)
+        self.kept_details: dict[str, dict] | None = None
+        self.current: dict[str, tuple[str, CatalogFacts]] = {}
         self.ready: dict[str, CatalogFacts | CatalogError | bool | None] = {}
         self.changed = False
 
@@ -164,8 +188,8 @@ class FactsStore:
                     if isinstance(result, tuple):
                         self.ready[domain] = CatalogError(*result)
                     elif result is not None:
-                        self.ready[domain] = self._record(domain, shown,
-                                                          CatalogFacts.from_json(result))
+                        facts = CatalogFacts.from_json(result["facts"], result["details"])
+                        self.ready[domain] = self._record(domain, shown, facts)
 
     def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
         """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
@@ -179,6 +203,23 @@ class FactsStore:
                 self._record(domain, shown, found)
         return found or None
 
+    def save(self) -> None:
+        """Keep the facts of the catalogs seen this run (only when something changed)."""
+        if not self.changed and set(self.current) == set(self.kept):
+            return
+        summary, details = {}, {}
+        for domain, (shown, facts) in self.current.items():
+            summary[domain] = {"sha": facts.sha, "shown": shown, "facts": facts.to_json()}
+            if facts.rows is not None and facts.found is not None:
+                details[domain] = facts.details_json()
+            elif (old := self._old_details(domain, facts.sha)) is not None:
+                details[domain] = old
+        try:
+            write_atomic(self.path, _dump({"salt": self.salt, "catalogs": summary}))
+            write_atomic(self.details_path, _dump({"salt": self.salt, "catalogs": details}))
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
+
     def _look_up(self, domain: str, path: Path, shown: str) -> CatalogFacts | bool | None:
         """The kept facts when the catalog is unchanged, False when it does not exist, else None."""
         data = _read(path)
@@ -191,29 +232,38 @@ class FactsStore:
             facts = CatalogFacts.from_json(kept["facts"])
         except (KeyError, TypeError, ValueError):
             return None
-        self.current[domain] = kept
+        if facts.sha != kept["sha"]:
+            return None
+        facts.details = lambda: self._details(domain, path, shown, facts.sha)
+        self.current[domain] = (shown, facts)
         return facts
 
+    def _details(self, domain: str, path: Path, shown: str, sha: str) -> tuple:
+        """The rows and findings of kept facts: from the details file, or learnt again."""
+        old = self._old_details(domain, sha)
+        if old is not None:
+            return old["rows"], old["found"]
+        learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
+                       self.check)
+        return learnt.rows, learnt.found
+
+    def _old_details(self, domain: str, sha: str) -> dict | None:
+        if self.kept_details is None:
+            self.kept_details = self._load(self.details_path)
+        old = self.kept_details.get(domain)
+        if (isinstance(old, dict) and old.get("sha") == sha and isinstance(old.get("rows"), str)
+                and isinstance(old.get("found"), str)):
+            return old
+        return None
+
     def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
-        self.current[domain] = {"sha": facts.sha, "shown": shown, "facts": facts}
+        self.current[domain] = (shown, facts)
         self.changed = True
         return facts
 
-    def save(self) -> None:
-        """Keep the facts of the catalogs seen this run (only when something changed)."""
-        if not self.changed and set(self.current) == set(self.kept):
-            return
-        catalogs = {domain: {**item, "facts": item["facts"].to_json()
-                             if isinstance(item["facts"], CatalogFacts) else item["facts"]}
-                    for domain, item in self.current.items()}
+    def _load(self, path: Path) -> dict[str, dict]:
         try:
-            write_atomic(self.path, _dump({"salt": self.salt, "catalogs": catalogs}))
-        except OSError:
-            pass  # a cache that cannot be written only makes the next run slower
-
-    def _load(self) -> dict[str, dict]:
-        try:
-            saved = json.loads(self.path.read_bytes())
+            saved = json.loads(path.read_bytes())
         except (OSError, ValueError):
             return {}
         if not isinstance(saved, dict) or saved.get("salt") != self.salt:
@@ -265,11 +315,13 @@ def _learn_files(chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None
         except CatalogError as error:
             results.append((error.message, error.path, error.line))
             continue
-        results.append(facts.to_json() if facts is not None else None)
+        results.append({"facts": facts.to_json(), "details": facts.details_json()}
+                       if facts is not None else None)
     return results
 
 
-def catalog_paths(config: Config, language: str) -> list[tuple[str, Path, str]]:
+def catalog_paths(config: Config, language: str, names: list[str] | None = None
+                  ) -> list[tuple[str, Path, str]]:
     """(domain, path, path as shown) of every catalog of a language, in domain order.
 
     The shown path is ``config.relative`` of the file, worked out once for the
@@ -279,10 +331,15 @@ def catalog_paths(config: Config, language: str) -> list[tuple[str, Path, str]]:
 
     folder = config.locale_dir / language / "LC_MESSAGES"
     shown_folder = config.relative(folder)
+    try:
+        links = {entry.name for entry in os.scandir(folder) if entry.is_symlink()}
+    except OSError:
+        links = set()
     found = []
-    for domain in domains(config):
+    for domain in names if names is not None else domains(config):
         path = folder / f"{domain}.po"
-        shown = config.relative(path) if path.is_symlink() else f"{shown_folder}/{domain}.po"
+        shown = (config.relative(path) if path.name in links
+                 else f"{shown_folder}/{domain}.po")
         found.append((domain, path, shown))
     return found
 

@@ -247,12 +247,12 @@ class Verdict:
         return dict(counts)
 
 
-def evaluate(config: Config, language: str) -> Verdict:
-    """The gate's verdict on one target language."""
+def evaluate(config: Config, language: str, names: list[str] | None = None) -> Verdict:
+    """The gate's verdict on one target language (``names``: the domains, when already listed)."""
     signoffs = read_signoffs(config, language)
     store = FactsStore(config, language, check_catalog)
     verdicts = []
-    catalogs = catalog_paths(config, language)
+    catalogs = catalog_paths(config, language, names)
     try:
         store.prepare(catalogs)
         for domain, path, shown in catalogs:

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 import yaml
 from babel import Locale
@@ -79,7 +79,7 @@ class Edition:
     language: str
     chrome: Chrome
     entries: Mapping[str, Mapping[tuple, Entry]] | None  # domain → key → entry; None for the source
-    approvals: Mapping[str, Mapping[tuple, Approval]]
+    approvals: Mapping[str, Collection[Approval]]  # domain → the approval of each entry
 
     @property
     def tag(self) -> str:
@@ -111,7 +111,7 @@ class Edition:
 
     def reviewers(self, domain: str) -> tuple[list[str], date | None]:
         """The doctors who approved this language's strings of a domain, and the latest date."""
-        approvals = list(self.approvals.get(domain, {}).values())
+        approvals = list(self.approvals.get(domain, ()))
         if not approvals:
             return [], None
         return sorted({a.name for a in approvals}), max(a.time for a in approvals).date()
