@@ -33,6 +33,7 @@ from pipeline.catalog import Entry
 from pipeline.facts import read_judged
 from pipeline.fsutil import write_atomic
 from pipeline.gate import Blocker, DomainVerdict, Verdict, evaluate
+from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
                             root_context, sitemap_context)
 from pipeline.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
@@ -119,7 +120,8 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
     content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a.slug, sources[a.slug])
                     for e in (source, *candidates) for a in articles}
-    held_back, bodies = _validate(config, candidates, articles, content_keys, previous, fmt)
+    held_back, bodies = _validate(config, source, candidates, articles, content_keys, previous,
+                                  fmt)
     editions = [source]
     for edition in candidates:
         blockers = held_back.get(edition.language)
@@ -252,12 +254,18 @@ def _release(editions: list[Edition], slug: str) -> None:
             entries.release()
 
 
-def _validate(config: Config, candidates: list[Edition], articles: list[Article],
+# Checking and translating pages is spread over every core from this many articles on.
+_PARALLEL_ARTICLES = 16
+_ARTICLES_PER_CHUNK = 20
+
+
+def _validate(config: Config, source: Edition, candidates: list[Edition], articles: list[Article],
               content_keys: dict, previous: "_Previous", fmt: str
               ) -> tuple[dict[str, list[Blocker]], dict[tuple[str, str], str]]:
     """The entries that keep an otherwise publishable language off the site.
 
     Also returns the body of every page checked here, so it is translated once.
+    Pages whose inputs passed these checks when they were last built are skipped.
     """
     held_back: dict[str, list[Blocker]] = {}
     bodies: dict[tuple[str, str], str] = {}
@@ -269,26 +277,47 @@ def _validate(config: Config, candidates: list[Edition], articles: list[Article]
                     f"not yet in {site_path}; run 'pipeline pull'")
             for entry in needed if entry.key not in edition.chrome.entries]
     known = {entry.get("content") for entry in previous.files.values()} if previous.format == fmt else set()
+    todo = [article for article in articles
+            if any(content_keys[(edition.language, article.slug)] not in known
+                   for edition in (source, *candidates))]
+    state = (config, source, candidates, content_keys, known, fmt)
+    workers = jobs() if len(todo) >= _PARALLEL_ARTICLES else 1
+    for found, done in fork_map(_validate_articles, chunked(todo, _ARTICLES_PER_CHUNK), state,
+                                workers):
+        for language, blockers in found.items():
+            held_back[language].extend(blockers)
+        bodies.update(done)
+    return held_back, bodies
+
+
+def _validate_articles(state: tuple, articles: list[Article]
+                       ) -> tuple[dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """The blockers and page bodies of some articles (on a worker when there are many)."""
+    config, source, candidates, content_keys, known, fmt = state
+    found: dict[str, list[Blocker]] = {edition.language: [] for edition in candidates}
+    bodies: dict[tuple[str, str], str] = {}
     for article in articles:
-        document: Document | None = None
+        document = _parse(config, article)
+        if content_keys[(source.language, article.slug)] not in known:
+            bodies[(source.language, article.slug)] = _body(list(document.tokens), document, fmt)
         for edition in candidates:
             if content_keys[(edition.language, article.slug)] in known:
                 continue  # the same inputs passed these checks when the page was last built
-            document = document or _parse(config, article)
             tokens, blockers = _page_blockers(config, edition, article, document)
-            held_back[edition.language].extend(blockers)
+            found[edition.language].extend(blockers)
             if not blockers:
                 bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
         _release(candidates, article.slug)
-    return held_back, bodies
+    return found, bodies
 
 
 def _page_blockers(config: Config, edition: Edition, article: Article,
                    document: Document) -> tuple[list, list[Blocker]]:
     """The translated tokens of one page, and what keeps them off the site."""
     lookup = edition.lookup(article.slug)
-    catalog = config.relative(config.catalog_path(edition.language, article.slug))
     entries = edition.entries[article.slug]
+    catalog = (entries.domain.path if isinstance(entries, ApprovedEntries)
+               else config.relative(config.catalog_path(edition.language, article.slug)))
     tokens, problems = translate(document, lookup)
     blockers = []
     for unit in article.units:

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -31,6 +29,7 @@ from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.fsutil import write_atomic
 from pipeline.glossary import glossary_path
+from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pofile import parse_po
 from pipeline.signoff import entry_digest, entry_ids
 
@@ -176,20 +175,17 @@ class FactsStore:
             found = self.ready[domain] = self._look_up(domain, path, shown)
             if found is None:
                 missing.append((domain, path, shown))
-        jobs = _jobs()
-        if jobs < 2 or len(missing) < PARALLEL_FROM:
+        if len(missing) < PARALLEL_FROM or jobs() < 2:
             return
-        chunks = [missing[start:start + _CHUNK] for start in range(0, len(missing), _CHUNK)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context, initializer=_worker,
-                                 initargs=(self.config, self.language, self.check)) as pool:
-            for chunk, results in zip(chunks, pool.map(_learn_files, chunks)):
-                for (domain, _, shown), result in zip(chunk, results):
-                    if isinstance(result, tuple):
-                        self.ready[domain] = CatalogError(*result)
-                    elif result is not None:
-                        facts = CatalogFacts.from_json(result["facts"], result["details"])
-                        self.ready[domain] = self._record(domain, shown, facts)
+        chunks = chunked(missing, _CHUNK)
+        state = (self.config, self.language, self.check)
+        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, state)):
+            for (domain, _, shown), result in zip(chunk, results):
+                if isinstance(result, tuple):
+                    self.ready[domain] = CatalogError(*result)
+                elif result is not None:
+                    facts = CatalogFacts.from_json(result["facts"], result["details"])
+                    self.ready[domain] = self._record(domain, shown, facts)
 
     def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
         """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
@@ -281,33 +277,14 @@ def learn_file(domain: str, path: Path, shown: str, language: str, config: Confi
     return learn(parse_catalog(data, path), _sha(data), domain, shown, language, config, check)
 
 
-# Learning many catalogs is spread over worker processes, forked so that they share the
-# configuration and the check function (which may not be importable by name).
+# Learning many catalogs is spread over worker processes (below that, starting them costs more).
 PARALLEL_FROM = 64
 _CHUNK = 32
-_JOBS_VARIABLE = "PIPELINE_JOBS"
-_work: tuple = ()
 
 
-def _jobs() -> int:
-    """Worker processes to use: PIPELINE_JOBS, else the cores this process may run on."""
-    configured = os.environ.get(_JOBS_VARIABLE, "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def _worker(config: Config, language: str, check: CheckCatalog) -> None:
-    global _work
-    _work = (config, language, check)
-
-
-def _learn_files(chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
+def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
     """In a worker: the facts of each catalog as JSON data, or the error that stops it."""
-    config, language, check = _work
+    config, language, check = state
     results = []
     for domain, path, shown in chunk:
         try:

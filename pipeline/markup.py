@@ -93,16 +93,21 @@ class Inline:
 _INLINE_SYNTAX_RE = re.compile(r"[\n\r\0!&*<\[\]\\_`]")
 
 
+def is_plain(text: str) -> bool:
+    """Whether markdown-it reads the text as one plain text token (no inline syntax in it)."""
+    return _INLINE_SYNTAX_RE.search(text) is None
+
+
 def parse_inline(text: str) -> Inline:
     """Parse one unit's inline Markdown; plain text (most units) is taken as it is."""
-    if _INLINE_SYNTAX_RE.search(text) is None:
+    if is_plain(text):
         return Inline(text, (), text, ())
     return _parse_marked_up(text)
 
 
 def visible_length(text: str) -> int:
     """How many characters a reader sees of a unit (the Markdown syntax left out)."""
-    if _INLINE_SYNTAX_RE.search(text) is None:
+    if is_plain(text):
         return len(text)
     return len(_parse_marked_up(text).visible)
 

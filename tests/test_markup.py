@@ -53,3 +53,12 @@ def test_the_fast_reading_knows_every_inline_rule_of_the_dialect():
     assert md.inline.ruler2.get_active_rules() == ["balance_pairs", "emphasis", "fragments_join"]
     assert md.core.ruler.get_active_rules() == ["normalize", "block", "inline", "text_join"]
     assert not md.options["typographer"] and not md.options["linkify"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=PLAIN, min_size=1, max_size=40))
+def test_a_plain_translation_becomes_the_token_the_parser_makes(text):
+    from pipeline.render import _parse_translation
+    from pipeline.source import markdown
+
+    assert _parse_translation(text, {}) == markdown().parseInline(text, {})[0].children
