@@ -30,7 +30,6 @@ from pipeline.chrome import SITE_DOMAIN, chrome_strings
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.catalog import Entry
-from pipeline.facts import read_judged
 from pipeline.fsutil import write_atomic
 from pipeline.gate import Blocker, DomainVerdict, Verdict, evaluate
 from pipeline.parallel import chunked, fork_map, jobs
@@ -85,6 +84,7 @@ class _Output:
     content_key: str | None = None
     data: bytes | None = None
     reuse_from: Path | None = None
+    reused_sha: str | None = None
     render: tuple[Edition, Article] | None = None
 
 
@@ -117,11 +117,10 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
         pages = sum(1 for item in previous.files.values() if item.get("content"))
         return BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages, changed=False)
 
-    articles = [read_article(path, config.relative(path)) for path in find_sources(config.source_dir)]
-    content_keys = {(e.language, a.slug): _content_key(site, fmt, config, e, a.slug, sources[a.slug])
-                    for e in (source, *candidates) for a in articles}
-    held_back, bodies = _validate(config, source, candidates, articles, content_keys, previous,
-                                  fmt)
+    content_keys = {(e.language, slug): _content_key(site, fmt, config, e, slug, sha)
+                    for e in (source, *candidates) for slug, sha in sources.items()}
+    articles, held_back, bodies = _validate(config, source, candidates, content_keys, previous,
+                                            fmt)
     editions = [source]
     for edition in candidates:
         blockers = held_back.get(edition.language)
@@ -133,7 +132,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     ordered = _ordered(config, reports)
 
     outputs = _plan(site, config, editions, articles, content_keys, fmt)
-    reusable = _mark_reusable(outputs, previous, out)
+    reusable = _mark_reusable(outputs, previous, _FileStats(config, out))
     rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
     pages = sum(1 for o in outputs if o.render is not None)
     published = [edition.language for edition in editions]
@@ -178,11 +177,11 @@ def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
 
 
 class ApprovedEntries(Mapping):
-    """The approved entries of one catalog, by key; the catalog is read only when first needed.
+    """The approved entries of one catalog, by key, from what the gate learnt of its bytes.
 
-    Titles and descriptions (what index pages and the sitemap show) come from
-    what the gate kept, each checked against the ledger like any entry. The
-    catalog read is the one the gate judged, byte for byte.
+    Every entry is checked against the ledger here again. Titles and
+    descriptions (all that index pages and the sitemap show) are at hand
+    without the rest, which is read only when a page of the catalog is rendered.
     """
 
     def __init__(self, domain: DomainVerdict):
@@ -199,12 +198,11 @@ class ApprovedEntries(Mapping):
 
     def _all(self) -> dict[tuple, Entry]:
         if self._entries is None:
-            domain, approved = self.domain, self.domain.signoffs.approved
-            catalog = read_judged(domain.file, domain.facts.sha) if domain.facts else None
+            facts, approved = self.domain.facts, self.domain.signoffs.approved
             # Publishable means every entry is approved; taking only approved ones keeps it so.
-            self._entries = {entry.key: entry for entry, digest in
-                             zip(catalog.messages, domain.facts.digests)
-                             if digest in approved} if catalog else {}
+            self._entries = {(row.msgctxt, row.msgid): row.entry() for row, digest in
+                             zip(facts.entries(), facts.digests) if digest in approved} \
+                if facts else {}
         return self._entries
 
     def release(self) -> None:
@@ -254,21 +252,21 @@ def _release(editions: list[Edition], slug: str) -> None:
             entries.release()
 
 
-# Checking and translating pages is spread over every core from this many articles on.
-_PARALLEL_ARTICLES = 16
+# Reading articles, checking and translating pages is spread over every core from this many
+# articles on.
+_PARALLEL_ARTICLES = 32
 _ARTICLES_PER_CHUNK = 20
 
 
-def _validate(config: Config, source: Edition, candidates: list[Edition], articles: list[Article],
-              content_keys: dict, previous: "_Previous", fmt: str
-              ) -> tuple[dict[str, list[Blocker]], dict[tuple[str, str], str]]:
-    """The entries that keep an otherwise publishable language off the site.
+def _validate(config: Config, source: Edition, candidates: list[Edition], content_keys: dict,
+              previous: "_Previous", fmt: str
+              ) -> tuple[list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """The articles, and the entries that keep an otherwise publishable language off the site.
 
     Also returns the body of every page checked here, so it is translated once.
     Pages whose inputs passed these checks when they were last built are skipped.
     """
     held_back: dict[str, list[Blocker]] = {}
-    bodies: dict[tuple[str, str], str] = {}
     needed = chrome_strings(config)
     for edition in candidates:
         site_path = config.relative(config.catalog_path(edition.language, SITE_DOMAIN))
@@ -277,38 +275,44 @@ def _validate(config: Config, source: Edition, candidates: list[Edition], articl
                     f"not yet in {site_path}; run 'pipeline pull'")
             for entry in needed if entry.key not in edition.chrome.entries]
     known = {entry.get("content") for entry in previous.files.values()} if previous.format == fmt else set()
-    todo = [article for article in articles
-            if any(content_keys[(edition.language, article.slug)] not in known
-                   for edition in (source, *candidates))]
+    paths = find_sources(config.source_dir)
     state = (config, source, candidates, content_keys, known, fmt)
-    workers = jobs() if len(todo) >= _PARALLEL_ARTICLES else 1
-    for found, done in fork_map(_validate_articles, chunked(todo, _ARTICLES_PER_CHUNK), state,
-                                workers):
+    workers = jobs() if len(paths) >= _PARALLEL_ARTICLES else 1
+    articles: list[Article] = []
+    bodies: dict[tuple[str, str], str] = {}
+    for read, found, done in fork_map(_validate_articles, chunked(paths, _ARTICLES_PER_CHUNK),
+                                      state, workers):
+        articles.extend(read)
         for language, blockers in found.items():
             held_back[language].extend(blockers)
         bodies.update(done)
-    return held_back, bodies
+    return articles, held_back, bodies
 
 
-def _validate_articles(state: tuple, articles: list[Article]
-                       ) -> tuple[dict[str, list[Blocker]], dict[tuple[str, str], str]]:
-    """The blockers and page bodies of some articles (on a worker when there are many)."""
+def _validate_articles(state: tuple, paths: list[Path]) -> tuple[
+        list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """Read some articles, and check and translate their pages (on a worker when there are many)."""
     config, source, candidates, content_keys, known, fmt = state
+    articles = [read_article(path, config.relative(path)) for path in paths]
     found: dict[str, list[Blocker]] = {edition.language: [] for edition in candidates}
     bodies: dict[tuple[str, str], str] = {}
     for article in articles:
+        keys = {edition.language: content_keys[(edition.language, article.slug)]
+                for edition in (source, *candidates)}
+        if all(key in known for key in keys.values()):
+            continue  # the same inputs passed these checks when its pages were last built
         document = _parse(config, article)
-        if content_keys[(source.language, article.slug)] not in known:
+        if keys[source.language] not in known:
             bodies[(source.language, article.slug)] = _body(list(document.tokens), document, fmt)
         for edition in candidates:
-            if content_keys[(edition.language, article.slug)] in known:
-                continue  # the same inputs passed these checks when the page was last built
+            if keys[edition.language] in known:
+                continue
             tokens, blockers = _page_blockers(config, edition, article, document)
             found[edition.language].extend(blockers)
             if not blockers:
                 bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
         _release(candidates, article.slug)
-    return found, bodies
+    return articles, found, bodies
 
 
 def _page_blockers(config: Config, edition: Edition, article: Article,
@@ -371,17 +375,21 @@ def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Ar
     return outputs
 
 
-def _mark_reusable(outputs: list[_Output], previous: _Previous, out: Path) -> bool:
+def _mark_reusable(outputs: list[_Output], previous: _Previous, stats: "_FileStats") -> bool:
     """Point unchanged files at their previous copy; whether every file is unchanged."""
     all_unchanged = True
     for output in outputs:
         old = previous.files.get(output.path)
-        path = out / output.path
-        if old and old.get("key") == output.key and _file_sha(path) == old.get("sha256"):
-            output.reuse_from = path
+        if old and old.get("key") == output.key and stats.intact(output.path, old.get("sha256")):
+            output.reuse_from, output.reused_sha = stats.out / output.path, old["sha256"]
         else:
             all_unchanged = False
     return all_unchanged
+
+
+# Pages are rendered on every core from this many on.
+_PARALLEL_PAGES = 64
+_PAGES_PER_CHUNK = 100
 
 
 def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRenderer",
@@ -391,17 +399,26 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRen
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-new-", dir=out.parent))
     try:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        pages = [output for output in outputs
+                 if output.reuse_from is None and output.data is None]
+        workers = jobs() if len(pages) >= _PARALLEL_PAGES else 1
+        rendered: dict[str, str] = {}
+        for digests in fork_map(_render_pages, chunked(range(len(pages)), _PAGES_PER_CHUNK),
+                                (staging, pages, renderer), workers):
+            rendered.update(digests)
         manifest = {}
         for output in outputs:
             target = staging / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
             if output.reuse_from is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(output.reuse_from, target)
-                digest = _file_sha(target)
+                digest = output.reused_sha
+            elif output.data is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output.data)
+                digest = _sha(output.data)
             else:
-                data = output.data if output.data is not None else renderer.render(*output.render)
-                target.write_bytes(data)
-                digest = _sha(data)
+                digest = rendered[output.path]
             manifest[output.path] = {"key": output.key, "content": output.content_key,
                                      "sha256": digest}
         (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest, **extra},
@@ -412,6 +429,20 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRen
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
+
+
+def _render_pages(state: tuple, indices: range) -> dict[str, str]:
+    """Render some pages into the staging folder (on a worker when there are many); their digests."""
+    staging, pages, renderer = state
+    digests = {}
+    for index in indices:
+        output = pages[index]
+        target = staging / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = renderer.render(*output.render)
+        target.write_bytes(data)
+        digests[output.path] = _sha(data)
+    return digests
 
 
 class _PageRenderer:

@@ -33,7 +33,7 @@ from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pofile import parse_po
 from pipeline.signoff import entry_digest, entry_ids
 
-FORMAT = 1
+FORMAT = 2
 CACHE_FOLDER = "gate"
 # How each live message stands before the ledger is read (CatalogFacts.marks).
 MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
@@ -46,12 +46,17 @@ CheckCatalog = Callable[[Catalog, str, str, Config], list[Finding]]
 
 
 class EntryRow(NamedTuple):
-    """A live message as blockers and review lists name it."""
+    """A live message as blockers, review lists and pages need it."""
 
     msgctxt: str | None
     msgid: str
     line: int
     error: str | None  # the check error that holds it back, if any
+    msgstrs: tuple[str, ...] = ()
+
+    def entry(self) -> Entry:
+        """The message as an entry: its text pair and line (flags and comments are not kept)."""
+        return Entry(self.msgid, self.msgstrs, self.msgctxt, line=self.line)
 
 
 @dataclass
@@ -79,7 +84,7 @@ class CatalogFacts:
     def entries(self) -> list[EntryRow]:
         self._fetch()
         if isinstance(self.rows, str):
-            self.rows = [EntryRow(*row) for row in json.loads(self.rows)]
+            self.rows = [EntryRow(*row[:4], tuple(row[4])) for row in json.loads(self.rows)]
         return self.rows
 
     def findings(self) -> list[Finding]:
@@ -129,7 +134,7 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
     for entry in messages:
         error = errors.get(entry.key)
         rows.append(EntryRow(entry.msgctxt, entry.msgid, entry.line,
-                             error.message if error else None))
+                             error.message if error else None, entry.msgstrs))
         if not entry.has_translation:
             digests.append("")
             ids.append("")

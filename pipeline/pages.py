@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as gettext_module
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Collection, Mapping
@@ -91,13 +92,12 @@ class Edition:
 
     @property
     def direction(self) -> str:
-        return Locale.parse(self.language).text_direction
+        return _direction(self.language)
 
     @property
     def name(self) -> str:
         """The language's name in itself, as a reader looks for it in a list."""
-        name = Locale.parse(self.language).get_display_name(self.language) or self.language
-        return name[:1].upper() + name[1:]
+        return _own_name(self.language)
 
     def lookup(self, domain: str):
         """msgid → approved translation (or the msgid itself on the source page)."""
@@ -117,7 +117,24 @@ class Edition:
         return sorted({a.name for a in approvals}), max(a.time for a in approvals).date()
 
     def format_date(self, day: date) -> dict:
-        return {"iso": day.isoformat(), "text": format_date(day, format="long", locale=self.language)}
+        return {"iso": day.isoformat(), "text": _long_date(day, self.language)}
+
+
+# Locale data looked up once per language (and date) rather than once per page.
+@lru_cache(maxsize=64)
+def _direction(language: str) -> str:
+    return Locale.parse(language).text_direction
+
+
+@lru_cache(maxsize=64)
+def _own_name(language: str) -> str:
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, format="long", locale=language)
 
 
 class Site:
