@@ -162,7 +162,8 @@ def _check_entry(entry: Entry, context: Context, memo: "PairMemo | None",
     for pair in pairs(entry, context.nplurals):
         prefix = f"msgstr[{pair.form}]: " if pair.form is not None else ""
         known = memo.results(pair, pair_checks) if memo is not None else None
-        for item in pair_checks:
+        # Nothing found by the shared checks: only the catalog-wide ones can still fire.
+        for item in (pair_checks if known is None or known else memo.catalog_wide(pair_checks)):
             if known is None or item.catalog_wide:
                 messages = list(item.function(pair, context))
             else:
@@ -188,11 +189,17 @@ class PairMemo:
     def __init__(self, context: Context):
         self.context = replace(context, nplurals=None, usual_ratio=None, ratio_measured=None)
         self.found: dict[bytes, dict[str, tuple[str, ...]]] = {}
+        self._wide: tuple[list[Check], list[Check]] | None = None
+
+    def catalog_wide(self, pair_checks: list[Check]) -> list[Check]:
+        if self._wide is None or self._wide[0] is not pair_checks:
+            self._wide = (pair_checks, [item for item in pair_checks if item.catalog_wide])
+        return self._wide[1]
 
     def results(self, pair: Pair, pair_checks: list[Check]) -> dict[str, tuple[str, ...]]:
         """Check name → messages for the pair, for the checks that are not catalog-wide."""
-        key = hashlib.blake2b(pair.source.encode("utf-8") + b"\0" +
-                              pair.translation.encode("utf-8"), digest_size=20).digest()
+        text = f"{len(pair.source)}:{pair.source}{pair.translation}"
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
         found = self.found.get(key)
         if found is None:
             if len(self.found) >= self._LIMIT:

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -27,7 +28,6 @@ from pipeline import checks
 from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import CatalogError
-from pipeline.fsutil import write_atomic
 from pipeline.glossary import glossary_path
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pofile import parse_po
@@ -104,19 +104,20 @@ class CatalogFacts:
                 "digests": self.digests, "marks": self.marks, "ids": self.ids,
                 "front": self.front}
 
-    def details_json(self) -> dict:
+    def details_line(self, domain: str) -> str:
+        """The rows and findings as one line of the details file (JSON has no raw tab or newline)."""
         self._fetch()
         rows = self.rows if isinstance(self.rows, str) else _dump([list(r) for r in self.rows])
         found = self.found if isinstance(self.found, str) else _dump(
             [_finding_row(f) for f in self.found])
-        return {"sha": self.sha, "rows": rows, "found": found}
+        return f"{domain}\t{self.sha}\t{rows}\t{found}\n"
 
     @classmethod
-    def from_json(cls, data: dict, details: dict | None = None) -> "CatalogFacts":
+    def from_json(cls, data: dict, details: str | None = None) -> "CatalogFacts":
         facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
                     data["front"])
         if details is not None:
-            facts.rows, facts.found = details["rows"], details["found"]
+            facts.rows, facts.found = _split_details(details)[1:]
         return facts
 
     def _fetch(self) -> None:
@@ -165,10 +166,10 @@ class FactsStore:
     def __init__(self, config: Config, language: str, check: CheckCatalog):
         self.config, self.language, self.check = config, language, check
         self.path = config.cache_dir / CACHE_FOLDER / f"{language}.json"
-        self.details_path = self.path.with_suffix(".details.json")
+        self.details_path = self.path.with_suffix(".details")
         self.salt = _salt(config, language, check)
         self.kept = self._load(self.path)
-        self.kept_details: dict[str, dict] | None = None
+        self.kept_details: dict[str, str] | None = None
         self.current: dict[str, tuple[str, CatalogFacts]] = {}
         self.ready: dict[str, CatalogFacts | CatalogError | bool | None] = {}
         self.changed = False
@@ -208,16 +209,16 @@ class FactsStore:
         """Keep the facts of the catalogs seen this run (only when something changed)."""
         if not self.changed and set(self.current) == set(self.kept):
             return
-        summary, details = {}, {}
+        summary, details = {}, [f"{self.salt}\n"]
         for domain, (shown, facts) in self.current.items():
             summary[domain] = {"sha": facts.sha, "shown": shown, "facts": facts.to_json()}
             if facts.rows is not None and facts.found is not None:
-                details[domain] = facts.details_json()
+                details.append(facts.details_line(domain))
             elif (old := self._old_details(domain, facts.sha)) is not None:
-                details[domain] = old
+                details.append(old)
         try:
-            write_atomic(self.path, _dump({"salt": self.salt, "catalogs": summary}))
-            write_atomic(self.details_path, _dump({"salt": self.salt, "catalogs": details}))
+            _write(self.path, _dump({"salt": self.salt, "catalogs": summary}))
+            _write(self.details_path, "".join(details))
         except OSError:
             pass  # a cache that cannot be written only makes the next run slower
 
@@ -243,19 +244,29 @@ class FactsStore:
         """The rows and findings of kept facts: from the details file, or learnt again."""
         old = self._old_details(domain, sha)
         if old is not None:
-            return old["rows"], old["found"]
+            return _split_details(old)[1:]
         learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
                        self.check)
         return learnt.rows, learnt.found
 
-    def _old_details(self, domain: str, sha: str) -> dict | None:
+    def _old_details(self, domain: str, sha: str) -> str | None:
+        """The kept details line of a catalog, when it was written for these bytes."""
         if self.kept_details is None:
-            self.kept_details = self._load(self.details_path)
+            self.kept_details = self._load_details()
         old = self.kept_details.get(domain)
-        if (isinstance(old, dict) and old.get("sha") == sha and isinstance(old.get("rows"), str)
-                and isinstance(old.get("found"), str)):
-            return old
-        return None
+        return old if old is not None and _split_details(old)[0] == sha else None
+
+    def _load_details(self) -> dict[str, str]:
+        """Domain → its line of the details file (split, not decoded: most are never used)."""
+        try:
+            text = self.details_path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return {}
+        salt, _, body = text.partition("\n")
+        if salt != self.salt:
+            return {}
+        return {line.partition("\t")[0]: line + "\n" for line in body.split("\n")
+                if line.count("\t") == 3}
 
     def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
         self.current[domain] = (shown, facts)
@@ -297,7 +308,7 @@ def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict 
         except CatalogError as error:
             results.append((error.message, error.path, error.line))
             continue
-        results.append({"facts": facts.to_json(), "details": facts.details_json()}
+        results.append({"facts": facts.to_json(), "details": facts.details_line(domain)}
                        if facts is not None else None)
     return results
 
@@ -384,6 +395,25 @@ def _read_quietly(path: Path | None) -> bytes | None:
         return path.read_bytes() if path is not None else None
     except OSError:
         return None
+
+
+def _split_details(line: str) -> tuple[str, str, str]:
+    """The sha, rows and findings of a details line."""
+    _, sha, rows, found = line.rstrip("\n").split("\t")
+    return sha, rows, found
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace a cache file at once, without waiting for the disk: a torn one is only ignored."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _finding_row(finding: Finding) -> list:
