@@ -226,7 +226,7 @@ def _edition(verdict: Verdict) -> Edition:
     for domain in verdict.domains:
         approved = ApprovedEntries(domain)
         if domain.domain == SITE_DOMAIN:
-            plural_forms = domain.catalog.header_field("Plural-Forms") if domain.catalog else ""
+            plural_forms = domain.facts.plural_forms if domain.facts else ""
             chrome = Chrome(verdict.language, approved,
                             plural_forms or "nplurals=2; plural=(n != 1);")
             chrome_sha = domain.facts.sha if domain.facts else ""
@@ -607,11 +607,12 @@ def _read_source(path: Path) -> bytes:
 
 
 def _stat(path: Path) -> list[int] | None:
+    """What changes with a file's bytes: size, times (ctime cannot be set back), inode."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -33,7 +33,7 @@ from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pofile import parse_po
 from pipeline.signoff import entry_digest, entry_ids
 
-FORMAT = 2
+FORMAT = 3
 CACHE_FOLDER = "gate"
 # How each live message stands before the ledger is read (CatalogFacts.marks).
 MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
@@ -77,6 +77,7 @@ class CatalogFacts:
     marks: str
     ids: list[str]  # entry ids, comma-separated, "" where a form is empty
     front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
+    plural_forms: str = ""  # the header's Plural-Forms
     rows: str | list | None = field(repr=False, default=None)
     found: str | list | None = field(repr=False, default=None)
     details: Callable[[], tuple[str | list, str | list]] | None = field(repr=False, default=None)
@@ -102,7 +103,7 @@ class CatalogFacts:
         return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
                                             self.check_errors],
                 "digests": self.digests, "marks": self.marks, "ids": self.ids,
-                "front": self.front}
+                "front": self.front, "plural_forms": self.plural_forms}
 
     def details_line(self, domain: str) -> str:
         """The rows and findings as one line of the details file (JSON has no raw tab or newline)."""
@@ -115,7 +116,7 @@ class CatalogFacts:
     @classmethod
     def from_json(cls, data: dict, details: str | None = None) -> "CatalogFacts":
         facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
-                    data["front"])
+                    data["front"], data["plural_forms"])
         if details is not None:
             facts.rows, facts.found = _split_details(details)[1:]
         return facts
@@ -153,7 +154,8 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
         sum(1 for entry in messages if entry.fuzzy),
         sum(1 for entry in messages if any(entry.msgstrs)),
         sum(1 for finding in findings if finding.severity == ERROR),
-        digests, "".join(marks), ids, front, rows, list(findings))
+        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), rows,
+        list(findings))
 
 
 class FactsStore:

@@ -76,10 +76,6 @@ class DomainVerdict:
     signoffs: SignoffState
     file: Path | None = None
 
-    @property
-    def language(self) -> str:
-        return self.signoffs.language
-
     @cached_property
     def catalog(self) -> Catalog | None:
         """The catalog exactly as the gate judged it (an edit since is an error, never mixed in)."""
