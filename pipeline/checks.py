@@ -344,6 +344,7 @@ def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckR
                 found.extend(facts.findings())
         finally:
             store.save()
+            store.close()
         findings.extend(found)
         summaries.append(LanguageSummary(
             language, catalogs, entries, sum(1 for f in found if f.severity == ERROR),

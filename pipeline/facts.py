@@ -224,6 +224,10 @@ class FactsStore:
         except OSError:
             pass  # a cache that cannot be written only makes the next run slower
 
+    def close(self) -> None:
+        """Let go of everything kept (the facts handed out refer back to this store)."""
+        self.kept, self.kept_details, self.current, self.ready = {}, None, {}, {}
+
     def _look_up(self, domain: str, path: Path, shown: str) -> CatalogFacts | bool | None:
         """The kept facts when the catalog is unchanged, False when it does not exist, else None."""
         data = _read(path)
