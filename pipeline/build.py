@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Mapping
@@ -32,10 +33,12 @@ from pipeline.errors import BuildError
 from pipeline.catalog import Entry
 from pipeline.fsutil import write_atomic
 from pipeline.gate import Blocker, DomainVerdict, Verdict, evaluate
+from pipeline.glossary import glossary_path
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
                             root_context, sitemap_context)
 from pipeline.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
+from pipeline.signoff import ledger_path
 from pipeline.source import Article, domains, find_sources, read_article, slug_for
 
 MARKER = ".pipeline-site"
@@ -105,20 +108,24 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     out = Path(out) if out is not None else config.output_dir
     check_output_folder(out)
     site = Site(config)
+    last = _LastBuild(config, out, fmt, _world_key(config, site, fmt, out))
+    known = last.result()
+    if known is not None:
+        return known
     sources = {slug_for(path): _sha(_read_source(path)) for path in find_sources(config.source_dir)}
     previous = _read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
     candidates, reports = _gate(config)
-    inputs = _inputs_key(site, fmt, config, sources, candidates)
+    content_keys = _content_keys(site, fmt, config, (source, *candidates), sources)
+    inputs = _inputs_key(site, fmt, config, sources, candidates, content_keys)
     if _unchanged(previous, fmt, inputs, candidates, _FileStats(config, out)):
         for edition in candidates:
             reports[edition.language] = LanguageReport(edition.language, True)
         pages = sum(1 for item in previous.files.values() if item.get("content"))
-        return BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages, changed=False)
+        return last.keep(BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages,
+                                     changed=False))
 
-    content_keys = {(e.language, slug): _content_key(site, fmt, config, e, slug, sha)
-                    for e in (source, *candidates) for slug, sha in sources.items()}
     articles, held_back, bodies = _validate(config, source, candidates, content_keys, previous,
                                             fmt)
     editions = [source]
@@ -138,11 +145,11 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     published = [edition.language for edition in editions]
     if (previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}
             and previous.inputs == inputs and previous.published == published):
-        return BuildResult(out, fmt, ordered, pages, 0, pages, changed=False)
+        return last.keep(BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
     renderer = _PageRenderer(site, config, editions, fmt, bodies)
     manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
     _FileStats(config, out).record(manifest)
-    return BuildResult(out, fmt, ordered, pages, rendered, pages - rendered, changed=True)
+    return last.keep(BuildResult(out, fmt, ordered, pages, rendered, pages - rendered, changed=True))
 
 
 def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
@@ -502,36 +509,47 @@ def _remove_leftovers(out: Path) -> None:
 # ---------------------------------------------------------------- inputs
 
 
-def _content_key(site: Site, fmt: str, config: Config, edition: Edition, slug: str,
-                 source_sha: str) -> str:
-    """A digest of everything a page's bytes depend on, except which languages are published.
+def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition, ...],
+                  sources: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(language, slug) → a digest of everything the page's bytes depend on, except which
+    languages are published.
 
     A translated page depends on its catalog (named by the digest of its bytes,
     which the gate judged), on who approved it and when (the byline), and on
     the site catalog of its language.
     """
-    catalog = reviewers = chrome = "source"
-    if not edition.is_source:
-        entries = edition.entries.get(slug)
-        domain = entries.domain if isinstance(entries, ApprovedEntries) else None
-        catalog = domain.facts.sha if domain is not None and domain.facts else ""
-        names, day = edition.reviewers(slug)
-        reviewers = [names, day.isoformat() if day else None]
-        chrome = getattr(edition, "chrome_sha", "")
-    payload = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
-               edition.language, slug, source_sha, catalog, reviewers, chrome]
-    return _sha(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    keys = {}
+    for edition in editions:
+        common = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
+                  edition.language, getattr(edition, "chrome_sha", "source")]
+        prefix = hashlib.sha256(_compact(common).encode("utf-8"))
+        for slug, source_sha in sources.items():
+            catalog = reviewers = "source"
+            if not edition.is_source:
+                entries = edition.entries.get(slug)
+                domain = entries.domain if isinstance(entries, ApprovedEntries) else None
+                catalog = domain.facts.sha if domain is not None and domain.facts else ""
+                names, day = edition.reviewers(slug)
+                reviewers = [names, day.isoformat() if day else None]
+            page = prefix.copy()
+            page.update(_compact([slug, source_sha, catalog, reviewers]).encode("utf-8"))
+            keys[(edition.language, slug)] = page.hexdigest()
+    return keys
 
 
 def _inputs_key(site: Site, fmt: str, config: Config, sources: dict[str, str],
-                candidates: list[Edition]) -> str:
+                candidates: list[Edition], content_keys: dict[tuple[str, str], str]) -> str:
     """A digest of every page's inputs and of which languages may be published: the whole site."""
     payload = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
                sorted(sources.items())]
     for edition in candidates:
-        payload.append([edition.language, [_content_key(site, fmt, config, edition, slug, sha)
-                                           for slug, sha in sorted(sources.items())]])
-    return _sha(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        payload.append([edition.language, [content_keys[(edition.language, slug)]
+                                           for slug in sorted(sources)]])
+    return _sha(_compact(payload).encode("utf-8"))
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _unchanged(previous: _Previous, fmt: str, inputs: str, candidates: list[Edition],
@@ -579,6 +597,104 @@ class _FileStats:
             write_atomic(self.path, json.dumps({"out": str(self.out.resolve()), "files": files}))
         except OSError:
             pass  # the next no-op build reads the output instead
+
+
+def _world_key(config: Config, site: Site, fmt: str, out: Path) -> str:
+    """A digest of every file a build reads, of the code and of the libraries it runs.
+
+    The same key means the same verdicts and the same site, so the last build's
+    report stands. Reading the files costs a fraction of parsing them.
+    """
+    import babel
+    import cryptography
+    import jinja2
+    import markdown_it
+    import mdformat
+    import rapidfuzz
+    import yaml
+
+    from pipeline import checks, gate
+
+    hasher = hashlib.sha256()
+
+    def add(label: str, data: bytes | None) -> None:
+        hasher.update(label.encode("utf-8") + (b"\1" + data if data is not None else b"\0") + b"\0")
+
+    versions = [sys.version, babel.__version__, cryptography.__version__, jinja2.__version__,
+                markdown_it.__version__, mdformat.__version__, rapidfuzz.__version__,
+                yaml.__version__, gate.check_catalog.__module__, gate.check_catalog.__qualname__,
+                *(f"{item.name}:{item.function.__module__}.{item.function.__qualname__}"
+                  for item in checks.CHECKS.values())]
+    add("versions", _compact(versions).encode("utf-8"))
+    add("build", _compact([site.digest, fmt, str(out.resolve()), str(config.root.resolve())]).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        add(path.name, path.read_bytes())
+    add("config", _read_file(config.path))
+    add("roster", _read_file(config.roster_path))
+    names = domains(config)
+    for path in find_sources(config.source_dir):
+        add(path.name, _read_file(path))
+    for language in config.languages:
+        add(language, _read_file(ledger_path(config, language)))
+        add(f"{language} glossary", _read_file(glossary_path(config, language)))
+        for domain in names:
+            add(f"{language}/{domain}", _read_file(config.catalog_path(language, domain)))
+    return hasher.hexdigest()
+
+
+class _LastBuild:
+    """The last build of an output, kept in the cache folder: its inputs' key and its report.
+
+    When the key is the same and the output is as that build left it, the
+    report is given again without gating or reading anything else.
+    """
+
+    def __init__(self, config: Config, out: Path, fmt: str, world: str):
+        self.config, self.out, self.fmt, self.world = config, out, fmt, world
+        self.path = config.cache_dir / "build-last.json"
+
+    def result(self) -> BuildResult | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if (data["world"], data["out"], data["format"]) != (self.world, self._out(), self.fmt):
+                return None
+            manifest = (self.out / MANIFEST).read_bytes()
+            if _sha(manifest) != data["manifest"]:
+                return None
+            files = json.loads(manifest)["files"]
+            stats = _FileStats(self.config, self.out)
+            if not all(stats.intact(path, item.get("sha256")) for path, item in files.items()):
+                return None
+            languages = tuple(LanguageReport(language, published, is_source,
+                                             tuple(Blocker(*blocker) for blocker in blockers))
+                              for language, published, is_source, blockers in data["languages"])
+            return BuildResult(self.out, self.fmt, languages, data["pages"], 0, data["pages"],
+                               changed=False)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def keep(self, result: BuildResult) -> BuildResult:
+        try:
+            manifest = _sha((self.out / MANIFEST).read_bytes())
+            languages = [[r.language, r.published, r.is_source,
+                          [[b.reason, b.path, b.line, b.msgid, b.detail, b.digest]
+                           for b in r.blockers]] for r in result.languages]
+            write_atomic(self.path, _compact({"world": self.world, "out": self._out(),
+                                              "format": self.fmt, "manifest": manifest,
+                                              "pages": result.pages, "languages": languages}))
+        except OSError:
+            pass  # the next build only gates again
+        return result
+
+    def _out(self) -> str:
+        return str(self.out.resolve())
+
+
+def _read_file(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None
 
 
 def _read_manifest(out: Path) -> _Previous:

@@ -621,3 +621,26 @@ def test_the_pages_are_the_same_when_built_on_several_cores(make_project, transl
         outputs.append({str(p.relative_to(out)): p.read_bytes()
                         for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1] and len(outputs[0]) > 10
+
+
+def test_a_no_op_rebuild_reports_the_stopped_languages_as_the_first_build_did(published):
+    first = build(published.config)
+    again = build(published.config)
+    assert not again.changed and again.languages == first.languages
+    assert {r.language: len(r.blockers) for r in again.stopped} == \
+        {r.language: len(r.blockers) for r in first.stopped} and again.stopped[0].blockers
+
+
+def test_a_ledger_change_that_changes_no_page_still_goes_through_the_gate(published, monkeypatch):
+    import pipeline.build
+
+    assert build(published.config).changed
+    ledger = published.root / "locale" / "en" / "signoffs.jsonl"
+    first_line = ledger.read_text(encoding="utf-8").splitlines()[0]
+    with open(ledger, "a", encoding="utf-8") as handle:
+        handle.write(first_line + "\n")  # a duplicate: counted once, harmless
+    gated = []
+    real_gate = pipeline.build._gate
+    monkeypatch.setattr(pipeline.build, "_gate", lambda config: gated.append(1) or real_gate(config))
+    again = build(published.config)
+    assert gated and not again.changed and again.rendered == 0
