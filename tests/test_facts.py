@@ -11,21 +11,15 @@ import pipeline.gate as gate
 from pipeline.checks import run_checks
 from pipeline.errors import CatalogError
 from pipeline.gate import CHANGED, NOT_APPROVED, evaluate
-from pipeline.review import approve, open_signer, revoke, translated_entries
-from signing import add_doctor, edit_translation, translate
+from pipeline.review import revoke, translated_entries
+from signing import edit_translation, signed_off, translate
 
 TITLE = "Mikro İğneleme Nedir?"
 
 
 @pytest.fixture
 def site(project, tmp_path):
-    project.run("pull")
-    translate(project, "en")
-    project.key = add_doctor(project, tmp_path / "keys")
-    config = project.config
-    project.signer = open_signer(config, "en", "dr-test", project.key)
-    approve(config, "en", project.signer, translated_entries(config, "en").values())
-    return project
+    return signed_off(project, tmp_path / "keys")
 
 
 def summary(verdict) -> tuple:
