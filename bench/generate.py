@@ -206,7 +206,8 @@ def change_one_translation(root: Path, key_dir: Path, number: int = 0,
     changed = read_po(path).entries[position]
     signer = open_signer(config, language, BENCH_REVIEWER, key_dir / f"{BENCH_REVIEWER}.key")
     digest = entry_digest(language, changed)
-    approve(config, language, signer, [Target(digest, (Located(domain, path, config.relative(path), changed),))])
+    place = Located(domain, path, config.relative(path), changed)
+    approve(config, language, signer, [Target(digest, (place,))])
     return digest
 
 

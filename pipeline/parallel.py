@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ def fork_map(function: Callable[[Any, Any], Any], chunks: list, state: Any,
              workers: int | None = None) -> list:
     """``function(state, chunk)`` for every chunk, in order: on forked workers when it pays."""
     workers = jobs() if workers is None else workers
-    if workers < 2 or len(chunks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(chunks) < 2 or not _can_fork():
         return [function(state, chunk) for chunk in chunks]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context,
@@ -48,6 +49,11 @@ def fork_map(function: Callable[[Any, Any], Any], chunks: list, state: Any,
         if isinstance(result, _Failure):
             raise result.error()
     return results
+
+
+def _can_fork() -> bool:
+    """Forking is safe only without other threads (a server calling the gate has some)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def chunked(items: list, size: int) -> list[list]:

@@ -602,7 +602,9 @@ def test_a_page_edited_back_to_its_size_and_time_is_still_rendered_again(publish
 def test_the_pages_are_the_same_when_built_on_several_cores(make_project, translate_all,
                                                              approve_all, tmp_path, monkeypatch):
     import pipeline.build
+    from pipeline.parallel import _can_fork
 
+    assert _can_fork()  # or this test would not exercise the workers
     project = make_project({f"makale-{n}": ARTICLE.replace("Mikro İğneleme Nedir?", f"Makale {n}")
                             for n in range(5)})
     assert project.run("pull").exit_code == 0
@@ -617,7 +619,7 @@ def test_the_pages_are_the_same_when_built_on_several_cores(make_project, transl
         monkeypatch.setenv("PIPELINE_JOBS", jobs)
         out = tmp_path / f"out-{jobs}"
         result = build(project.config, out)
-        assert result.rendered == 10 and not result.stopped[:1] == ("en",)
+        assert result.rendered == 10 and "en" not in [r.language for r in result.stopped]
         outputs.append({str(p.relative_to(out)): p.read_bytes()
                         for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0] == outputs[1] and len(outputs[0]) > 10

@@ -126,7 +126,9 @@ def test_check_reuses_the_kept_findings(site, monkeypatch):
 def test_many_catalogs_are_learnt_by_worker_processes_with_the_same_result(make_project, tmp_path,
                                                                            monkeypatch):
     from conftest import ARTICLE
+    from pipeline.parallel import _can_fork
 
+    assert _can_fork()  # or this test would not exercise the workers
     project = make_project({f"makale-{n}": ARTICLE.replace("Nedir", f"Nedir {n}")
                             for n in range(6)})
     project.run("pull")
@@ -153,3 +155,36 @@ def test_many_catalogs_are_learnt_by_worker_processes_with_the_same_result(make_
         verdicts.append({domain: item["facts"] for domain, item in kept.items()})
     assert verdicts[0] == verdicts[2] and verdicts[1] == verdicts[3]
     assert len(verdicts[3]) == 7
+
+
+def test_no_worker_is_forked_while_other_threads_run(monkeypatch):
+    import threading
+
+    from pipeline import parallel
+
+    calls = []
+    monkeypatch.setenv("PIPELINE_JOBS", "2")
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        results = parallel.fork_map(lambda state, chunk: calls.append(chunk) or chunk * state,
+                                    [1, 2, 3], 10)
+    finally:
+        done.set()
+        thread.join()
+    assert results == [10, 20, 30] and calls == [1, 2, 3]  # done here, in order
+
+
+def test_a_pipeline_error_on_a_worker_comes_back_whole(monkeypatch):
+    from pipeline import parallel
+    from pipeline.errors import BuildError
+
+    def fail(state, chunk):
+        if chunk == 2:
+            raise BuildError("broken", "some/file.html", 7)
+        return chunk
+
+    with pytest.raises(BuildError) as raised:
+        parallel.fork_map(fail, [1, 2, 3], None, workers=2)
+    assert str(raised.value) == "some/file.html:7: broken"
