@@ -7,10 +7,10 @@ swapped in whole, so a stopped language's old pages disappear with the old
 folder. Pages whose inputs did not change are carried over by hard link
 instead of being rendered again, and a build that would change nothing writes
 nothing: when the inputs of the whole site are those of the last build and its
-files are intact, not even the articles are read. A page's inputs are named
-by the digests the gate keeps of its catalogs, so a catalog is parsed only
-for the pages that are rendered. The output folder carries a marker: a folder
-without it is never replaced.
+files are intact, not even the articles are read (:mod:`pipeline.buildstate`).
+A page's inputs are named by the digests the gate keeps of its catalogs, and
+its translations come from what the gate learnt of them. The output folder
+carries a marker: a folder without it is never replaced.
 """
 
 from __future__ import annotations
@@ -20,29 +20,26 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.buildstate import (MANIFEST, FileStats, LastBuild, Previous, compact,
+                                 read_manifest, sha, unchanged, world_key)
 from pipeline.chrome import SITE_DOMAIN, chrome_strings
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.catalog import Entry
-from pipeline.fsutil import write_atomic
 from pipeline.gate import Blocker, DomainVerdict, Verdict, evaluate
-from pipeline.glossary import glossary_path
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
                             root_context, sitemap_context)
 from pipeline.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
-from pipeline.signoff import ledger_path
 from pipeline.source import Article, domains, find_sources, read_article, slug_for
 
 MARKER = ".pipeline-site"
-MANIFEST = ".pipeline-manifest.json"
 MARKER_TEXT = ("This folder is made by 'pipeline build' and replaced whole on every build.\n"
                "Do not keep anything else in it.\n")
 HTML = "html"
@@ -91,16 +88,6 @@ class _Output:
     render: tuple[Edition, Article] | None = None
 
 
-@dataclass
-class _Previous:
-    """What the last build left in the output folder, by its manifest."""
-
-    format: str | None = None
-    files: dict[str, dict] = field(default_factory=dict)
-    inputs: str | None = None
-    published: list[str] = field(default_factory=list)
-
-
 def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResult:
     """Gate every language, render the published ones and swap them into ``out``."""
     if fmt not in FORMATS:
@@ -108,23 +95,25 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     out = Path(out) if out is not None else config.output_dir
     check_output_folder(out)
     site = Site(config)
-    last = _LastBuild(config, out, fmt, _world_key(config, site, fmt, out))
+    last = LastBuild(config, out, fmt, world_key(config, site, fmt, out))
     known = last.result()
     if known is not None:
-        return known
-    sources = {slug_for(path): _sha(_read_source(path)) for path in find_sources(config.source_dir)}
-    previous = _read_manifest(out)
+        reported, pages = known
+        return BuildResult(out, fmt, tuple(LanguageReport(*item) for item in reported), pages, 0,
+                           pages, changed=False)
+    sources = {slug_for(path): sha(_read_source(path)) for path in find_sources(config.source_dir)}
+    previous = read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
     candidates, reports = _gate(config)
     content_keys = _content_keys(site, fmt, config, (source, *candidates), sources)
     inputs = _inputs_key(site, fmt, config, sources, candidates, content_keys)
-    if _unchanged(previous, fmt, inputs, candidates, _FileStats(config, out)):
+    if unchanged(previous, fmt, inputs, [e.language for e in candidates], FileStats(config, out)):
         for edition in candidates:
             reports[edition.language] = LanguageReport(edition.language, True)
         pages = sum(1 for item in previous.files.values() if item.get("content"))
-        return last.keep(BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages,
-                                     changed=False))
+        return _kept(last, BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages,
+                                       changed=False))
 
     articles, held_back, bodies = _validate(config, source, candidates, content_keys, previous,
                                             fmt)
@@ -139,17 +128,24 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     ordered = _ordered(config, reports)
 
     outputs = _plan(site, config, editions, articles, content_keys, fmt)
-    reusable = _mark_reusable(outputs, previous, _FileStats(config, out))
+    reusable = _mark_reusable(outputs, previous, FileStats(config, out))
     rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
     pages = sum(1 for o in outputs if o.render is not None)
     published = [edition.language for edition in editions]
     if (previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}
             and previous.inputs == inputs and previous.published == published):
-        return last.keep(BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
+        return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
     renderer = _PageRenderer(site, config, editions, fmt, bodies)
     manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
-    _FileStats(config, out).record(manifest)
-    return last.keep(BuildResult(out, fmt, ordered, pages, rendered, pages - rendered, changed=True))
+    FileStats(config, out).record(manifest)
+    return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
+                                   changed=True))
+
+
+def _kept(last: LastBuild, result: BuildResult) -> BuildResult:
+    last.keep([(r.language, r.published, r.is_source, r.blockers) for r in result.languages],
+              result.pages)
+    return result
 
 
 def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
@@ -266,7 +262,7 @@ _ARTICLES_PER_CHUNK = 20
 
 
 def _validate(config: Config, source: Edition, candidates: list[Edition], content_keys: dict,
-              previous: "_Previous", fmt: str
+              previous: Previous, fmt: str
               ) -> tuple[list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
     """The articles, and the entries that keep an otherwise publishable language off the site.
 
@@ -368,7 +364,7 @@ def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Ar
             content = content_keys[(edition.language, article.slug)]
             path = (f"{edition.tag}/{article.slug}/index.html" if fmt == HTML
                     else f"{edition.tag}/{article.slug}.md")
-            outputs.append(_Output(path, _sha(f"{content}|{published}".encode()), content,
+            outputs.append(_Output(path, sha(f"{content}|{published}".encode()), content,
                                    render=(edition, article)))
     if fmt == HTML:
         small = {f"{e.tag}/index.html": site.render("index.html", index_context(
@@ -378,11 +374,11 @@ def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Ar
         small["sitemap.xml"] = site.render("sitemap.xml", sitemap_context(config, editions, articles),
                                            editions[0].chrome)
         small.update(site.static_files())
-        outputs.extend(_Output(path, _sha(data), data=data) for path, data in sorted(small.items()))
+        outputs.extend(_Output(path, sha(data), data=data) for path, data in sorted(small.items()))
     return outputs
 
 
-def _mark_reusable(outputs: list[_Output], previous: _Previous, stats: "_FileStats") -> bool:
+def _mark_reusable(outputs: list[_Output], previous: Previous, stats: FileStats) -> bool:
     """Point unchanged files at their previous copy; whether every file is unchanged."""
     all_unchanged = True
     for output in outputs:
@@ -423,7 +419,7 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRen
             elif output.data is not None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(output.data)
-                digest = _sha(output.data)
+                digest = sha(output.data)
             else:
                 digest = rendered[output.path]
             manifest[output.path] = {"key": output.key, "content": output.content_key,
@@ -448,7 +444,7 @@ def _render_pages(state: tuple, indices: range) -> dict[str, str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         data = renderer.render(*output.render)
         target.write_bytes(data)
-        digests[output.path] = _sha(data)
+        digests[output.path] = sha(data)
     return digests
 
 
@@ -522,7 +518,7 @@ def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition,
     for edition in editions:
         common = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
                   edition.language, getattr(edition, "chrome_sha", "source")]
-        prefix = hashlib.sha256(_compact(common).encode("utf-8"))
+        prefix = hashlib.sha256(compact(common).encode("utf-8"))
         for slug, source_sha in sources.items():
             catalog = reviewers = "source"
             if not edition.is_source:
@@ -532,7 +528,7 @@ def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition,
                 names, day = edition.reviewers(slug)
                 reviewers = [names, day.isoformat() if day else None]
             page = prefix.copy()
-            page.update(_compact([slug, source_sha, catalog, reviewers]).encode("utf-8"))
+            page.update(compact([slug, source_sha, catalog, reviewers]).encode("utf-8"))
             keys[(edition.language, slug)] = page.hexdigest()
     return keys
 
@@ -545,165 +541,7 @@ def _inputs_key(site: Site, fmt: str, config: Config, sources: dict[str, str],
     for edition in candidates:
         payload.append([edition.language, [content_keys[(edition.language, slug)]
                                            for slug in sorted(sources)]])
-    return _sha(_compact(payload).encode("utf-8"))
-
-
-def _compact(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _unchanged(previous: _Previous, fmt: str, inputs: str, candidates: list[Edition],
-               stats: "_FileStats") -> bool:
-    """The last build had these very inputs, published every candidate, and its files are intact."""
-    published = [previous.published[0], *(edition.language for edition in candidates)] \
-        if previous.published else None
-    return (previous.format == fmt and previous.inputs == inputs and previous.published == published
-            and all(stats.intact(path, item.get("sha256")) for path, item in previous.files.items()))
-
-
-class _FileStats:
-    """Size, time and inode of each built file when it was written, kept in the cache folder.
-
-    A file whose stat is unchanged still has the bytes the manifest records;
-    any other is hashed. Losing this only costs reading the output once.
-    """
-
-    def __init__(self, config: Config, out: Path):
-        self.out = out
-        self.path = config.cache_dir / "build-files.json"
-        self._known: dict | None = None
-
-    def known(self) -> dict[str, list]:
-        if self._known is None:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-                fresh = data.get("out") == str(self.out.resolve())
-                self._known = dict(data.get("files", {})) if fresh else {}
-            except (OSError, ValueError, AttributeError, TypeError):
-                self._known = {}
-        return self._known
-
-    def intact(self, path: str, sha: str | None) -> bool:
-        file = self.out / path
-        stat = _stat(file)
-        if stat is not None and self.known().get(path) == [*stat, sha]:
-            return True
-        return _file_sha(file) == sha
-
-    def record(self, manifest: dict[str, dict]) -> None:
-        files = {path: [*stat, item["sha256"]] for path, item in manifest.items()
-                 if (stat := _stat(self.out / path)) is not None}
-        try:
-            write_atomic(self.path, json.dumps({"out": str(self.out.resolve()), "files": files}))
-        except OSError:
-            pass  # the next no-op build reads the output instead
-
-
-def _world_key(config: Config, site: Site, fmt: str, out: Path) -> str:
-    """A digest of every file a build reads, of the code and of the libraries it runs.
-
-    The same key means the same verdicts and the same site, so the last build's
-    report stands. Reading the files costs a fraction of parsing them.
-    """
-    import babel
-    import cryptography
-    import jinja2
-    import markdown_it
-    import mdformat
-    import rapidfuzz
-    import yaml
-
-    from pipeline import checks, gate
-
-    hasher = hashlib.sha256()
-
-    def add(label: str, data: bytes | None) -> None:
-        hasher.update(label.encode("utf-8") + (b"\1" + data if data is not None else b"\0") + b"\0")
-
-    versions = [sys.version, babel.__version__, cryptography.__version__, jinja2.__version__,
-                markdown_it.__version__, mdformat.__version__, rapidfuzz.__version__,
-                yaml.__version__, gate.check_catalog.__module__, gate.check_catalog.__qualname__,
-                *(f"{item.name}:{item.function.__module__}.{item.function.__qualname__}"
-                  for item in checks.CHECKS.values())]
-    add("versions", _compact(versions).encode("utf-8"))
-    add("build", _compact([site.digest, fmt, str(out.resolve()), str(config.root.resolve())]).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        add(path.name, path.read_bytes())
-    add("config", _read_file(config.path))
-    add("roster", _read_file(config.roster_path))
-    names = domains(config)
-    for path in find_sources(config.source_dir):
-        add(path.name, _read_file(path))
-    for language in config.languages:
-        add(language, _read_file(ledger_path(config, language)))
-        add(f"{language} glossary", _read_file(glossary_path(config, language)))
-        for domain in names:
-            add(f"{language}/{domain}", _read_file(config.catalog_path(language, domain)))
-    return hasher.hexdigest()
-
-
-class _LastBuild:
-    """The last build of an output, kept in the cache folder: its inputs' key and its report.
-
-    When the key is the same and the output is as that build left it, the
-    report is given again without gating or reading anything else.
-    """
-
-    def __init__(self, config: Config, out: Path, fmt: str, world: str):
-        self.config, self.out, self.fmt, self.world = config, out, fmt, world
-        self.path = config.cache_dir / "build-last.json"
-
-    def result(self) -> BuildResult | None:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if (data["world"], data["out"], data["format"]) != (self.world, self._out(), self.fmt):
-                return None
-            manifest = (self.out / MANIFEST).read_bytes()
-            if _sha(manifest) != data["manifest"]:
-                return None
-            files = json.loads(manifest)["files"]
-            stats = _FileStats(self.config, self.out)
-            if not all(stats.intact(path, item.get("sha256")) for path, item in files.items()):
-                return None
-            languages = tuple(LanguageReport(language, published, is_source,
-                                             tuple(Blocker(*blocker) for blocker in blockers))
-                              for language, published, is_source, blockers in data["languages"])
-            return BuildResult(self.out, self.fmt, languages, data["pages"], 0, data["pages"],
-                               changed=False)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None
-
-    def keep(self, result: BuildResult) -> BuildResult:
-        try:
-            manifest = _sha((self.out / MANIFEST).read_bytes())
-            languages = [[r.language, r.published, r.is_source,
-                          [[b.reason, b.path, b.line, b.msgid, b.detail, b.digest]
-                           for b in r.blockers]] for r in result.languages]
-            write_atomic(self.path, _compact({"world": self.world, "out": self._out(),
-                                              "format": self.fmt, "manifest": manifest,
-                                              "pages": result.pages, "languages": languages}))
-        except OSError:
-            pass  # the next build only gates again
-        return result
-
-    def _out(self) -> str:
-        return str(self.out.resolve())
-
-
-def _read_file(path: Path | None) -> bytes | None:
-    try:
-        return path.read_bytes() if path is not None else None
-    except OSError:
-        return None
-
-
-def _read_manifest(out: Path) -> _Previous:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return _Previous(data.get("format"), dict(data.get("files", {})), data.get("inputs"),
-                         list(data.get("published", [])))
-    except (OSError, ValueError, AttributeError, TypeError):
-        return _Previous()
+    return sha(compact(payload).encode("utf-8"))
 
 
 def _parse(config: Config, article: Article) -> Document:
@@ -722,31 +560,11 @@ def _read_source(path: Path) -> bytes:
         raise BuildError(f"cannot read: {exc.strerror}", path) from None
 
 
-def _stat(path: Path) -> list[int] | None:
-    """What changes with a file's bytes: size, times (ctime cannot be set back), inode."""
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-
-
 def _link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _file_sha(path: Path) -> str | None:
-    try:
-        return _sha(path.read_bytes())
-    except OSError:
-        return None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _umask() -> int:
