@@ -253,6 +253,7 @@ class FactsStore:
             return _split_details(old)[1:]
         learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
                        self.check)
+        self.changed = True  # so that a later save keeps them
         return learnt.rows, learnt.found
 
     def _old_details(self, domain: str, sha: str) -> str | None:

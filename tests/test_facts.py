@@ -188,3 +188,12 @@ def test_a_pipeline_error_on_a_worker_comes_back_whole(monkeypatch):
     with pytest.raises(BuildError) as raised:
         parallel.fork_map(fail, [1, 2, 3], None, workers=2)
     assert str(raised.value) == "some/file.html:7: broken"
+
+
+def test_lost_details_are_learnt_again_and_kept(site, monkeypatch):
+    first = [str(f) for f in run_checks(site.config, ["en"]).findings]
+    details = cache_file(site).with_suffix(".details")
+    details.write_text("stale\n", encoding="utf-8")
+    assert [str(f) for f in run_checks(site.config, ["en"]).findings] == first
+    monkeypatch.setattr(facts, "read_judged", lambda *args: 1 / 0)  # kept again: not needed
+    assert [str(f) for f in run_checks(site.config, ["en"]).findings] == first
