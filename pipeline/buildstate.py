@@ -19,9 +19,8 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.fsutil import write_atomic
 from pipeline.gate import Blocker
-from pipeline.glossary import glossary_path
+from pipeline.facts import gate_inputs
 from pipeline.pages import Site
-from pipeline.signoff import ledger_path
 from pipeline.source import domains, find_sources
 
 MANIFEST = ".pipeline-manifest.json"
@@ -101,40 +100,19 @@ def world_key(config: Config, site: Site, fmt: str, out: Path) -> str:
     The same key means the same verdicts and the same site, so the last build's
     report stands. Reading the files costs a fraction of parsing them.
     """
-    import babel
-    import cryptography
     import jinja2
-    import markdown_it
     import mdformat
-    import rapidfuzz
     import yaml
 
-    from pipeline import checks, gate
+    from pipeline import gate
 
-    hasher = hashlib.sha256()
-
-    def add(label: str, data: bytes | None) -> None:
-        hasher.update(label.encode("utf-8") + (b"\1" + data if data is not None else b"\0") + b"\0")
-
-    versions = [sys.version, babel.__version__, cryptography.__version__, jinja2.__version__,
-                markdown_it.__version__, mdformat.__version__, rapidfuzz.__version__,
-                yaml.__version__, gate.check_catalog.__module__, gate.check_catalog.__qualname__,
-                *(f"{item.name}:{item.function.__module__}.{item.function.__qualname__}"
-                  for item in checks.CHECKS.values())]
-    add("versions", compact(versions).encode("utf-8"))
-    add("build", compact([site.digest, fmt, str(out.resolve()), str(config.root.resolve())]).encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        add(path.name, path.read_bytes())
-    add("config", _read_file(config.path))
-    add("roster", _read_file(config.roster_path))
     names = domains(config)
+    hasher = hashlib.sha256(compact([
+        sys.version, jinja2.__version__, mdformat.__version__, yaml.__version__, site.digest, fmt,
+        str(out.resolve()), *(gate_inputs(config, language, gate.check_catalog, names)
+                              for language in config.languages)]).encode("utf-8"))
     for path in find_sources(config.source_dir):
-        add(path.name, _read_file(path))
-    for language in config.languages:
-        add(language, _read_file(ledger_path(config, language)))
-        add(f"{language} glossary", _read_file(glossary_path(config, language)))
-        for domain in names:
-            add(f"{language}/{domain}", _read_file(config.catalog_path(language, domain)))
+        hasher.update(path.name.encode("utf-8") + b"\0" + (_read_file(path) or b"") + b"\0")
     return hasher.hexdigest()
 
 

@@ -291,6 +291,43 @@ class FactsStore:
         return catalogs if isinstance(catalogs, dict) else {}
 
 
+def gate_inputs(config: Config, language: str, check: CheckCatalog,
+                names: list[str] | None = None) -> str:
+    """A digest of every file the gate reads for a language, of the code and of the libraries.
+
+    The same digest means the same verdict: the ledger and the roster are among
+    those files. Reading them costs a fraction of parsing them.
+    """
+    import babel
+    import cryptography
+    import markdown_it
+    import rapidfuzz
+
+    from pipeline.signoff import ledger_path
+    from pipeline.source import domains
+
+    hasher = hashlib.sha256()
+
+    def add(label: str, data: bytes | None) -> None:
+        hasher.update(label.encode("utf-8") + (b"\1" + data if data is not None else b"\0") + b"\0")
+
+    versions = [FORMAT, sys.version, babel.__version__, cryptography.__version__,
+                markdown_it.__version__, rapidfuzz.__version__, check.__module__,
+                getattr(check, "__qualname__", ""), str(config.root.resolve()),
+                *(f"{item.name}:{item.function.__module__}.{item.function.__qualname__}"
+                  for item in checks.CHECKS.values())]
+    add("versions", _dump(versions).encode("utf-8"))
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        add(path.name, path.read_bytes())
+    add("config", _read_quietly(config.path))
+    add("roster", _read_quietly(config.roster_path))
+    add("ledger", _read_quietly(ledger_path(config, language)))
+    add("glossary", _read_quietly(glossary_path(config, language)))
+    for domain in names if names is not None else domains(config):
+        add(domain, _read_quietly(config.catalog_path(language, domain)))
+    return hasher.hexdigest()
+
+
 def learn_file(domain: str, path: Path, shown: str, language: str, config: Config,
                check: CheckCatalog) -> CatalogFacts | None:
     """The facts of one catalog file, worked out afresh (None when it does not exist)."""
