@@ -37,10 +37,10 @@ check: setup
 	$(PIPELINE) build --strict
 
 bench: setup
-	$(PY) bench/build_bench.py --articles $(N)
+	$(PY) bench/run.py -n $(N)
 
 test: setup
 	$(PY) -m pytest
 
 clean:
-	rm -rf public .pipeline-cache .pytest_cache test-artifacts bench/results.json bench/site
+	rm -rf public .pipeline-cache .pytest_cache test-artifacts bench/results.json bench/site bench/site-*

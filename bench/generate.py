@@ -2,8 +2,9 @@
 
 N articles × 5 target languages, 40–60 strings each: paragraphs reworded, numbers
 changed, sentences reordered (realistic variety), and boilerplate paragraphs shared by
-many articles (realistic repetition). Translations are generated for every catalog so
-later stages have real work.
+many articles (realistic repetition). Stand-in translations are generated for every
+catalog and signed off by a throwaway bench reviewer (real Ed25519 statements, about
+50 per language), so that the gate and the build have real work.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import string
 import sys
+import zlib
+from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,17 +88,6 @@ def generate(root: Path, count: int) -> None:
         path.write_text(article_text(index, article.units, rng), encoding="utf-8")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("root", type=Path)
-    parser.add_argument("-n", type=int, default=1000)
-    args = parser.parse_args()
-    generate(args.root, args.n)
-
-
-if __name__ == "__main__":
-    main()
-
 
 def fill_translations(root: Path, languages=LANGUAGES) -> int:
     """Give every catalog entry a stand-in translation that passes the checks; returns entries filled.
@@ -131,7 +124,15 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 def stand_in(msgid: str, language: str) -> str:
     parts = re.split(r"(\]\([^)]*\))", msgid)
     return "".join(part if part.startswith("](") else
-                   _WORD_RE.sub(lambda m: language + "x" * len(m.group(0)), part) for part in parts)
+                   _WORD_RE.sub(lambda m: _stand_in_word(m.group(0), language), part)
+                   for part in parts)
+
+
+@lru_cache(maxsize=None)
+def _stand_in_word(word: str, language: str) -> str:
+    """A made-up word as long as the source word, the same for the same word (no false repeats)."""
+    rng = random.Random(zlib.crc32(f"{language}:{word}".encode("utf-8")))
+    return language + "".join(rng.choices(string.ascii_lowercase, k=max(len(word) - 1, 1)))
 
 
 def change_paragraphs(root: Path, fraction: float, seed: int = 7) -> int:
@@ -148,3 +149,75 @@ def change_paragraphs(root: Path, fraction: float, seed: int = 7) -> int:
                 changed += 1
         path.write_text("\n".join(lines), encoding="utf-8")
     return changed
+
+
+BENCH_REVIEWER = "bench-reviewer"
+STATEMENTS_PER_LANGUAGE = 50
+
+
+def sign_everything(root: Path, key_dir: Path, statements: int = STATEMENTS_PER_LANGUAGE,
+                    languages=LANGUAGES) -> dict[str, int]:
+    """Approve every translated entry with a throwaway key, in about ``statements`` batches per language.
+
+    A bench reviewer (key in ``key_dir``, outside the site) joins the site's roster;
+    the statements are real Ed25519 signatures appended through the review stage.
+    Returns language → entries approved.
+    """
+    from pipeline.config import load_config
+    from pipeline.keys import generate_key
+    from pipeline.review import approve, open_signer, translated_entries
+
+    config = load_config(root / "pipeline.toml")
+    key = generate_key(BENCH_REVIEWER, key_dir / f"{BENCH_REVIEWER}.key")
+    (root / "reviewers.toml").write_text(
+        f'[reviewers.{BENCH_REVIEWER}]\nname = "Dr. Benchmark (bench)"\n'
+        f'languages = {list(languages)!r}\nkey = "{key.public_key}"\n'.replace("'", '"'),
+        encoding="utf-8")
+    approved = {}
+    for language in languages:
+        signer = open_signer(config, language, BENCH_REVIEWER, key.path)
+        targets = list(translated_entries(config, language).values())
+        size = -(-len(targets) // statements)
+        for start in range(0, len(targets), size):
+            approve(config, language, signer, targets[start:start + size])
+        approved[language] = len(targets)
+    return approved
+
+
+def change_one_translation(root: Path, key_dir: Path, number: int = 0,
+                           language: str = "en") -> str:
+    """Edit one paragraph's translation in one catalog and approve it again; returns its digest."""
+    from pipeline.config import load_config
+    from pipeline.fsutil import write_atomic
+    from pipeline.pofile import format_po, read_po
+    from pipeline.review import Located, Target, approve, open_signer
+    from pipeline.signoff import entry_digest
+    from pipeline.source import domains
+
+    config = load_config(root / "pipeline.toml")
+    domain = domains(config)[number % (len(domains(config)) - 1)]
+    path = config.catalog_path(language, domain)
+    catalog = read_po(path)
+    position, entry = next((i, e) for i, e in enumerate(catalog.entries)
+                           if not e.obsolete and e.msgid and len(e.msgid) > 80)
+    edited = entry.replace(msgstrs=(entry.msgstr + f" {language}xxx",))
+    catalog.entries[position] = edited
+    write_atomic(path, format_po(catalog))
+    changed = read_po(path).entries[position]
+    signer = open_signer(config, language, BENCH_REVIEWER, key_dir / f"{BENCH_REVIEWER}.key")
+    digest = entry_digest(language, changed)
+    place = Located(domain, path, config.relative(path), changed)
+    approve(config, language, signer, [Target(digest, (place,))])
+    return digest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("root", type=Path)
+    parser.add_argument("-n", type=int, default=1000)
+    args = parser.parse_args()
+    generate(args.root, args.n)
+
+
+if __name__ == "__main__":
+    main()

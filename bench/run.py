@@ -2,8 +2,12 @@
 
 Generates a deterministic N-article × 5-language site (bench/generate.py), then
 times each stage as a whole process (median and spread of several runs, peak
-memory), and in the same run `msgmerge --previous`, Babel's catalog update and
-a polib read/write of every catalog. Prints a table; writes bench/results.json.
+memory of that process): pull; in the same run `msgmerge --previous`, Babel's
+catalog update and a polib read/write of every catalog; then, with every
+translation signed off in real Ed25519 statements by a throwaway bench
+reviewer, status (the gate), check and build, cold and with nothing changed,
+and a build after one paragraph's translation changed and was approved again.
+Prints a table; writes bench/results.json.
 
     python bench/run.py -n 1000          # the reference size
     python bench/run.py -n 100 --runs 1  # a quick look
@@ -19,7 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -30,46 +34,49 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
+OK_EXITS = (0, 1, 3)  # check exits 1 on errors, build --strict 3 when stopped: still a timing
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+# Runs the stage and reports its peak memory: a fresh, small parent, so that the
+# stage's ru_maxrss is its own and not inherited from this (larger) process.
+_MEASURE = """
+import os, resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.call(sys.argv[1:], stdout=sys.stdout, stderr=sys.stderr)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(os.environ["BENCH_FIGURES"], "w") as handle:
+    handle.write(f"{code} {seconds} {peak}")
+"""
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
     """Wall seconds, peak memory (MiB) and stdout of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
-    out, err = process.communicate()
-    _, status, usage = os.wait4(process.pid, 0) if process.returncode is None else (0, 0, None)
-    elapsed = time.perf_counter() - started
-    if process.returncode not in (0, 3):
-        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()}")
-    peak = _peak_of_last_child()
-    return elapsed, peak, out.decode()
+    with tempfile.TemporaryDirectory() as scratch:
+        figures = Path(scratch) / "figures"
+        process = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd,
+                                 capture_output=True,
+                                 env={**os.environ, "PYTHONPATH": str(REPO),
+                                      "BENCH_FIGURES": str(figures)})
+        code, seconds, peak = figures.read_text().split()
+    if int(code) not in OK_EXITS:
+        raise SystemExit(f"{' '.join(command)} failed ({code}):\n{process.stderr.decode()}")
+    return float(seconds), int(peak) / 1024, process.stdout.decode()
 
 
-_last_peak = [0.0]
-
-
-def _peak_of_last_child() -> float:
-    """ru_maxrss of children is a running maximum: report it, it bounds every stage so far."""
-    import resource
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    _last_peak[0] = peak
-    return peak
-
-
-def repeat(name: str, command: list[str], cwd: Path, runs: int, before=None, env=None) -> dict:
+def repeat(name: str, command: list[str], cwd: Path, runs: int, before=None) -> dict:
     times, peaks, output = [], [], ""
-    for _ in range(runs):
+    for run in range(runs):
         if before:
-            before()
-        seconds, peak, output = timed(command, cwd, env)
+            before(run)
+        seconds, peak, output = timed(command, cwd)
         times.append(seconds)
         peaks.append(peak)
     result = {"stage": name, "runs": runs, "median_s": statistics.median(times),
               "min_s": min(times), "max_s": max(times), "peak_mib": max(peaks)}
-    print(f"  {name:<34} {result['median_s']:8.2f} s  (min {result['min_s']:.2f}, "
-          f"max {result['max_s']:.2f})  peak ≤ {result['peak_mib']:.0f} MiB", flush=True)
-    return result | {"last_output": output.strip().splitlines()[-1:] }
+    print(f"  {name:<44} {result['median_s']:8.2f} s  (min {result['min_s']:.2f}, "
+          f"max {result['max_s']:.2f})  peak {result['peak_mib']:.0f} MiB", flush=True)
+    return result | {"last_output": output.strip().splitlines()[-1:]}
 
 
 def snapshot(site: Path, name: str) -> Path:
@@ -113,46 +120,40 @@ def polib_floor(site: Path) -> None:
         polib.pofile(str(po), wrapwidth=79).save()
 
 
+def parse_catalogs(site: Path) -> None:
+    """The pipeline's own reader over every catalog: the floor under status and check."""
+    from pipeline.pofile import read_po
+    for po in sorted((site / "locale").glob("*/LC_MESSAGES/*.po")):
+        read_po(po)
+
+
 def in_process(name: str, function, site: Path, runs: int, before=None) -> dict:
     script = (f"import sys; sys.path[:0] = [{str(HERE)!r}, {str(REPO)!r}]; import run; "
               f"run.{function.__name__}(__import__('pathlib').Path({str(site)!r}))")
     return repeat(name, [sys.executable, "-c", script], site, runs, before)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", "--articles", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-others", action="store_true", help="skip msgmerge, Babel and polib")
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
-    args = parser.parse_args()
-    site = HERE / "site"
-    shutil.rmtree(site, ignore_errors=True)
-    generate.generate(site, args.articles)
-    results = {"articles": args.articles, "languages": len(generate.LANGUAGES),
-               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "stages": []}
-    stages = results["stages"]
+def pull_stages(site: Path, args, stages: list[dict]) -> Path:
+    """Pull cold, with nothing changed and after a 5 % change, and the other tools; the translated site."""
     pull = [*PIPELINE, "pull"]
-    print(f"{args.articles} articles × {len(generate.LANGUAGES)} languages")
 
-    def cold() -> None:
+    def cold(_run: int) -> None:
         shutil.rmtree(site / "locale", ignore_errors=True)
         shutil.rmtree(site / ".pipeline-cache", ignore_errors=True)
 
     stages.append(repeat("pull, cold", pull, site, args.runs, before=cold))
-    filled = generate.fill_translations(site)
+    generate.fill_translations(site)
     timed(pull, site)
-    stages.append(repeat("pull, nothing changed", pull, site, max(args.runs, 5)))
+    stages.append(repeat("pull, nothing changed", pull, site, args.warm_runs))
     translated = snapshot(site, "translated")
 
-    def changed() -> None:
+    def changed(_run: int = 0) -> None:
         restore(site, translated)
         generate.change_paragraphs(site, 0.05)
 
     stages.append(repeat("pull, 5 % of paragraphs changed", pull, site, args.runs, before=changed))
     if not args.skip_others:
-        def changed_with_templates() -> None:
+        def changed_with_templates(_run: int) -> None:
             changed()
             from pipeline.config import load_config
             from pipeline.pull import pull as run_pull
@@ -166,14 +167,71 @@ def main() -> None:
                                  before=changed_with_templates))
         stages.append(in_process("Babel catalog update, 5 %", babel_update, site, 1,
                                  before=changed_with_templates))
-        restore(site, translated)
         stages.append(in_process("polib read + write every catalog", polib_floor, site, 1,
-                                 before=lambda: restore(site, translated)))
+                                 before=lambda _run: restore(site, translated)))
     restore(site, translated)
-    results["filled_entries"] = filled
+    return translated
+
+
+def gate_and_build_stages(site: Path, keys: Path, args, stages: list[dict]) -> dict[str, int]:
+    """Sign everything off, then status, check and build, cold and warm; language → entries approved."""
+    approved = generate.sign_everything(site, keys)
+    cache, public = site / ".pipeline-cache", site / "public"
+
+    def no_cache(_run: int) -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    def no_cache_no_site(_run: int) -> None:
+        no_cache(_run)
+        shutil.rmtree(public, ignore_errors=True)
+
+    def one_translation_changed(run: int) -> None:
+        generate.change_one_translation(site, keys, number=run)
+
+    stages.append(in_process("parse every catalog (pipeline reader)", parse_catalogs, site,
+                             args.runs))
+    for command in ("status", "check"):
+        line = [*PIPELINE, command]
+        stages.append(repeat(f"{command}, cold", line, site, args.runs, before=no_cache))
+        stages.append(repeat(f"{command}, nothing changed", line, site, args.warm_runs))
+    build = [*PIPELINE, "build"]
+    stages.append(repeat("build, cold", build, site, args.runs, before=no_cache_no_site))
+    stages.append(repeat("build, nothing changed", build, site, args.warm_runs))
+    stages.append(repeat("build, one translation changed and approved", build, site, args.runs,
+                         before=one_translation_changed))
+    return approved
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", "--articles", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warm-runs", type=int, default=5,
+                        help="runs of the short stages where nothing changed")
+    parser.add_argument("--skip-others", action="store_true", help="skip msgmerge, Babel and polib")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--site", type=Path, default=HERE / "site",
+                        help="where to generate the site (replaced)")
+    args = parser.parse_args(argv)
+    site = args.site.resolve()
+    shutil.rmtree(site, ignore_errors=True)
+    generate.generate(site, args.articles)
+    results = {"articles": args.articles, "languages": len(generate.LANGUAGES),
+               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               "stages": []}
+    stages = results["stages"]
+    print(f"{args.articles} articles × {len(generate.LANGUAGES)} languages")
+    keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
+    try:
+        translated = pull_stages(site, args, stages)
+        results["approved_entries"] = gate_and_build_stages(site, keys, args, stages)
+    finally:
+        shutil.rmtree(keys, ignore_errors=True)
+    shutil.rmtree(translated, ignore_errors=True)
     _print_ratios(stages)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"results written to {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"results written to {args.out}")
 
 
 def _print_ratios(stages: list[dict]) -> None:
@@ -182,6 +240,10 @@ def _print_ratios(stages: list[dict]) -> None:
     for other in ("msgmerge --previous loop, 5 %", "Babel catalog update, 5 %"):
         if ours and other in by_name:
             print(f"  {other} / our pull: {by_name[other] / ours:.1f}×")
+    parse = by_name.get("parse every catalog (pipeline reader)")
+    for gate in ("status, cold", "status, nothing changed"):
+        if parse and gate in by_name:
+            print(f"  {gate} / parsing every catalog: {by_name[gate] / parse:.2f}×")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ or at the catalog's header. Adding a check is writing one such function.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import statistics
-from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from pipeline import validity
@@ -20,10 +21,8 @@ from pipeline.catalog import Catalog, Entry
 from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.glossary import Glossary, fold, load_glossary, turkish_lower
-from pipeline.markup import NAMES, Inline, parse_inline
+from pipeline.markup import NAMES, Inline, parse_inline, visible_length
 from pipeline.numbers import extract_numbers, format_value, has_percentage, unmatched
-from pipeline.pofile import read_po
-from pipeline.source import domains
 
 ERROR = "error"
 WARNING = "warning"
@@ -65,16 +64,23 @@ class Check:
     scope: str
     function: Callable
     final: bool = False
+    catalog_wide: bool = False
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(name: str, severity: str, scope: str = PAIR, final: bool = False):
-    """Register a check; ``final`` checks stop the remaining checks of a pair when they fire."""
+def check(name: str, severity: str, scope: str = PAIR, final: bool = False,
+          catalog_wide: bool = False):
+    """Register a check; ``final`` checks stop the remaining checks of a pair when they fire.
+
+    A pair check that reads what is measured over its catalog (the usual length
+    ratio) says so with ``catalog_wide``: the others depend on the text pair and
+    the language alone, so their results are shared by every catalog of the language.
+    """
     def register(function: Callable) -> Callable:
         title = (function.__doc__ or name).strip().splitlines()[0]
-        CHECKS[name] = Check(name, severity, title, scope, function, final)
+        CHECKS[name] = Check(name, severity, title, scope, function, final, catalog_wide)
         return function
     return register
 
@@ -95,6 +101,19 @@ class Context:
         return self.language.split("_")[0]
 
 
+class _once:
+    """A computed attribute kept after its first use (cached_property without its lock)."""
+
+    def __init__(self, function: Callable):
+        self.function, self.name = function, function.__name__
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class Pair:
     """One source text and one translation of it (one plural form of an entry)."""
@@ -103,11 +122,11 @@ class Pair:
     translation: str
     form: int | None = None
 
-    @cached_property
+    @_once
     def source_inline(self) -> Inline:
         return parse_inline(self.source)
 
-    @cached_property
+    @_once
     def inline(self) -> Inline:
         return parse_inline(self.translation)
 
@@ -124,25 +143,102 @@ def pairs(entry: Entry, nplurals: int | None = None) -> list[Pair]:
             for index, text in enumerate(entry.msgstrs)]
 
 
-def check_entry(entry: Entry, context: Context) -> list[tuple[Check, str]]:
+def check_entry(entry: Entry, context: Context, memo: "PairMemo | None" = None
+                ) -> list[tuple[Check, str]]:
     """Every problem of one filled-in entry, as (check, message)."""
-    problems = [(item, message) for item in CHECKS.values() if item.scope == ENTRY
+    return _check_entry(entry, context, memo, *_registered())
+
+
+def _registered() -> tuple[list[Check], list[Check]]:
+    """The entry checks and the pair checks, in registration order."""
+    return ([item for item in CHECKS.values() if item.scope == ENTRY],
+            [item for item in CHECKS.values() if item.scope == PAIR])
+
+
+def _check_entry(entry: Entry, context: Context, memo: "PairMemo | None",
+                 entry_checks: list[Check], pair_checks: list[Check]) -> list[tuple[Check, str]]:
+    problems = [(item, message) for item in entry_checks
                 for message in item.function(entry, context)]
     for pair in pairs(entry, context.nplurals):
         prefix = f"msgstr[{pair.form}]: " if pair.form is not None else ""
-        for item in CHECKS.values():
-            if item.scope != PAIR:
-                continue
-            messages = [prefix + message for message in item.function(pair, context)]
-            problems.extend((item, message) for message in messages)
-            if messages and item.final:
-                break
+        known = memo.results(pair, pair_checks) if memo is not None else None
+        # Nothing found by the shared checks: only the catalog-wide ones can still fire.
+        for item in (pair_checks if known is None or known else memo.catalog_wide(pair_checks)):
+            if known is None or item.catalog_wide:
+                messages = list(item.function(pair, context))
+            else:
+                messages = known.get(item.name, ())
+            if messages:
+                problems.extend((item, prefix + message) for message in messages)
+                if item.final:
+                    break
     return problems
+
+
+class PairMemo:
+    """What the pair checks found in each text pair, shared by the catalogs of one language.
+
+    The same pair (site boilerplate, a repeated sentence) is checked once. Only
+    checks that depend on nothing but the pair and the language are kept here:
+    they run against a context without the catalog's own measures, so a check
+    that reads them without declaring itself ``catalog_wide`` fails loudly.
+    """
+
+    _LIMIT = 200_000
+
+    def __init__(self, context: Context):
+        self.context = replace(context, nplurals=None, usual_ratio=None, ratio_measured=None)
+        self.found: dict[bytes, dict[str, tuple[str, ...]]] = {}
+        self._wide: tuple[list[Check], list[Check]] | None = None
+
+    def catalog_wide(self, pair_checks: list[Check]) -> list[Check]:
+        if self._wide is None or self._wide[0] is not pair_checks:
+            self._wide = (pair_checks, [item for item in pair_checks if item.catalog_wide])
+        return self._wide[1]
+
+    def results(self, pair: Pair, pair_checks: list[Check]) -> dict[str, tuple[str, ...]]:
+        """Check name → messages for the pair, for the checks that are not catalog-wide."""
+        text = f"{len(pair.source)}:{pair.source}{pair.translation}"
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
+        found = self.found.get(key)
+        if found is None:
+            if len(self.found) >= self._LIMIT:
+                self.found.clear()
+            found = self.found[key] = self._run(Pair(pair.source, pair.translation), pair_checks)
+        return found
+
+    def _run(self, pair: Pair, pair_checks: list[Check]) -> dict[str, tuple[str, ...]]:
+        found = {}
+        for item in pair_checks:
+            if item.catalog_wide:
+                continue
+            messages = tuple(item.function(pair, self.context))
+            if messages:
+                found[item.name] = messages
+                if item.final:
+                    break
+        return found
+
+
+_memos: dict[tuple, PairMemo] = {}
+
+
+def pair_memo(context: Context) -> PairMemo:
+    """The memo of the context's language, glossary and registered checks (the last few kept)."""
+    key = (context.language, context.source_language, context.glossary, tuple(CHECKS.values()))
+    memo = _memos.get(key)
+    if memo is None:
+        if len(_memos) >= 4:
+            _memos.clear()
+        memo = _memos[key] = PairMemo(context)
+    return memo
 
 
 def check_catalog(catalog: Catalog, path: str, language: str, config: Config) -> list[Finding]:
     """Every finding of a catalog's header and filled-in live entries (empty ones are untranslated)."""
     context = make_context(catalog, language, config)
+    memo = pair_memo(context)
+    scoped = _registered()
     findings = []
     for item in CHECKS.values():
         if item.scope == CATALOG:
@@ -151,7 +247,7 @@ def check_catalog(catalog: Catalog, path: str, language: str, config: Config) ->
     for entry in catalog.messages:
         if not any(entry.msgstrs):
             continue
-        for item, message in check_entry(entry, context):
+        for item, message in _check_entry(entry, context, memo, *scoped):
             findings.append(_finding(item, message, path, entry, language))
     return findings
 
@@ -177,10 +273,10 @@ _RATIO_MIN_LENGTH = 20
 
 def usual_ratio(catalog: Catalog, language: str) -> tuple[float, bool]:
     """The median length ratio of the catalog's translations, or the pair's default."""
-    ratios = [len(pair.inline.visible) / len(pair.source_inline.visible)
-              for entry in catalog.messages if entry.has_translation
-              for pair in pairs(entry)
-              if len(pair.source_inline.visible) >= _RATIO_MIN_LENGTH]
+    lengths = [(visible_length(pair.source), pair.translation)
+               for entry in catalog.messages if entry.has_translation for pair in pairs(entry)]
+    ratios = [visible_length(translation) / source for source, translation in lengths
+              if source >= _RATIO_MIN_LENGTH]
     if len(ratios) >= _RATIO_SAMPLE:
         return statistics.median(ratios), True
     return DEFAULT_RATIOS.get(language.split("_")[0], 1.0), False
@@ -216,28 +312,39 @@ class CheckReport:
 
 
 def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckReport:
-    """Check every catalog of the given languages; a malformed catalog is itself an error finding."""
+    """Check every catalog of the given languages; a malformed catalog is itself an error finding.
+
+    Findings of catalogs unchanged since the last run come from what the gate keeps.
+    """
+    from pipeline.facts import FactsStore, catalog_paths  # it builds on this module
+
     findings: list[Finding] = []
     summaries = []
     for language in languages:
         found: list[Finding] = []
         catalogs = entries = 0
         missing = []
-        for domain in domains(config):
-            path = config.catalog_path(language, domain)
-            shown = config.relative(path)
-            if not path.exists():
-                missing.append(shown)
-                continue
-            catalogs += 1
-            try:
-                catalog = read_po(path)
-            except CatalogError as error:
-                found.append(Finding("gettext", ERROR, error.message, shown, error.line or 1, "",
-                                     language=language))
-                continue
-            entries += sum(1 for entry in catalog.messages if any(entry.msgstrs))
-            found.extend(check_catalog(catalog, shown, language, config))
+        store = FactsStore(config, language, check_catalog)
+        paths = catalog_paths(config, language)
+        try:
+            store.prepare(paths)
+            for domain, path, shown in paths:
+                try:
+                    facts = store.facts(domain, path, shown)
+                except CatalogError as error:
+                    catalogs += 1
+                    found.append(Finding("gettext", ERROR, error.message, shown, error.line or 1,
+                                         "", language=language))
+                    continue
+                if facts is None:
+                    missing.append(shown)
+                    continue
+                catalogs += 1
+                entries += facts.checked
+                found.extend(facts.findings())
+        finally:
+            store.save()
+            store.close()
         findings.extend(found)
         summaries.append(LanguageSummary(
             language, catalogs, entries, sum(1 for f in found if f.severity == ERROR),
@@ -325,6 +432,8 @@ _DATA_URL_RE = re.compile(r"\bdata\s*:\s*[a-z]+/[a-z0-9.+-]+\s*[;,]", re.I)
 
 
 def _unsafe_parts(text: str) -> set[str]:
+    if "<" not in text and ":" not in text:  # every pattern below needs one of them
+        return set()
     parts = {f"<{m.group(1).lower()}>" if m.group(1) else m.group(0)
              for m in _HTML_RE.finditer(text)}
     parts |= {f"{m.group(1).lower()}:" for m in _SCRIPT_RE.finditer(text)}
@@ -453,10 +562,10 @@ _LENGTH_FACTOR = 2.0
 _LENGTH_MIN = 40
 
 
-@check("length", WARNING)
+@check("length", WARNING, catalog_wide=True)
 def length(pair: Pair, context: Context) -> Iterator[str]:
     """Length far outside the usual ratio for the language pair."""
-    source, translation = len(pair.source_inline.visible), len(pair.inline.visible)
+    source, translation = visible_length(pair.source), visible_length(pair.translation)
     if source < _LENGTH_MIN and translation < 2 * _LENGTH_MIN or not source:
         return
     ratio = translation / source / context.usual_ratio
@@ -487,8 +596,13 @@ _BRACKETS = {")": "(", "]": "[", "}": "{", "）": "（"}
 _DOUBLE_QUOTES = "\"“”„‟«»"
 
 
+_BRACKET_RE = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_BRACKETS.values())) + "]")
+
+
 def _bracket_problems(text: str) -> tuple[str, ...]:
     """Unmatched brackets of a text, in order."""
+    if _BRACKET_RE.search(text) is None:
+        return ()
     stack, problems = [], []
     for char in text:
         if char in _BRACKETS.values():
@@ -526,14 +640,22 @@ _LETTER_HOMES = {
 }
 
 
+@lru_cache(maxsize=64)
+def _foreign_letters(base: str) -> frozenset[str]:
+    """The Turkish letters that are not letters of a language."""
+    return frozenset(char for letters, homes in _LETTER_HOMES.items() if base not in homes
+                     for char in letters)
+
+
 @check("turkish-letters", WARNING)
 def turkish_letters(pair: Pair, context: Context) -> Iterator[str]:
     """Looks untranslated: Turkish-only letters (ç ğ ı İ ö ş ü) in a non-Turkish translation."""
-    foreign = {char for letters, homes in _LETTER_HOMES.items() if context.base not in homes
-               for char in letters}
+    foreign = _foreign_letters(context.base)
+    if foreign.isdisjoint(pair.inline.prose):
+        return
     names = context.glossary.name_words()
     words = [word for word in _WORD_RE.findall(pair.inline.without_urls())
-             if set(word) & foreign and turkish_lower(word) not in names]
+             if not foreign.isdisjoint(word) and turkish_lower(word) not in names]
     if words:
         letters = sorted({char for word in words for char in word} & foreign)
         shown = ", ".join(dict.fromkeys(words[:3]))

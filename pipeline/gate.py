@@ -10,20 +10,27 @@ latest word on its digest is a doctor's reject); *stale* (not approved, but the
 ledger approves another text of the same entry, matched by domain, msgctxt and
 msgid, or by the ``#|`` previous msgid pull kept when the source changed);
 otherwise *waiting* for a doctor.
+
+What the gate learns from each catalog apart from the ledger (checks, digests)
+is kept by the catalog's content (:mod:`pipeline.facts`), so an unchanged
+catalog is not read again; the ledger is verified on every run. The entries
+themselves are read only when someone asks for them (the build, a review list).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 from pipeline.catalog import Catalog, Entry
-from pipeline.checks import ERROR, Finding, check_catalog
+from pipeline.checks import Finding, check_catalog
 from pipeline.config import Config
+from pipeline.facts import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED,
+                            CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged)
 from pipeline.ledger import format_time
-from pipeline.pofile import read_po
-from pipeline.signoff import Approval, SignoffState, entry_digest, entry_ids, read_signoffs
-from pipeline.source import domains
+from pipeline.signoff import Approval, SignoffState, entry_ids, read_signoffs
 
 # Why an entry holds its language back (Blocker.reason).
 UNTRANSLATED = "untranslated"
@@ -39,6 +46,8 @@ STALE = "stale"
 WAITING = "waiting"
 REJECTED = "rejected"
 REVIEW_STATES = (APPROVED, STALE, WAITING, REJECTED)
+
+MISSING_CATALOG = "catalog missing: run 'pipeline pull'"
 
 
 @dataclass(frozen=True)
@@ -59,48 +68,195 @@ class Blocker:
 
 @dataclass(frozen=True)
 class DomainVerdict:
-    """One catalog of the language, with the approval of each approved entry."""
+    """One catalog of the language as the gate sees it; entries are read only when asked for."""
 
     domain: str
     path: str
-    catalog: Catalog | None
-    approvals: dict[tuple, Approval] = field(default_factory=dict)
-    states: dict[tuple, str] = field(default_factory=dict)
-    digests: dict[tuple, str] = field(default_factory=dict)
+    facts: CatalogFacts | None
+    signoffs: SignoffState
+    file: Path | None = None
+
+    @cached_property
+    def catalog(self) -> Catalog | None:
+        """The catalog exactly as the gate judged it (an edit since is an error, never mixed in)."""
+        if self.facts is None or self.file is None:
+            return None
+        return read_judged(self.file, self.facts.sha)
+
+    @cached_property
+    def state_list(self) -> tuple[str | None, ...]:
+        """Each live message's review state, in file order (None where a form is empty)."""
+        if self.facts is None:
+            return ()
+        signoffs = self.signoffs
+        approved, rejected, states = signoffs.approved, signoffs.rejected, []
+        for digest, ids in zip(self.facts.digests, self.facts.ids):
+            if not digest:
+                states.append(None)
+            elif digest in approved:
+                states.append(APPROVED)
+            elif digest in rejected:
+                states.append(REJECTED)
+            elif any(i in signoffs.approved_ids for i in ids.split(",")):
+                states.append(STALE)
+            else:
+                states.append(WAITING)
+        return tuple(states)
+
+    @cached_property
+    def clear(self) -> bool:
+        """Nothing in this catalog holds the language back."""
+        if self.facts is None:
+            return False
+        approved = self.signoffs.approved
+        return (self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
+                and all(digest in approved for digest in self.facts.digests))
+
+    def reasons(self) -> Counter:
+        """How many entries hold the language back, by reason, without reading the catalog."""
+        if self.facts is None:
+            return Counter({UNTRANSLATED: 1})
+        if self.clear:
+            return Counter()
+        return Counter(reason for mark, state in zip(self.facts.marks, self.state_list)
+                       if (reason := _reason(mark, state)) is not None)
+
+    @cached_property
+    def blockers(self) -> tuple[Blocker, ...]:
+        if self.facts is None:
+            return (Blocker(UNTRANSLATED, self.path, 0, "", MISSING_CATALOG),)
+        if self.clear:
+            return ()
+        found = []
+        for row, mark, state, digest, ids in zip(self.facts.entries(), self.facts.marks,
+                                                 self.state_list, self.facts.digests,
+                                                 self.facts.ids):
+            reason = _reason(mark, state)
+            if reason is not None:
+                found.append(self._blocker(reason, row, state, digest, ids))
+        return tuple(found)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.facts.findings() if self.facts is not None else []
+
+    @cached_property
+    def states(self) -> dict[tuple, str]:
+        """Entry key → review state, for every translated entry."""
+        return {(row.msgctxt, row.msgid): state
+                for row, state in zip(self._rows(), self.state_list) if state is not None}
+
+    @cached_property
+    def digests(self) -> dict[tuple, str]:
+        """Entry key → digest, for every translated entry."""
+        return {(row.msgctxt, row.msgid): digest
+                for row, digest in zip(self._rows(), self.facts.digests) if digest} \
+            if self.facts else {}
+
+    @cached_property
+    def approvals(self) -> dict[tuple, Approval]:
+        """Entry key → approval, for every approved entry."""
+        approved = self.signoffs.approved
+        return {(row.msgctxt, row.msgid): approved[digest]
+                for row, digest in zip(self._rows(), self.facts.digests) if digest in approved} \
+            if self.facts else {}
+
+    def approval_list(self) -> list[Approval]:
+        """The approval of each approved entry, in file order (no need to read the catalog)."""
+        if self.facts is None:
+            return []
+        approved = self.signoffs.approved
+        return [approved[digest] for digest in self.facts.digests if digest in approved]
+
+    def _rows(self) -> list[EntryRow]:
+        return self.facts.entries() if self.facts is not None else []
+
+    def _blocker(self, reason: str, row: EntryRow, state: str | None, digest: str,
+                 ids: str) -> Blocker:
+        detail, signoffs = "", self.signoffs
+        if reason == FUZZY and state == APPROVED:
+            approval = signoffs.approved[digest]
+            detail = (f"approved by {approval.name} on {format_time(approval.time)} but "
+                      "marked fuzzy since: clear the flag if the text is right")
+        elif reason == CHECK_ERROR:
+            detail = row.error
+        elif reason == REJECTED_BY_DOCTOR:
+            rejection = signoffs.rejected[digest]
+            detail = f"by {rejection.name} on {format_time(rejection.time)}: {rejection.note}"
+        elif reason == CHANGED:
+            earlier = next(signoffs.approved_ids[i] for i in ids.split(",")
+                           if i in signoffs.approved_ids)
+            detail = (f"{earlier.name} approved an earlier text on "
+                      f"{format_time(earlier.time)}; it needs a new review")
+        elif reason == NOT_APPROVED:
+            detail = "waiting for a doctor's sign-off"
+        return Blocker(reason, self.path, row.line, row.msgid, detail, digest)
+
+
+def _reason(mark: str, state: str | None) -> str | None:
+    """Why an entry holds its language back, or None: the gate's rule for one entry."""
+    if mark == MARK_UNFILLED:
+        return UNTRANSLATED
+    if mark == MARK_CLEAN and state == APPROVED:
+        return None
+    if mark in (MARK_FUZZY, MARK_FUZZY_ERROR):
+        return FUZZY
+    if mark == MARK_ERROR:
+        return CHECK_ERROR
+    if state == REJECTED:
+        return REJECTED_BY_DOCTOR
+    if state == STALE:
+        return CHANGED
+    return NOT_APPROVED
 
 
 @dataclass(frozen=True)
 class Verdict:
     language: str
     domains: tuple[DomainVerdict, ...]
-    blockers: tuple[Blocker, ...]
-    findings: tuple[Finding, ...]
     signoffs: SignoffState | None = None
 
     @property
     def publishable(self) -> bool:
-        return bool(self.domains) and not self.blockers
+        return bool(self.domains) and all(domain.clear for domain in self.domains)
+
+    @cached_property
+    def blockers(self) -> tuple[Blocker, ...]:
+        return tuple(blocker for domain in self.domains for blocker in domain.blockers)
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(finding for domain in self.domains for finding in domain.findings)
+
+    def check_errors(self) -> int:
+        return sum(domain.facts.check_errors for domain in self.domains if domain.facts)
 
     def review_counts(self) -> dict[str, int]:
         """How many translated entries are approved, stale, waiting or rejected."""
-        counts = Counter(state for domain in self.domains for state in domain.states.values())
+        counts = Counter(state for domain in self.domains for state in domain.state_list)
         return {state: counts[state] for state in REVIEW_STATES}
 
     def blocker_counts(self) -> dict[str, int]:
-        return dict(Counter(blocker.reason for blocker in self.blockers))
+        counts: Counter = Counter()
+        for domain in self.domains:
+            counts.update(domain.reasons())
+        return dict(counts)
 
 
-def evaluate(config: Config, language: str) -> Verdict:
-    """The gate's verdict on one target language."""
+def evaluate(config: Config, language: str, names: list[str] | None = None) -> Verdict:
+    """The gate's verdict on one target language (``names``: the domains, when already listed)."""
     signoffs = read_signoffs(config, language)
-    verdicts, blockers, findings = [], [], []
-    for domain in domains(config):
-        verdict, domain_blockers, domain_findings = _evaluate_domain(config, language, domain,
-                                                                     signoffs)
-        verdicts.append(verdict)
-        blockers.extend(domain_blockers)
-        findings.extend(domain_findings)
-    return Verdict(language, tuple(verdicts), tuple(blockers), tuple(findings), signoffs)
+    store = FactsStore(config, language, check_catalog)
+    verdicts = []
+    catalogs = catalog_paths(config, language, names)
+    try:
+        store.prepare(catalogs)
+        for domain, path, shown in catalogs:
+            verdicts.append(DomainVerdict(domain, shown, store.facts(domain, path, shown),
+                                          signoffs, path))
+    finally:
+        store.save()
+    return Verdict(language, tuple(verdicts), signoffs)
 
 
 def review_state(domain: str, entry: Entry, digest: str, signoffs: SignoffState) -> str:
@@ -118,53 +274,3 @@ def earlier_approval(domain: str, entry: Entry, signoffs: SignoffState) -> Appro
     """For a stale entry: the approval of its earlier text."""
     return next((signoffs.approved_ids[entry_id] for entry_id in entry_ids(domain, entry)
                  if entry_id in signoffs.approved_ids), None)
-
-
-def _evaluate_domain(config: Config, language: str, domain: str, signoffs: SignoffState):
-    path = config.catalog_path(language, domain)
-    shown = config.relative(path)
-    if not path.exists():
-        blocker = Blocker(UNTRANSLATED, shown, 0, "", "catalog missing: run 'pipeline pull'")
-        return DomainVerdict(domain, shown, None), [blocker], []
-    catalog = read_po(path)
-    findings = check_catalog(catalog, shown, language, config)
-    errors = {f.key: f for f in findings if f.severity == ERROR}
-    blockers, entry_approvals, states, digests = [], {}, {}, {}
-    for entry in catalog.messages:
-        if not entry.has_translation:
-            blockers.append(Blocker(UNTRANSLATED, shown, entry.line, entry.msgid))
-            continue
-        key = entry.key
-        digest = digests[key] = entry_digest(language, entry)
-        state = states[key] = review_state(domain, entry, digest, signoffs)
-        if state == APPROVED:
-            entry_approvals[key] = signoffs.approved[digest]
-            if not entry.fuzzy and key not in errors:
-                continue
-        blockers.append(_blocker(entry, state, errors.get(key), domain, digest, shown, signoffs))
-    verdict = DomainVerdict(domain, shown, catalog, entry_approvals, states, digests)
-    return verdict, blockers, findings
-
-
-def _blocker(entry: Entry, state: str, error: Finding | None, domain: str, digest: str,
-             shown: str, signoffs: SignoffState) -> Blocker:
-    def block(reason: str, detail: str = "") -> Blocker:
-        return Blocker(reason, shown, entry.line, entry.msgid, detail, digest)
-
-    if entry.fuzzy:
-        if state != APPROVED:
-            return block(FUZZY)
-        approval = signoffs.approved[digest]
-        return block(FUZZY, f"approved by {approval.name} on {format_time(approval.time)} but "
-                     "marked fuzzy since: clear the flag if the text is right")
-    if error is not None:
-        return block(CHECK_ERROR, error.message)
-    if state == REJECTED:
-        rejection = signoffs.rejected[digest]
-        return block(REJECTED_BY_DOCTOR, f"by {rejection.name} on "
-                     f"{format_time(rejection.time)}: {rejection.note}")
-    if state == STALE:
-        earlier = earlier_approval(domain, entry, signoffs)
-        return block(CHANGED, f"{earlier.name} approved an earlier text on "
-                     f"{format_time(earlier.time)}; it needs a new review")
-    return block(NOT_APPROVED, "waiting for a doctor's sign-off")

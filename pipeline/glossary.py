@@ -21,7 +21,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -106,14 +106,22 @@ class Glossary:
             return False
         return fuzz.partial_ratio(target, text, score_cutoff=_FUZZY_CUTOFF) > 0
 
-    def kept_words(self) -> set[str]:
+    def kept_words(self) -> frozenset[str]:
         """Lower-cased words of the names kept as they are."""
-        return {word for term in self.terms if term.kept
-                for word in turkish_lower(term.source).split()}
+        return self._kept_words
 
-    def name_words(self) -> set[str]:
+    def name_words(self) -> frozenset[str]:
         """Words of every target term, lower-cased the Turkish way to compare with source words."""
-        return {word for term in self.terms for word in turkish_lower(term.target).split()}
+        return self._name_words
+
+    @cached_property
+    def _kept_words(self) -> frozenset[str]:
+        return frozenset(word for term in self.terms if term.kept
+                         for word in turkish_lower(term.source).split())
+
+    @cached_property
+    def _name_words(self) -> frozenset[str]:
+        return frozenset(word for term in self.terms for word in turkish_lower(term.target).split())
 
     def where(self, term: Term) -> str:
         return f"{self.path}:{term.line}"
@@ -126,15 +134,29 @@ def glossary_path(config: Config, language: str) -> Path:
 def load_glossary(config: Config, language: str) -> Glossary:
     """The glossary from the source language to ``language``; empty when there is no file."""
     path = glossary_path(config, language)
-    shown = config.relative(path)
+    shown = _shown.get((config.root, path)) or _shown.setdefault((config.root, path),
+                                                                 config.relative(path))
     if not path.exists():
         return Glossary(language, shown)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise GlossaryError("not valid UTF-8 (save the glossary as UTF-8)", path) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise GlossaryError(f"cannot read: {exc.strerror}", path) from None
+    return _glossary(language, shown, path, data)
+
+
+# Glossary path → as shown in messages (resolving it for every catalog checked costs more
+# than the check).
+_shown: dict[tuple[Path, Path], str] = {}
+
+
+@lru_cache(maxsize=16)
+def _glossary(language: str, shown: str, path: Path, data: bytes) -> Glossary:
+    """A glossary by content: every catalog of a language shares one (and its compiled terms)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise GlossaryError("not valid UTF-8 (save the glossary as UTF-8)", path) from None
     return Glossary(language, shown, parse_glossary(text, path))
 
 

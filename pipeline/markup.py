@@ -74,6 +74,8 @@ class Inline:
 
     def targets(self, kind: str) -> Counter:
         """How often each URL is the target of a link (or image)."""
+        if not self.nodes:
+            return Counter()
         return Counter(node.target for top in self.nodes for node in top.walk()
                        if node.kind == kind)
 
@@ -85,9 +87,34 @@ class Inline:
         return BARE_URL_RE.sub(" ", self.prose)
 
 
-@lru_cache(maxsize=8192)
+# Where an inline rule of the project's dialect can start (escapes, code, emphasis, links,
+# images, autolinks, entities, line breaks), and what the normaliser rewrites (\r, \0).
+# Text with none of these is a single text token: no parser needed.
+_INLINE_SYNTAX_RE = re.compile(r"[\n\r\0!&*<\[\]\\_`]")
+
+
+def is_plain(text: str) -> bool:
+    """Whether markdown-it reads the text as one plain text token (no inline syntax in it)."""
+    return _INLINE_SYNTAX_RE.search(text) is None
+
+
 def parse_inline(text: str) -> Inline:
-    """Parse one unit's inline Markdown (cached: every language checks the same sources)."""
+    """Parse one unit's inline Markdown; plain text (most units) is taken as it is."""
+    if is_plain(text):
+        return Inline(text, (), text, ())
+    return _parse_marked_up(text)
+
+
+def visible_length(text: str) -> int:
+    """How many characters a reader sees of a unit (the Markdown syntax left out)."""
+    if is_plain(text):
+        return len(text)
+    return len(_parse_marked_up(text).visible)
+
+
+@lru_cache(maxsize=8192)
+def _parse_marked_up(text: str) -> Inline:
+    """markdown-it's reading of a unit (cached: every language checks the same sources)."""
     tokens = markdown().parseInline(text)
     children = tokens[0].children or [] if tokens else []
     stack: list[tuple[str, str, list[Node]]] = [("root", "", [])]

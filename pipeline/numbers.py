@@ -51,6 +51,12 @@ class Number:
 
 def extract_numbers(text: str, language: str) -> list[Number]:
     """Every number of a text, in order, read with the conventions of ``language``."""
+    return list(_numbers(text, language))
+
+
+@lru_cache(maxsize=4096)
+def _numbers(text: str, language: str) -> tuple[Number, ...]:
+    """The numbers of a text (cached: the numbers checks read each pair twice)."""
     numbers = []
     for match in _RUN_RE.finditer(text):
         pieces = _split_run(match.group(0), language)
@@ -59,7 +65,7 @@ def extract_numbers(text: str, language: str) -> list[Number]:
             after = text[match.end():] if index == len(pieces) - 1 else ""
             percent = bool(_PERCENT_BEFORE_RE.search(before) or _PERCENT_AFTER_RE.search(after))
             numbers.append(Number(piece, frozenset(values), percent))
-    return numbers
+    return tuple(numbers)
 
 
 def unmatched(source: list[Number], target: list[Number]) -> tuple[list[Number], list[Number]]:

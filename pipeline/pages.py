@@ -10,9 +10,10 @@ from __future__ import annotations
 import gettext as gettext_module
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 import yaml
 from babel import Locale
@@ -79,7 +80,7 @@ class Edition:
     language: str
     chrome: Chrome
     entries: Mapping[str, Mapping[tuple, Entry]] | None  # domain → key → entry; None for the source
-    approvals: Mapping[str, Mapping[tuple, Approval]]
+    approvals: Mapping[str, Collection[Approval]]  # domain → the approval of each entry
 
     @property
     def tag(self) -> str:
@@ -91,13 +92,12 @@ class Edition:
 
     @property
     def direction(self) -> str:
-        return Locale.parse(self.language).text_direction
+        return _direction(self.language)
 
     @property
     def name(self) -> str:
         """The language's name in itself, as a reader looks for it in a list."""
-        name = Locale.parse(self.language).get_display_name(self.language) or self.language
-        return name[:1].upper() + name[1:]
+        return _own_name(self.language)
 
     def lookup(self, domain: str):
         """msgid → approved translation (or the msgid itself on the source page)."""
@@ -111,13 +111,30 @@ class Edition:
 
     def reviewers(self, domain: str) -> tuple[list[str], date | None]:
         """The doctors who approved this language's strings of a domain, and the latest date."""
-        approvals = list(self.approvals.get(domain, {}).values())
+        approvals = list(self.approvals.get(domain, ()))
         if not approvals:
             return [], None
         return sorted({a.name for a in approvals}), max(a.time for a in approvals).date()
 
     def format_date(self, day: date) -> dict:
-        return {"iso": day.isoformat(), "text": format_date(day, format="long", locale=self.language)}
+        return {"iso": day.isoformat(), "text": _long_date(day, self.language)}
+
+
+# Locale data looked up once per language (and date) rather than once per page.
+@lru_cache(maxsize=64)
+def _direction(language: str) -> str:
+    return Locale.parse(language).text_direction
+
+
+@lru_cache(maxsize=64)
+def _own_name(language: str) -> str:
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return format_date(day, format="long", locale=language)
 
 
 class Site:

@@ -18,7 +18,8 @@ import mdformat.plugins
 from markdown_it.token import Token
 from mdformat.renderer import MDRenderer
 
-from pipeline.source import iter_units, markdown
+from pipeline.markup import is_plain
+from pipeline.source import Unit, iter_units, markdown
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 NOT_IN_CATALOG = "not in catalog"
@@ -29,10 +30,11 @@ Lookup = Callable[[str], "str | None"]
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed article: its tokens and the parser environment holding link references."""
+    """A parsed article: its tokens, the parser environment holding link references, its units."""
 
     tokens: tuple[Token, ...]
     env: dict
+    units: tuple[tuple[int, Unit], ...] = ()  # (token index, unit), as iter_units finds them
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class UnitProblem:
 
 def parse_document(text: str) -> Document:
     env: dict = {}
-    return Document(tuple(markdown().parse(text, env)), env)
+    tokens = markdown().parse(text, env)
+    return Document(tuple(tokens), env, tuple(iter_units(tokens)))
 
 
 def is_safe_target(url: str) -> bool:
@@ -69,13 +72,13 @@ def translate(document: Document, lookup: Lookup) -> tuple[list[Token], list[Uni
     """
     tokens = list(document.tokens)
     problems: list[UnitProblem] = []
-    for index, unit in iter_units(tokens):
+    for index, unit in document.units or tuple(iter_units(tokens)):
         text = lookup(unit.text)
         if text is None:
             problems.append(UnitProblem(NOT_IN_CATALOG, unit.text, unit.line,
                                         "the source changed since the last 'pipeline pull'"))
             continue
-        parsed = markdown().parseInline(text, document.env)[0].children or []
+        parsed = _parse_translation(text, document.env)
         source = tokens[index]
         problem = _link_problem(_targets(_unit_children(source, unit.kind)), _targets(parsed))
         if problem:
@@ -83,6 +86,13 @@ def translate(document: Document, lookup: Lookup) -> tuple[list[Token], list[Uni
             continue
         tokens[index] = _with_translation(source, unit.kind, text, parsed)
     return tokens, problems
+
+
+def _parse_translation(text: str, env: dict) -> list[Token]:
+    """A unit's translation as inline tokens; plain text is the one text token the parser makes."""
+    if text and is_plain(text):
+        return [Token("text", "", 0, content=text)]
+    return markdown().parseInline(text, env)[0].children or []
 
 
 def sanitised(tokens: list[Token]) -> list[Token]:

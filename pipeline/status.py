@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from pipeline.catalog import Catalog
-from pipeline.checks import ERROR
 from pipeline.config import Config
 from pipeline.pofile import read_po
 from pipeline.source import domains
@@ -95,9 +94,17 @@ def language_report(config: Config, language: str) -> LanguageReport:
     from pipeline.gate import evaluate  # the gate imports this module for its domain list
 
     verdict = evaluate(config, language)
-    progress = LanguageStatus(language, tuple(CatalogCounts.of(d.domain, d.path, d.catalog)
-                                              for d in verdict.domains))
-    errors = sum(1 for finding in verdict.findings if finding.severity == ERROR)
+    progress = LanguageStatus(language, tuple(_counts(d) for d in verdict.domains))
     problems = verdict.signoffs.failures if verdict.signoffs else ()
-    return LanguageReport(progress, verdict.review_counts(), errors, verdict.publishable,
-                          verdict.blocker_counts(), tuple(str(p) for p in problems))
+    return LanguageReport(progress, verdict.review_counts(), verdict.check_errors(),
+                          verdict.publishable, verdict.blocker_counts(),
+                          tuple(str(p) for p in problems))
+
+
+def _counts(domain) -> CatalogCounts:
+    """A catalog's counts from what the gate learnt of it (no need to read it again)."""
+    facts = domain.facts
+    if facts is None:
+        return CatalogCounts.of(domain.domain, domain.path, None)
+    return CatalogCounts(domain.domain, domain.path, facts.strings, facts.translated, facts.fuzzy,
+                         facts.strings - facts.translated - facts.fuzzy)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import re
 import string
+from functools import lru_cache
 
 from pipeline.catalog import Catalog, Entry, plural_count
 
@@ -46,22 +47,28 @@ def header_problems(catalog: Catalog) -> list[str]:
 
 def plural_forms_problems(value: str) -> list[str]:
     """Problems of a Plural-Forms value such as ``nplurals=2; plural=(n != 1);``."""
+    return list(_plural_forms_problems(value))
+
+
+@lru_cache(maxsize=64)
+def _plural_forms_problems(value: str) -> tuple[str, ...]:
+    """The problems, cached: every catalog of a language has the same Plural-Forms."""
     parts = {name.strip(): rest.strip() for name, _, rest in
              (part.partition("=") for part in value.split(";")) if name.strip()}
     if "nplurals" not in parts or "plural" not in parts:
-        return ["Plural-Forms needs both nplurals=INTEGER and plural=EXPRESSION"]
+        return ("Plural-Forms needs both nplurals=INTEGER and plural=EXPRESSION",)
     count = plural_count(value, default=0)
     if count < 1:
-        return ["invalid nplurals value in Plural-Forms"]
+        return ("invalid nplurals value in Plural-Forms",)
     try:
         rule = gettext.c2py(parts["plural"])
         largest = max(int(rule(n)) for n in _PLURAL_PROBE)
     except (ValueError, ZeroDivisionError, RecursionError, SyntaxError):
-        return ["invalid plural expression in Plural-Forms"]
+        return ("invalid plural expression in Plural-Forms",)
     if largest >= count:
-        return [f"nplurals = {count} but the plural expression can produce values as large "
-                f"as {largest}"]
-    return []
+        return (f"nplurals = {count} but the plural expression can produce values as large "
+                f"as {largest}",)
+    return ()
 
 
 def header_plural_count(catalog: Catalog) -> int | None:
@@ -73,6 +80,9 @@ def header_plural_count(catalog: Catalog) -> int | None:
 
 def entry_problems(entry: Entry, nplurals: int | None) -> list[str]:
     """What msgfmt --check rejects in one translated entry."""
+    if (entry.msgid_plural is None and not entry.flags and "\n" not in entry.msgid
+            and "\n" not in entry.msgstr):
+        return []  # the usual case: no newline at either end, no plural, no format flag
     problems = list(_newline_problems(entry))
     if entry.msgid_plural is not None and nplurals is None:
         problems.append("a plural message, but the header has no valid Plural-Forms")

@@ -56,3 +56,16 @@ def ledger_lines(project, language: str) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def signed_off(project, keys: Path, language: str = "en"):
+    """Pull, translate one language and have a doctor approve all of it; the project gets ``signer``."""
+    from pipeline.review import approve, open_signer, translated_entries
+
+    project.run("pull")
+    translate(project, language)
+    project.key = add_doctor(project, keys)
+    config = project.config
+    project.signer = open_signer(config, language, "dr-test", project.key)
+    approve(config, language, project.signer, translated_entries(config, language).values())
+    return project

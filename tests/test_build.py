@@ -554,3 +554,95 @@ def test_source_errors_are_reported_not_built(published):
     published.write("source/mikro.md", "---\ntitle: [unclosed\n---\n")
     with pytest.raises(SourceError):
         build(published.config)
+
+
+# ---------------------------------------------------------------- what a rebuild reads
+
+
+def test_a_no_op_rebuild_reads_no_article_and_no_catalog(published, monkeypatch):
+    import pipeline.build
+    import pipeline.facts
+
+    assert build(published.config).changed
+    def refuse(*args, **kwargs):
+        raise AssertionError("read again")
+    monkeypatch.setattr(pipeline.build, "read_article", refuse)
+    monkeypatch.setattr(pipeline.facts, "parse_catalog", refuse)
+    again = build(published.config)
+    assert (again.changed, again.rendered, again.pages) == (False, 0, 3)
+    assert [r.language for r in again.languages if r.published] == ["tr", "en", "ar"]
+
+
+def test_a_revoked_approval_stops_the_language_on_the_next_build(published, tmp_path):
+    from pipeline.review import open_signer, revoke, translated_entries
+
+    assert build(published.config).changed
+    config = published.config
+    signer = open_signer(config, "ar", "ademir", tmp_path / "keys" / "ademir.key")
+    title = next(t for t in translated_entries(config, "ar").values()
+                 if t.entry.msgid == "Mikro İğneleme Nedir?")
+    revoke(config, "ar", signer, [title])
+    result = build(config)
+    assert [r.language for r in result.stopped] == ["de", "ar", "ru"]
+    assert not (published.root / "public" / "ar").exists()
+
+
+def test_a_page_edited_back_to_its_size_and_time_is_still_rendered_again(published):
+    import os
+
+    assert build(published.config).changed
+    page = published.root / "public" / "en" / "mikro" / "index.html"
+    original, info = page.read_bytes(), page.stat()
+    page.write_bytes(original.replace(b"<html", b"<HTML", 1))
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    result = build(published.config)
+    assert result.rendered == 1 and page.read_bytes() == original
+
+
+def test_the_pages_are_the_same_when_built_on_several_cores(make_project, translate_all,
+                                                             approve_all, tmp_path, monkeypatch):
+    import pipeline.build
+    from pipeline.parallel import _can_fork
+
+    assert _can_fork()  # or this test would not exercise the workers
+    project = make_project({f"makale-{n}": ARTICLE.replace("Mikro İğneleme Nedir?", f"Makale {n}")
+                            for n in range(5)})
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en")
+    approve_all(project, "en")
+    monkeypatch.setattr(pipeline.build, "_PARALLEL_ARTICLES", 2)
+    monkeypatch.setattr(pipeline.build, "_ARTICLES_PER_CHUNK", 2)
+    monkeypatch.setattr(pipeline.build, "_PARALLEL_PAGES", 2)
+    monkeypatch.setattr(pipeline.build, "_PAGES_PER_CHUNK", 3)
+    outputs = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PIPELINE_JOBS", jobs)
+        out = tmp_path / f"out-{jobs}"
+        result = build(project.config, out)
+        assert result.rendered == 10 and "en" not in [r.language for r in result.stopped]
+        outputs.append({str(p.relative_to(out)): p.read_bytes()
+                        for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 10
+
+
+def test_a_no_op_rebuild_reports_the_stopped_languages_as_the_first_build_did(published):
+    first = build(published.config)
+    again = build(published.config)
+    assert not again.changed and again.languages == first.languages
+    assert {r.language: len(r.blockers) for r in again.stopped} == \
+        {r.language: len(r.blockers) for r in first.stopped} and again.stopped[0].blockers
+
+
+def test_a_ledger_change_that_changes_no_page_still_goes_through_the_gate(published, monkeypatch):
+    import pipeline.build
+
+    assert build(published.config).changed
+    ledger = published.root / "locale" / "en" / "signoffs.jsonl"
+    first_line = ledger.read_text(encoding="utf-8").splitlines()[0]
+    with open(ledger, "a", encoding="utf-8") as handle:
+        handle.write(first_line + "\n")  # a duplicate: counted once, harmless
+    gated = []
+    real_gate = pipeline.build._gate
+    monkeypatch.setattr(pipeline.build, "_gate", lambda config: gated.append(1) or real_gate(config))
+    again = build(published.config)
+    assert gated and not again.changed and again.rendered == 0

@@ -76,6 +76,26 @@ def test_malformed_lines_say_what_is_wrong(private_key, mangle, message):
         parse_line(mangle(statement(private_key).to_line()).encode())
 
 
+@pytest.mark.parametrize("ids, message", [
+    (["0123456789abcdef,fedcba9876543210"], "entry ids"),  # two ids in one string
+    (["0123456789ABCDEF"], "entry ids"),
+    ([123], "entry ids"),
+    (["0123456789abcdef", "0123456789abcde"], "entry ids"),
+    ("0123456789abcdef", "entry ids"),
+])
+def test_entry_ids_are_checked_one_by_one(private_key, ids, message):
+    data = json.loads(statement(private_key).to_line())
+    with pytest.raises(MalformedLine, match=message):
+        parse_line(json.dumps({**data, "digests": {DIGEST: ids}}).encode())
+
+
+@pytest.mark.parametrize("digest", ["A" * 64, "a" * 65, "a" * 32 + "," + "a" * 31])
+def test_digests_are_checked_one_by_one(private_key, digest):
+    data = json.loads(statement(private_key).to_line())
+    with pytest.raises(MalformedLine, match="not a SHA-256 entry digest"):
+        parse_line(json.dumps({**data, "digests": {DIGEST: [], digest: []}}).encode())
+
+
 def test_a_broken_signature_field_is_malformed(private_key):
     data = json.loads(statement(private_key).to_line())
     with pytest.raises(MalformedLine, match="not base64"):
