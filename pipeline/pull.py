@@ -7,9 +7,7 @@ change is not touched (bytes and mtime stay), so ``pull`` twice is a no-op.
 
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,10 +17,11 @@ from pipeline.catalog import (Catalog, Entry, catalog_header_fields, format_head
                               plural_count, po_date, template_header_fields)
 from pipeline.chrome import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
-from pipeline.errors import SourceError
+from pipeline.errors import PipelineError, SourceError
 from pipeline.fsutil import Staging, stage_files
 from pipeline.catalogcache import CatalogCache
 from pipeline.merge import merge
+from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pofile import format_po
 from pipeline.pullstate import PullState
 from pipeline.source import Article, find_sources, read_article, slug_for
@@ -86,31 +85,27 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
 def _stage_articles(paths: list[Path], config: Config, stamp: str) -> Staging:
     """New versions of these articles' files, written beside the old ones but not yet in place.
 
-    Many articles are planned in worker processes. Nothing replaces a file
+    Many articles are planned on worker processes. Nothing replaces a file
     until everything is planned, so an error in any article (raised in source
     order, whichever process met it) leaves every file as it was.
     """
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_THRESHOLD or workers < 2:
-        return _stage_article_files(paths, config, stamp)
-    size = -(-len(paths) // (workers * 4))
-    chunks = [paths[start:start + size] for start in range(0, len(paths), size)]
+    workers = jobs() if len(paths) >= PARALLEL_THRESHOLD else 1
+    outcomes = fork_map(_stage_article_files, chunked(paths, -(-len(paths) // (workers * 4)) or 1),
+                        (config, stamp), workers)
     staged = Staging()
-    error: BaseException | None = None
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_stage_article_files, chunk, config, stamp) for chunk in chunks]
-        for future in futures:
-            try:
-                staged += future.result()
-            except BaseException as exc:  # re-raised below, once every worker's files are removed
-                error = error or exc
-    if error is not None:
+    for part, _ in outcomes:
+        staged += part
+    errors = [error for _, error in outcomes if error is not None]
+    if errors:
         staged.discard()
-        raise error
+        raise errors[0]
     return staged
 
 
-def _stage_article_files(paths: list[Path], config: Config, stamp: str) -> Staging:
+def _stage_article_files(settings: tuple[Config, str],
+                         paths: list[Path]) -> tuple[Staging, PipelineError | None]:
+    """Stage one chunk of articles; an error comes back with nothing left staged for the chunk."""
+    config, stamp = settings
     cache = CatalogCache(config.cache_dir)
     staged = Staging()
     try:
@@ -119,10 +114,13 @@ def _stage_article_files(paths: list[Path], config: Config, stamp: str) -> Stagi
             staged += _stage(_plan_domain(
                 article.slug, lambda created, a=article: article_template(a, config, created),
                 config, stamp, cache))
+    except PipelineError as error:
+        staged.discard()
+        return Staging(), error
     except BaseException:
         staged.discard()
         raise
-    return staged
+    return staged, None
 
 
 def _stage(plans: list[_Planned]) -> Staging:
