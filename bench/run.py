@@ -142,6 +142,7 @@ def pull_stages(site: Path, args, stages: list[dict]) -> Path:
         shutil.rmtree(site / ".pipeline-cache", ignore_errors=True)
 
     stages.append(repeat("pull, cold", pull, site, args.runs, before=cold))
+    snapshot(site, "empty")  # for the translate stages
     generate.fill_translations(site)
     timed(pull, site)
     stages.append(repeat("pull, nothing changed", pull, site, args.warm_runs))
@@ -171,6 +172,54 @@ def pull_stages(site: Path, args, stages: list[dict]) -> Path:
                                  before=lambda _run: restore(site, translated)))
     restore(site, translated)
     return translated
+
+
+def translate_stages(site: Path, args, stages: list[dict]) -> dict:
+    """Drafts for every empty string from a local DeepL-speaking server answering in 100 ms.
+
+    Run twice on the freshly pulled site: with the configured concurrency and one
+    request at a time. Counts requests per language and characters sent against
+    the ideal, the unique untranslated characters.
+    """
+    sys.path.insert(0, str(REPO / "tests"))
+    from deepl_server import FakeDeepL
+
+    from pipeline.inline_xml import billable_characters, to_xml
+    from pipeline.pofile import read_po
+
+    empty = site.parent / f"{site.name}-empty"
+    unique = {language: {entry.msgid for path in (empty / "locale" / language / "LC_MESSAGES").glob("*.po")
+                         for entry in read_po(path).messages}
+              for language in generate.LANGUAGES}
+    ideal = sum(billable_characters(to_xml(msgid).xml) for texts in unique.values() for msgid in texts)
+    figures = {"unique_texts": sum(len(texts) for texts in unique.values()), "ideal_characters": ideal}
+    for concurrency in (4, 1):
+        with FakeDeepL(latency=0.1, character_limit=10**12) as server:
+            def fresh(_run: int) -> None:
+                restore(site, empty)
+                with open(site / "pipeline.toml", "a", encoding="utf-8") as handle:
+                    handle.write(f"\n[deepl]\ncontext = false\nconcurrency = {concurrency}\n")
+            os.environ.update(server.env)
+            try:
+                name = f"translate, 100 ms per request, {concurrency} at a time"
+                stage = repeat(name, [*PIPELINE, "translate"], site, 1, before=fresh)
+            finally:
+                for variable in server.env:
+                    os.environ.pop(variable, None)
+            requests = server.translate_requests()
+            per_language = {}
+            for request in requests:
+                language = request.json["target_lang"]
+                per_language[language] = per_language.get(language, 0) + 1
+            stage |= {"requests": len(requests), "requests_per_language": per_language,
+                      "characters_sent": server.character_count, "ideal_characters": ideal,
+                      "largest_batch": max(len(r.texts) for r in requests)}
+            print(f"    {len(requests)} requests ({per_language}), {server.character_count:,} "
+                  f"characters sent for {ideal:,} unique untranslated "
+                  f"(ratio {server.character_count / ideal:.2f})", flush=True)
+            stages.append(stage)
+    shutil.rmtree(empty, ignore_errors=True)
+    return figures
 
 
 def gate_and_build_stages(site: Path, keys: Path, args, stages: list[dict]) -> dict[str, int]:
@@ -209,6 +258,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warm-runs", type=int, default=5,
                         help="runs of the short stages where nothing changed")
     parser.add_argument("--skip-others", action="store_true", help="skip msgmerge, Babel and polib")
+    parser.add_argument("--skip-translate", action="store_true",
+                        help="skip the machine-translation stages (they wait 100 ms per request)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--site", type=Path, default=HERE / "site",
                         help="where to generate the site (replaced)")
@@ -224,10 +275,14 @@ def main(argv: list[str] | None = None) -> None:
     keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
     try:
         translated = pull_stages(site, args, stages)
+        if not args.skip_translate:
+            results["translate"] = translate_stages(site, args, stages)
+            restore(site, translated)
         results["approved_entries"] = gate_and_build_stages(site, keys, args, stages)
     finally:
         shutil.rmtree(keys, ignore_errors=True)
     shutil.rmtree(translated, ignore_errors=True)
+    shutil.rmtree(site.parent / f"{site.name}-empty", ignore_errors=True)
     _print_ratios(stages)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

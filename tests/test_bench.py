@@ -10,6 +10,7 @@ from conftest import REPO
 
 STAGES = [
     "pull, cold", "pull, nothing changed", "pull, 5 % of paragraphs changed",
+    "translate, 100 ms per request, 4 at a time", "translate, 100 ms per request, 1 at a time",
     "parse every catalog (pipeline reader)", "status, cold", "status, nothing changed",
     "check, cold", "check, nothing changed", "build, cold", "build, nothing changed",
     "build, one translation changed and approved",
@@ -28,6 +29,11 @@ def test_harness_times_every_stage_of_a_small_site(tmp_path):
             assert isinstance(stage[figure], float) and stage[figure] > 0, (stage["stage"], figure)
         assert stage["runs"] == 1
     assert results["articles"] == 3 and results["languages"] == 5
+    for stage in results["stages"][3:5]:  # each unique text sent once, in batches of at most 50
+        assert stage["characters_sent"] == stage["ideal_characters"] == results["translate"][
+            "ideal_characters"]
+        assert 0 < stage["largest_batch"] <= 50
+        assert set(stage["requests_per_language"]) == {"EN-US", "DE", "AR", "RU", "FR"}
     approved = results["approved_entries"]
     assert set(approved) == {"en", "de", "ar", "ru", "fr"} and all(approved.values())
 
