@@ -1,9 +1,9 @@
-"""Parsed catalogs kept between runs, keyed by each file's size, mtime and inode.
+"""Parsed catalogs kept between runs, keyed by each file's size and modification time.
 
 Parsing is most of what a pull costs on a large site; a catalog that has not
 changed since it was last read (or written by us) is loaded from a compact
 ``marshal`` copy instead, about ten times faster. Any change to the file —
-an editor's save, a ``git checkout`` — changes its stat key and sends it back
+an editor's save, a ``git checkout`` — changes its size or modification time and sends it back
 to the parser. The copies live in the cache folder (ignored by git); a missing
 or unreadable copy only costs a parse.
 """
@@ -60,8 +60,10 @@ class CatalogCache:
 
 
 def _stat_key(path: Path) -> tuple[int, ...]:
+    # Size and nanosecond mtime, as make and rsync judge files: a copy that keeps its
+    # times (cp -p, a restored backup) is still known; any save or checkout is not.
     info = path.stat()
-    return (FORMAT, info.st_size, info.st_mtime_ns, info.st_ino)
+    return (FORMAT, info.st_size, info.st_mtime_ns)
 
 
 def _fields(entry: Entry) -> tuple:

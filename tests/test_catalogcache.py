@@ -28,7 +28,7 @@ def test_an_edited_file_is_parsed_again(project):
     cache.read(path)
     before = path.stat().st_mtime_ns
     project.set_translation("de", "Genişletilmiş gözenekler", "Vergrößerte Poren")
-    os.utime(path, ns=(before, before))  # same mtime: size and inode still tell the change
+    os.utime(path, ns=(before, before))  # the same mtime: the size still tells the change
     entry = next(e for e in cache.read(path).messages if e.msgid == "Genişletilmiş gözenekler")
     assert entry.msgstr == "Vergrößerte Poren"
 
