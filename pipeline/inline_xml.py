@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import unescape as xml_unescape
@@ -322,6 +323,7 @@ def map_text(xml: str, change: Callable[[str], str]) -> str:
     return head + "".join(ET.tostring(child, encoding="unicode") for child in root)
 
 
+@lru_cache(maxsize=1 << 16)  # boilerplate: one text's draft lands in many catalogs
 def restore(source: str, tagged: Tagged, translated_xml: str) -> tuple[str, bool]:
     """A translated XML text as Markdown, and whether its inline structure matches the source.
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Mapping, Protocol, Sequence
 
 from pipeline.catalog import Catalog, Entry
+from pipeline.catalogcache import CatalogCache
 from pipeline.config import Config
 from pipeline.engines import (Batch, Engine, EngineChoice, QuotaExceeded, Translation, Usage,
                               choose_engines, send_batches)
@@ -33,7 +34,7 @@ from pipeline.errors import EngineError
 from pipeline.fsutil import write_if_changed
 from pipeline.inline_xml import Tagged, billable_characters, restore, to_xml
 from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
-from pipeline.pofile import format_po, read_po
+from pipeline.pofile import format_po
 from pipeline.status import domains
 
 NOTE_PREFIX = "machine draft:"
@@ -245,6 +246,7 @@ class _LanguagePlan:
         self.tally = _Tally()
         self.empty = 0
         self.unfillable = 0  # neither memory nor an engine can fill these
+        self.catalogs = CatalogCache(config.cache_dir)
         catalogs = self._read_catalogs()
         memory = TranslationMemory(entry for catalog in catalogs.values()
                                    for entry in catalog.entries) if choice.memory else None
@@ -262,7 +264,7 @@ class _LanguagePlan:
             path = self.config.catalog_path(self.language, domain)
             if path.exists():
                 self.paths[domain] = path
-                catalogs[domain] = read_po(path)
+                catalogs[domain] = self.catalogs.read(path)
         return catalogs
 
     def _plan_catalog(self, domain: str, catalog: Catalog, memory: TranslationMemory | None) -> None:
@@ -358,7 +360,7 @@ class _LanguagePlan:
     def _write(self, domain: str, fills: dict[tuple, Fill]) -> None:
         """Apply fills to the catalog as it is on disk now, and write it atomically."""
         path = self.paths[domain]
-        catalog = read_po(path)
+        catalog = self.catalogs.read(path)  # as it is on disk now: a translator's edit wins
         applied = []
         for index, entry in enumerate(catalog.entries):
             fill = fills.get(entry.key)
