@@ -31,13 +31,15 @@ from pipeline.buildstate import (MANIFEST, FileStats, LastBuild, Previous, compa
 from pipeline.chrome import SITE_DOMAIN, chrome_strings
 from pipeline.config import Config
 from pipeline.errors import BuildError
+from pipeline.fsutil import umask
 from pipeline.catalog import Entry
 from pipeline.gate import Blocker, DomainVerdict, Verdict, evaluate
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
                             root_context, sitemap_context)
 from pipeline.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
-from pipeline.source import Article, domains, find_sources, read_article, slug_for
+from pipeline.source import (Article, domains, find_sources, read_article, read_source_bytes,
+                             slug_for)
 
 MARKER = ".pipeline-site"
 MARKER_TEXT = ("This folder is made by 'pipeline build' and replaced whole on every build.\n"
@@ -101,7 +103,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
         reported, pages = known
         return BuildResult(out, fmt, tuple(LanguageReport(*item) for item in reported), pages, 0,
                            pages, changed=False)
-    sources = {slug_for(path): sha(_read_source(path)) for path in find_sources(config.source_dir)}
+    sources = {slug_for(path): sha(read_source_bytes(path)) for path in find_sources(config.source_dir)}
     previous = read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
@@ -426,7 +428,7 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRen
                                      "sha256": digest}
         (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest, **extra},
                                                    indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o777 & ~_umask())
+        os.chmod(staging, 0o777 & ~umask())
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -553,13 +555,6 @@ def _source_path(config: Config, article: Article) -> Path:
     return config.source_dir / f"{article.slug}.md"
 
 
-def _read_source(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise BuildError(f"cannot read: {exc.strerror}", path) from None
-
-
 def _link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
@@ -567,7 +562,3 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

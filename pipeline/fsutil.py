@@ -22,7 +22,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -131,7 +131,8 @@ def append_line(path: Path, line: str) -> None:
         os.fsync(handle.fileno())
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process umask (reading it means setting it: it is put straight back)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

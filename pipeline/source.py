@@ -83,7 +83,7 @@ def domains(config) -> list[str]:
 def read_article(path: Path, display_path: str | None = None, data: bytes | None = None) -> Article:
     """Read and segment one article; any problem is a SourceError naming file and line."""
     slug = slug_for(path)
-    text = _decode(path, data if data is not None else _read_bytes(path))
+    text = _decode(path, data if data is not None else read_source_bytes(path))
     tokens = markdown().parse(text)
     meta, meta_lines, body_line = _front_matter(tokens, text, path)
     units = [Unit(str(meta[key]).strip(), key, meta_lines[key])
@@ -159,7 +159,7 @@ def _only_image(token: Token) -> bool:
     return len(children) == 1 and children[0].type == "image"
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_source_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
