@@ -7,6 +7,7 @@ import pytest
 from pipeline.cli import cli
 
 COMMANDS = sorted(cli.commands)
+REVIEW_COMMANDS = sorted(cli.commands["review"].commands)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -15,6 +16,15 @@ def test_every_command_has_help(project, command):
     assert result.exit_code == 0
     assert cli.commands[command].help, f"{command} has no help text"
     assert "Usage:" in result.output
+
+
+@pytest.mark.parametrize("command", REVIEW_COMMANDS)
+def test_every_review_command_has_help_and_is_in_the_readme(project, command):
+    from conftest import REPO
+    result = project.run("review", command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output
+    assert cli.commands["review"].commands[command].help
+    assert f"pipeline review {command}" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", COMMANDS)
