@@ -22,7 +22,7 @@ from pipeline.inline_xml import billable_characters, restore, to_xml
 from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
 from pipeline.pofile import read_po
 from pipeline.signoff import approvals, entry_digest
-from pipeline.status import domains
+from pipeline.source import domains
 from pipeline.translate import NoProgress, Progress
 
 

@@ -56,10 +56,6 @@ class Entry:
     def is_header(self) -> bool:
         return self.msgid == "" and self.msgctxt is None and not self.obsolete
 
-    @property
-    def has_previous(self) -> bool:
-        return self.previous_msgid is not None
-
     def replace(self, **changes) -> "Entry":
         return dataclasses.replace(self, **changes)
 
@@ -98,17 +94,9 @@ class Catalog:
     def header_field(self, name: str, default: str = "") -> str:
         return self.header_fields().get(name, default)
 
-    def set_header_field(self, name: str, value: str) -> None:
-        fields = self.header_fields()
-        fields[name] = value
-        self.header = self.header.replace(msgstrs=(format_header(fields),))
-
     @property
     def language(self) -> str:
         return self.header_field("Language")
-
-    def nplurals(self) -> int:
-        return plural_count(self.header_field("Plural-Forms"), default=2)
 
 
 def parse_header(text: str) -> dict[str, str]:

@@ -259,17 +259,6 @@ def evaluate(config: Config, language: str, names: list[str] | None = None) -> V
     return Verdict(language, tuple(verdicts), signoffs)
 
 
-def review_state(domain: str, entry: Entry, digest: str, signoffs: SignoffState) -> str:
-    """Approved, rejected, stale or waiting: where a translated entry stands with the doctors."""
-    if digest in signoffs.approved:
-        return APPROVED
-    if digest in signoffs.rejected:
-        return REJECTED
-    if any(entry_id in signoffs.approved_ids for entry_id in entry_ids(domain, entry)):
-        return STALE
-    return WAITING
-
-
 def earlier_approval(domain: str, entry: Entry, signoffs: SignoffState) -> Approval | None:
     """For a stale entry: the approval of its earlier text."""
     return next((signoffs.approved_ids[entry_id] for entry_id in entry_ids(domain, entry)

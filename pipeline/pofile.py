@@ -335,10 +335,6 @@ def _references(references: tuple[str, ...]) -> str:
     return "".join(lines)
 
 
-def write_po_text(catalog: Catalog) -> bytes:
-    return format_po(catalog).encode("utf-8")
-
-
 # ------------------------------------------------------------ line layout
 
 

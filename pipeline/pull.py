@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.catalog import (Catalog, Entry, catalog_header_fields, format_header,
-                              plural_count, po_date, template_header_fields)
+                              parse_header, plural_count, po_date, template_header_fields)
 from pipeline.chrome import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SourceError
@@ -201,17 +201,9 @@ def _plan_catalog(slug: str, language: str, template: Catalog, created: str,
     path = config.catalog_path(language, slug)
     old = cache.read(path) if path.exists() else None
     header = _catalog_header(old, slug, language, created, config, stamp)
-    nplurals = plural_count(parse_plural_forms(header), default=2)
+    nplurals = plural_count(parse_header(header.msgstr).get("Plural-Forms", ""), default=2)
     merged = merge(old, template, header, nplurals)
     return _Planned(path, format_po(merged))
-
-
-def parse_plural_forms(header: Entry) -> str:
-    for line in header.msgstr.split("\n"):
-        name, _, value = line.partition(":")
-        if name.strip() == "Plural-Forms":
-            return value.strip()
-    return ""
 
 
 def _catalog_header(old: Catalog | None, slug: str, language: str, created: str,

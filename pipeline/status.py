@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from pipeline.catalog import Catalog
 from pipeline.config import Config
-from pipeline.pofile import read_po
-from pipeline.source import domains
 
 
 @dataclass(frozen=True)
@@ -18,14 +15,6 @@ class CatalogCounts:
     translated: int
     fuzzy: int
     untranslated: int
-
-    @classmethod
-    def of(cls, domain: str, path: str, catalog: Catalog | None) -> "CatalogCounts":
-        messages = catalog.messages if catalog else []
-        translated = sum(1 for entry in messages if entry.translated)
-        fuzzy = sum(1 for entry in messages if entry.fuzzy)
-        return cls(domain, path, len(messages), translated, fuzzy,
-                   len(messages) - translated - fuzzy)
 
 
 @dataclass(frozen=True)
@@ -54,15 +43,6 @@ class LanguageStatus:
                 "translated": self.translated, "fuzzy": self.fuzzy,
                 "untranslated": self.untranslated,
                 "catalogs": [asdict(c) for c in self.catalogs]}
-
-
-def language_status(config: Config, language: str) -> LanguageStatus:
-    counts = []
-    for domain in domains(config):
-        path = config.catalog_path(language, domain)
-        catalog = read_po(path) if path.exists() else None
-        counts.append(CatalogCounts.of(domain, config.relative(path), catalog))
-    return LanguageStatus(language, tuple(counts))
 
 
 @dataclass(frozen=True)
@@ -104,7 +84,7 @@ def language_report(config: Config, language: str) -> LanguageReport:
 def _counts(domain) -> CatalogCounts:
     """A catalog's counts from what the gate learnt of it (no need to read it again)."""
     facts = domain.facts
-    if facts is None:
-        return CatalogCounts.of(domain.domain, domain.path, None)
+    if facts is None:  # the catalog is missing
+        return CatalogCounts(domain.domain, domain.path, 0, 0, 0, 0)
     return CatalogCounts(domain.domain, domain.path, facts.strings, facts.translated, facts.fuzzy,
                          facts.strings - facts.translated - facts.fuzzy)

@@ -35,7 +35,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.inline_xml import Tagged, billable_characters, restore, to_xml
 from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
 from pipeline.pofile import format_po
-from pipeline.status import domains
+from pipeline.source import domains
 
 NOTE_PREFIX = "machine draft:"
 MARKUP_NOTE = (f"{NOTE_PREFIX} its inline markup differs from the source; restore the links, "
