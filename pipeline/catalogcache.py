@@ -1,69 +1,69 @@
-"""Parsed catalogs kept between runs, keyed by each file's size and modification time.
+"""Parsed catalogs kept between runs, by the digest of each file's bytes.
 
-Parsing is most of what a pull costs on a large site; a catalog that has not
-changed since it was last read (or written by us) is loaded from a compact
-``marshal`` copy instead, about ten times faster. Any change to the file —
-an editor's save, a ``git checkout`` — changes its size or modification time and sends it back
-to the parser. The copies live in the cache folder (ignored by git); a missing
-or unreadable copy only costs a parse.
+Parsing is most of what a pull costs on a large site; a catalog whose bytes
+were parsed before is loaded from a compact ``marshal`` copy in the store
+instead, about ten times faster. The file index tells a file's digest without
+reading it while its size, times and inode are unchanged; any save or
+checkout changes them and the file is read and hashed again. A copy that is
+missing, spoilt or made by other code is not found, and the file is parsed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
-import os
 from pathlib import Path
 
 from pipeline.catalog import Catalog, Entry
-from pipeline.pofile import read_po
+from pipeline.errors import CatalogError
+from pipeline.pofile import parse_po_bytes
+from pipeline.store import Store, sha256
 
-FORMAT = 1
+KIND = "catalog"
 _FIELDS = ("msgid", "msgstrs", "msgctxt", "msgid_plural", "flags", "comments", "extracted",
            "references", "previous_msgctxt", "previous_msgid", "previous_msgid_plural",
            "obsolete", "line")
 
 
 class CatalogCache:
-    def __init__(self, cache_dir: Path):
-        self.folder = cache_dir / "catalogs"
+    def __init__(self, store: Store):
+        self.store = store
 
     def read(self, path: Path) -> Catalog:
-        """The catalog at ``path``, parsed or from the cache; parse errors are raised as usual."""
-        key = _stat_key(path)
-        copy = self._copy_path(path)
+        """The catalog at ``path``, parsed or from the store; parse errors are raised as usual."""
+        digest = self.store.index.known(path)
+        if digest is not None:
+            kept = self._kept(digest)
+            if kept is not None:
+                return kept
         try:
-            stored_key, header, entries = marshal.loads(copy.read_bytes())
-            if stored_key == key:
-                return Catalog(header=_entry(header), entries=[_entry(e) for e in entries])
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-        catalog = read_po(path)
-        self.remember(path, catalog)
+            found = self.store.index.read(path)
+        except OSError as exc:
+            raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+        if found is None:
+            raise CatalogError("cannot read: no such file", path)
+        data, digest = found
+        catalog = self._kept(digest)
+        if catalog is None:
+            catalog = parse_po_bytes(data, path)
+            self.remember(data, catalog)
         return catalog
 
-    def remember(self, path: Path, catalog: Catalog) -> None:
-        """Keep a copy of a catalog that is now on disk exactly as ``catalog`` says."""
+    def remember(self, data: bytes | str, catalog: Catalog) -> None:
+        """Keep the parsed form of these catalog bytes (``catalog`` is what they parse to)."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self.store.put(KIND, sha256(data), marshal.dumps(
+            (_fields(catalog.header), [_fields(entry) for entry in catalog.entries])))
+
+    def _kept(self, digest: str) -> Catalog | None:
+        value = self.store.get(KIND, digest)
+        if value is None:
+            return None
         try:
-            data = marshal.dumps((_stat_key(path), _fields(catalog.header),
-                                  [_fields(entry) for entry in catalog.entries]))
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self._copy_path(path).with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, self._copy_path(path))
-        except OSError:
-            pass  # a cache that cannot be written only makes the next run slower
-
-    def _copy_path(self, path: Path) -> Path:
-        name = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()
-        return self.folder / f"{name}.bin"
-
-
-def _stat_key(path: Path) -> tuple[int, ...]:
-    # Size and nanosecond mtime, as make and rsync judge files: a copy that keeps its
-    # times (cp -p, a restored backup) is still known; any save or checkout is not.
-    info = path.stat()
-    return (FORMAT, info.st_size, info.st_mtime_ns)
+            header, entries = marshal.loads(value)
+            return Catalog(header=_entry(header), entries=[_entry(e) for e in entries])
+        except (ValueError, EOFError, TypeError):
+            return None
 
 
 def _fields(entry: Entry) -> tuple:

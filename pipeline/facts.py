@@ -2,27 +2,23 @@
 
 Reading a catalog, checking its entries and digesting its text pairs is the
 costly part of the gate, and none of it depends on the sign-off ledger. So
-the facts of each catalog are kept in the cache folder, under a digest of the
-catalog's bytes and of everything else they depend on: language, domain and
-path, the glossary, the configuration, the code of the checks and the versions
-of the libraries it uses. A catalog whose digest matches is not parsed again;
-anything else is worked out afresh, and a cache that cannot be read or written
-only costs time. Approval is never kept here: the gate holds these entry
+the facts of each catalog are kept in the store (:mod:`pipeline.store`),
+under a digest of the catalog's bytes and of everything else they depend on:
+language, domain and path, the glossary, the configuration, the registered
+checks, and (as for every value of the store) the code identity. A catalog
+whose digest matches is not parsed again; anything else is worked out
+afresh, and a store that cannot be read or written only costs time. Approval is never kept here: the gate holds these entry
 digests against the ledger, verified, on every run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from pipeline import __version__
 from pipeline.catalog import Catalog, Entry
 from pipeline import checks
 from pipeline.checks import ERROR, Finding
@@ -30,17 +26,15 @@ from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.glossary import glossary_path
 from pipeline.parallel import chunked, fork_map, jobs
-from pipeline.pofile import parse_po
+from pipeline.pofile import parse_po_bytes
 from pipeline.signoff import entry_digest, entry_ids
+from pipeline.store import Store, digest_of, sha256, shared_store
 
-FORMAT = 3
-CACHE_FOLDER = "gate"
+# Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
+FACTS, DETAILS, BUNDLE = "facts", "facts-details", "facts-language"
 # How each live message stands before the ledger is read (CatalogFacts.marks).
 MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
 FRONT_MATTER = ("type: title", "type: description")
-# The modules whose code shapes the facts, besides those of the registered checks.
-_MODULES = ("catalog", "pofile", "linebreak", "checks", "markup", "numbers", "validity",
-            "glossary", "signoff", "source", "facts")
 
 CheckCatalog = Callable[[Catalog, str, str, Config], list[Finding]]
 
@@ -159,28 +153,35 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
 
 
 class FactsStore:
-    """The kept facts of one language's catalogs: read once, brought up to date, written once.
+    """The kept facts of one language's catalogs: looked up, brought up to date, kept again.
 
-    Two files: the summary every run reads, and the rows and findings that only
-    reports, review lists and ``check`` need, read when first asked for.
+    Each catalog's facts are kept under a digest of its bytes and of everything
+    else they depend on (:func:`_context`); the rows and findings apart, as
+    only reports, review lists and ``check`` need them. The facts of the whole
+    language are also kept as one value under the digests of all its catalogs,
+    so a run where nothing changed reads one value instead of thousands.
     """
 
     def __init__(self, config: Config, language: str, check: CheckCatalog):
         self.config, self.language, self.check = config, language, check
-        self.path = config.cache_dir / CACHE_FOLDER / f"{language}.json"
-        self.details_path = self.path.with_suffix(".details")
-        self.salt = _salt(config, language, check)
-        self.kept = self._load(self.path)
-        self.kept_details: dict[str, str] | None = None
+        self.store = shared_store(config.cache_dir)
+        self.context = _context(config, language, check)
         self.current: dict[str, tuple[str, CatalogFacts]] = {}
         self.ready: dict[str, CatalogFacts | CatalogError | bool | None] = {}
-        self.changed = False
+        self.learnt: set[str] = set()
+        self.bundle: str | None = None  # the key of the whole language, when every catalog is known
+        self.bundled = False
 
     def prepare(self, catalogs: list[tuple[str, Path, str]]) -> None:
         """Look every catalog up; work out those not kept beforehand, on every core, when many."""
+        digests = {domain: _digest(self.store, path) for domain, path, _ in catalogs}
+        self.bundle = digest_of(self.context, [[domain, shown, digests[domain]]
+                                               for domain, _, shown in catalogs])
+        if self._unbundle(catalogs, digests):
+            return
         missing = []
         for domain, path, shown in catalogs:
-            found = self.ready[domain] = self._look_up(domain, path, shown)
+            found = self.ready[domain] = self._look_up(domain, path, shown, digests[domain])
             if found is None:
                 missing.append((domain, path, shown))
         if len(missing) < PARALLEL_FROM or jobs() < 2:
@@ -198,7 +199,7 @@ class FactsStore:
     def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
         """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
         found = (self.ready.pop(domain) if domain in self.ready
-                 else self._look_up(domain, path, shown))
+                 else self._look_up(domain, path, shown, _digest(self.store, path)))
         if isinstance(found, CatalogError):
             raise found
         if found is None:
@@ -208,133 +209,113 @@ class FactsStore:
         return found or None
 
     def save(self) -> None:
-        """Keep the facts of the catalogs seen this run (only when something changed)."""
-        if not self.changed and set(self.current) == set(self.kept):
-            return
-        summary, details = {}, [f"{self.salt}\n"]
-        for domain, (shown, facts) in self.current.items():
-            summary[domain] = {"sha": facts.sha, "shown": shown, "facts": facts.to_json()}
+        """Keep the facts learnt this run, and those of the whole language when all are known."""
+        for domain in self.learnt:
+            shown, facts = self.current[domain]
+            key = self._key(domain, shown, facts.sha)
+            self.store.put_json(FACTS, key, facts.to_json())
             if facts.rows is not None and facts.found is not None:
-                details.append(facts.details_line(domain))
-            elif (old := self._old_details(domain, facts.sha)) is not None:
-                details.append(old)
-        try:
-            _write(self.path, _dump({"salt": self.salt, "catalogs": summary}))
-            _write(self.details_path, "".join(details))
-        except OSError:
-            pass  # a cache that cannot be written only makes the next run slower
+                self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
+        self.learnt = set()
+        if self.bundle is not None and not self.bundled and not self.ready:
+            self.store.put_json(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
+                                                      in self.current.items()})
+            self.bundled = True
+        self.store.save()
 
     def close(self) -> None:
         """Let go of everything kept (the facts handed out refer back to this store)."""
-        self.kept, self.kept_details, self.current, self.ready = {}, None, {}, {}
+        self.current, self.ready = {}, {}
 
-    def _look_up(self, domain: str, path: Path, shown: str) -> CatalogFacts | bool | None:
-        """The kept facts when the catalog is unchanged, False when it does not exist, else None."""
-        data = _read(path)
-        if data is None:
+    def _unbundle(self, catalogs: list[tuple[str, Path, str]], digests: dict[str, str | None]
+                  ) -> bool:
+        """Take every catalog's facts from the value kept for the whole language, if there is one."""
+        kept = self.store.get_json(BUNDLE, self.bundle) if self.bundle else None
+        if not isinstance(kept, dict):
             return False
-        kept = self.kept.get(domain)
-        if kept is None or kept.get("shown") != shown or kept.get("sha") != _sha(data):
+        ready: dict[str, CatalogFacts | bool] = {}
+        try:
+            for domain, path, shown in catalogs:
+                ready[domain] = (False if digests[domain] is None else
+                                 self._known(domain, path, shown, kept[domain]))
+        except (KeyError, TypeError, ValueError):
+            return False
+        self.ready.update(ready)
+        self.bundled = True
+        return True
+
+    def _look_up(self, domain: str, path: Path, shown: str, sha: str | None
+                 ) -> CatalogFacts | bool | None:
+        """The kept facts when the catalog is unchanged, False when it does not exist, else None."""
+        if sha is None:
+            return False
+        kept = self.store.get_json(FACTS, self._key(domain, shown, sha))
+        if kept is None:
             return None
         try:
-            facts = CatalogFacts.from_json(kept["facts"])
+            facts = self._known(domain, path, shown, kept)
         except (KeyError, TypeError, ValueError):
             return None
-        if facts.sha != kept["sha"]:
-            return None
+        return facts if facts.sha == sha else None
+
+    def _known(self, domain: str, path: Path, shown: str, data: object) -> CatalogFacts:
+        facts = CatalogFacts.from_json(data)  # type: ignore[arg-type]
         facts.details = lambda: self._details(domain, path, shown, facts.sha)
         self.current[domain] = (shown, facts)
         return facts
 
     def _details(self, domain: str, path: Path, shown: str, sha: str) -> tuple:
-        """The rows and findings of kept facts: from the details file, or learnt again."""
-        old = self._old_details(domain, sha)
-        if old is not None:
-            return _split_details(old)[1:]
+        """The rows and findings of kept facts: from the store, or learnt again."""
+        kept = self.store.get(DETAILS, self._key(domain, shown, sha))
+        if kept is not None:
+            try:
+                line = kept.decode("utf-8")
+                if _split_details(line)[0] == sha:
+                    return _split_details(line)[1:]
+            except (UnicodeDecodeError, ValueError):
+                pass
         learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
                        self.check)
-        self.changed = True  # so that a later save keeps them
+        self.store.put(DETAILS, self._key(domain, shown, sha),
+                       learnt.details_line(domain).encode("utf-8"))
         return learnt.rows, learnt.found
-
-    def _old_details(self, domain: str, sha: str) -> str | None:
-        """The kept details line of a catalog, when it was written for these bytes."""
-        if self.kept_details is None:
-            self.kept_details = self._load_details()
-        old = self.kept_details.get(domain)
-        return old if old is not None and _split_details(old)[0] == sha else None
-
-    def _load_details(self) -> dict[str, str]:
-        """Domain → its line of the details file (split, not decoded: most are never used)."""
-        try:
-            text = self.details_path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return {}
-        salt, _, body = text.partition("\n")
-        if salt != self.salt:
-            return {}
-        return {line.partition("\t")[0]: line + "\n" for line in body.split("\n")
-                if line.count("\t") == 3}
 
     def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
         self.current[domain] = (shown, facts)
-        self.changed = True
+        self.learnt.add(domain)
         return facts
 
-    def _load(self, path: Path) -> dict[str, dict]:
-        try:
-            saved = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(saved, dict) or saved.get("salt") != self.salt:
-            return {}
-        catalogs = saved.get("catalogs")
-        return catalogs if isinstance(catalogs, dict) else {}
+    def _key(self, domain: str, shown: str, sha: str) -> str:
+        return digest_of(self.context, domain, shown, sha)
 
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,
                 names: list[str] | None = None) -> str:
-    """A digest of every file the gate reads for a language, of the code and of the libraries.
+    """A digest of every file the gate reads for a language and of how it reads them.
 
     The same digest means the same verdict: the ledger and the roster are among
-    those files. Reading them costs a fraction of parsing them.
+    those files, and the code identity is part of every address in the store.
+    The file index gives the digests of unchanged files without reading them.
     """
-    import babel
-    import cryptography
-    import markdown_it
-    import rapidfuzz
-
     from pipeline.signoff import ledger_path
     from pipeline.source import domains
 
-    hasher = hashlib.sha256()
-
-    def add(label: str, data: bytes | None) -> None:
-        hasher.update(label.encode("utf-8") + (b"\1" + data if data is not None else b"\0") + b"\0")
-
-    versions = [FORMAT, sys.version, babel.__version__, cryptography.__version__,
-                markdown_it.__version__, rapidfuzz.__version__, check.__module__,
-                getattr(check, "__qualname__", ""), str(config.root.resolve()),
-                *(f"{item.name}:{item.function.__module__}.{item.function.__qualname__}"
-                  for item in checks.CHECKS.values())]
-    add("versions", _dump(versions).encode("utf-8"))
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        add(path.name, path.read_bytes())
-    add("config", _read_quietly(config.path))
-    add("roster", _read_quietly(config.roster_path))
-    add("ledger", _read_quietly(ledger_path(config, language)))
-    add("glossary", _read_quietly(glossary_path(config, language)))
-    for domain in names if names is not None else domains(config):
-        add(domain, _read_quietly(config.catalog_path(language, domain)))
-    return hasher.hexdigest()
+    store = shared_store(config.cache_dir)
+    files = [config.roster_path, ledger_path(config, language)]
+    files += [config.catalog_path(language, domain)
+              for domain in (names if names is not None else domains(config))]
+    return digest_of(_context(config, language, check), str(config.root.resolve()),
+                     [_digest(store, path) for path in files])
 
 
 def learn_file(domain: str, path: Path, shown: str, language: str, config: Config,
                check: CheckCatalog) -> CatalogFacts | None:
     """The facts of one catalog file, worked out afresh (None when it does not exist)."""
-    data = _read(path)
-    if data is None:
+    found = _read_indexed(shared_store(config.cache_dir), path)
+    if found is None:
         return None
-    return learn(parse_catalog(data, path), _sha(data), domain, shown, language, config, check)
+    data, sha = found
+    return learn(parse_po_bytes(data, path), sha, domain, shown, language, config, check)
 
 
 # Learning many catalogs is spread over worker processes (below that, starting them costs more).
@@ -381,29 +362,15 @@ def catalog_paths(config: Config, language: str, names: list[str] | None = None
     return found
 
 
-def parse_catalog(data: bytes, path: Path) -> Catalog:
-    """A catalog from the bytes that were digested (read_po's reading of the same file)."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogError("not valid UTF-8 (catalogs must be UTF-8)", path,
-                           data[: exc.start].count(b"\n") + 1) from None
-    return parse_po(text, path)
-
-
 def read_judged(path: Path, sha: str) -> Catalog:
     """The catalog whose bytes were judged: one edited since is an error, never mixed in."""
-    data = _read(path)
-    if data is None or _sha(data) != sha:
+    found = _read_plain(path)
+    if found is None or sha256(found) != sha:
         raise CatalogError("changed while the pipeline was reading it: run the command again", path)
-    return parse_catalog(data, path)
+    return parse_po_bytes(found, path)
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _read(path: Path) -> bytes | None:
+def _read_plain(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -412,52 +379,43 @@ def _read(path: Path) -> bytes | None:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
 
 
-def _salt(config: Config, language: str, check: CheckCatalog) -> str:
-    """Everything the facts depend on besides the catalog: tools, code, configuration, glossary."""
-    import babel
-    import markdown_it
-    import rapidfuzz
-
-    hasher = hashlib.sha256()
-    for part in (str(FORMAT), __version__, sys.version, markdown_it.__version__, babel.__version__,
-                 rapidfuzz.__version__, language, check.__module__, check.__qualname__):
-        hasher.update(part.encode("utf-8") + b"\0")
-    for item in checks.CHECKS.values():
-        hasher.update(repr((item.name, item.severity, item.scope, item.final, item.catalog_wide,
-                            item.function.__module__, item.function.__qualname__)).encode() + b"\0")
-    modules = {f"pipeline.{name}" for name in _MODULES}
-    modules |= {item.function.__module__ for item in checks.CHECKS.values()} | {check.__module__}
-    files = [config.path, glossary_path(config, language)]
-    files += [Path(getattr(sys.modules.get(name), "__file__", None) or name) for name in sorted(modules)]
-    for path in files:
-        hasher.update(str(path).encode() + b"\0" + (_read_quietly(path) or b"-") + b"\0")
-    return hasher.hexdigest()
-
-
-def _read_quietly(path: Path | None) -> bytes | None:
+def _read_indexed(store: Store, path: Path) -> tuple[bytes, str] | None:
+    """A catalog's bytes and digest, read once and noted in the file index."""
     try:
-        return path.read_bytes() if path is not None else None
+        return store.index.read(path)
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _context(config: Config, language: str, check: CheckCatalog) -> str:
+    """Everything the facts depend on besides the catalog and the code: language, configuration,
+    glossary and which checks are registered (a test or a plugin may add one at run time)."""
+    registered = [[item.name, item.severity, item.scope, item.final, item.catalog_wide,
+                   item.function.__module__, item.function.__qualname__]
+                  for item in checks.CHECKS.values()]
+    return digest_of(language, check.__module__, check.__qualname__, registered,
+                     _file_digest(config.path), _file_digest(glossary_path(config, language)))
+
+
+def _file_digest(path: Path | None) -> str | None:
+    try:
+        return sha256(path.read_bytes()) if path is not None else None
     except OSError:
         return None
+
+
+def _digest(store: Store, path: Path) -> str | None:
+    """A catalog's digest through the file index; an unreadable one is a CatalogError."""
+    try:
+        return store.index.digest(path)
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
 
 
 def _split_details(line: str) -> tuple[str, str, str]:
     """The sha, rows and findings of a details line."""
     _, sha, rows, found = line.rstrip("\n").split("\t")
     return sha, rows, found
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace a cache file at once, without waiting for the disk: a torn one is only ignored."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _finding_row(finding: Finding) -> list:

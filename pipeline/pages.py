@@ -23,17 +23,16 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateError, select_autoescape)
 from markupsafe import Markup, escape
 
-from pipeline import __version__
 from pipeline.catalog import Entry
 from pipeline.chrome import PACKAGE_STATIC, PACKAGE_TEMPLATES, project_templates, template_files
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.signoff import Approval
 from pipeline.source import Article
+from pipeline.store import code_identity
 
 STYLESHEET = "style.css"
 # The code that shapes page bytes: part of every page's input hash.
-_RENDER_MODULES = ("pages.py", "render.py", "build.py", "chrome.py", "source.py")
 
 
 def bcp47(language: str) -> str:
@@ -171,11 +170,9 @@ class Site:
         return text.encode("utf-8")
 
     def _digest(self) -> str:
-        hasher = hashlib.sha256(__version__.encode())
-        files = [path for path, _ in template_files(self.config).values()]
-        files.append(PACKAGE_STATIC / STYLESHEET)
-        files.extend(Path(__file__).with_name(name) for name in _RENDER_MODULES)
-        for path in files:
+        """The code (package, templates and libraries: the code identity) and the project's templates."""
+        hasher = hashlib.sha256(code_identity().encode())
+        for path, _ in template_files(self.config).values():
             hasher.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return hasher.hexdigest()
 

@@ -35,12 +35,19 @@ _KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural", "msgstr"})
 def read_po(path: Path) -> Catalog:
     """Parse a PO or POT file; a syntax error names the file and line."""
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8 (catalogs must be UTF-8)", path, line) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+    return parse_po_bytes(data, path)
+
+
+def parse_po_bytes(data: bytes, path: Path) -> Catalog:
+    """A catalog from the bytes of its file (catalogs are UTF-8)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("not valid UTF-8 (catalogs must be UTF-8)", path, line) from None
     return parse_po(text, path)
 
 

@@ -24,6 +24,7 @@ from pipeline.merge import merge
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.pofile import format_po
 from pipeline.pullstate import PullState
+from pipeline.store import sha256, shared_store
 from pipeline.source import Article, find_sources, read_article, slug_for
 
 _CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: (.*)\\n"$', re.M)
@@ -60,19 +61,22 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
         fingerprints[slug] = state.fingerprint(path.read_bytes())
         if not state.unchanged(slug, fingerprints[slug], _outputs(config, slug)):
             changed.append(path)
-    staged = _stage_articles(changed, config, stamp)
+    staged, planned = _stage_articles(changed, config, stamp)
     try:
         fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
         if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN],
                                _outputs(config, SITE_DOMAIN)):
-            staged += _stage(_plan_domain(
-                SITE_DOMAIN, lambda created: site_template(config, created), config, stamp,
-                CatalogCache(config.cache_dir)))
+            plans = _plan_domain(SITE_DOMAIN, lambda created: site_template(config, created),
+                                 config, stamp, CatalogCache(state.store))
+            staged += _stage(plans)
+            planned[SITE_DOMAIN] = _digests(plans)
     except BaseException:
         staged.discard()
         raise
     staged.commit()
-    state.record(fingerprints, {domain: _outputs(config, domain) for domain in fingerprints})
+    for domain, outputs in planned.items():
+        state.record(domain, fingerprints[domain], outputs)
+    state.store.save()
     return PullResult(
         articles=len(sources),
         templates=len(sources) + 1,
@@ -82,7 +86,11 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
     )
 
 
-def _stage_articles(paths: list[Path], config: Config, stamp: str) -> Staging:
+# Per domain: each file a pull planned for it, and the digest of its planned content.
+_Outputs = dict[str, dict[Path, str]]
+
+
+def _stage_articles(paths: list[Path], config: Config, stamp: str) -> tuple[Staging, _Outputs]:
     """New versions of these articles' files, written beside the old ones but not yet in place.
 
     Many articles are planned on worker processes. Nothing replaces a file
@@ -92,40 +100,47 @@ def _stage_articles(paths: list[Path], config: Config, stamp: str) -> Staging:
     workers = jobs() if len(paths) >= PARALLEL_THRESHOLD else 1
     outcomes = fork_map(_stage_article_files, chunked(paths, -(-len(paths) // (workers * 4)) or 1),
                         (config, stamp), workers)
-    staged = Staging()
-    for part, _ in outcomes:
+    staged, planned = Staging(), {}
+    for part, outputs, _ in outcomes:
         staged += part
-    errors = [error for _, error in outcomes if error is not None]
+        planned.update(outputs)
+    errors = [error for _, _, error in outcomes if error is not None]
     if errors:
         staged.discard()
         raise errors[0]
-    return staged
+    return staged, planned
 
 
-def _stage_article_files(settings: tuple[Config, str],
-                         paths: list[Path]) -> tuple[Staging, PipelineError | None]:
+def _stage_article_files(settings: tuple[Config, str], paths: list[Path]
+                         ) -> tuple[Staging, _Outputs, PipelineError | None]:
     """Stage one chunk of articles; an error comes back with nothing left staged for the chunk."""
     config, stamp = settings
-    cache = CatalogCache(config.cache_dir)
-    staged = Staging()
+    cache = CatalogCache(shared_store(config.cache_dir))
+    staged, planned = Staging(), {}
     try:
         for path in paths:
             article = read_article(path, config.relative(path))
-            staged += _stage(_plan_domain(
-                article.slug, lambda created, a=article: article_template(a, config, created),
-                config, stamp, cache))
+            plans = _plan_domain(article.slug,
+                                 lambda created, a=article: article_template(a, config, created),
+                                 config, stamp, cache)
+            staged += _stage(plans)
+            planned[article.slug] = _digests(plans)
     except PipelineError as error:
         staged.discard()
-        return Staging(), error
+        return Staging(), {}, error
     except BaseException:
         staged.discard()
         raise
-    return staged, None
+    return staged, planned, None
 
 
 def _stage(plans: list[_Planned]) -> Staging:
     """Stage the planned files whose content differs from what is on disk."""
     return stage_files({plan.path: plan.text for plan in plans if _read(plan.path) != plan.text})
+
+
+def _digests(plans: list[_Planned]) -> dict[Path, str]:
+    return {plan.path: sha256(plan.text.encode("utf-8")) for plan in plans}
 
 
 def article_template(article: Article, config: Config, created: str) -> Catalog:

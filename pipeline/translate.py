@@ -26,6 +26,7 @@ from typing import Mapping, Protocol, Sequence
 
 from pipeline.catalog import Catalog, Entry
 from pipeline.catalogcache import CatalogCache
+from pipeline.store import shared_store
 from pipeline.config import Config
 from pipeline.engines import (Batch, Engine, EngineChoice, QuotaExceeded, Translation, Usage,
                               choose_engines, send_batches)
@@ -151,6 +152,7 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
     with lookup_cache(config) if billable else nullcontext() as cache:
         plans = [_LanguagePlan(config, language, choice, cache, stamp)
                  for language in config.check_languages(languages)]
+    shared_store(config.cache_dir).save()
     sending = [plan for plan in plans if plan.unsent]
     usage = machine.usage() if machine is not None and (sending or dry_run) else None
     finish = _Finisher(choice, plans, usage)
@@ -246,7 +248,7 @@ class _LanguagePlan:
         self.tally = _Tally()
         self.empty = 0
         self.unfillable = 0  # neither memory nor an engine can fill these
-        self.catalogs = CatalogCache(config.cache_dir)
+        self.catalogs = CatalogCache(shared_store(config.cache_dir))
         catalogs = self._read_catalogs()
         memory = TranslationMemory(entry for catalog in catalogs.values()
                                    for entry in catalog.entries) if choice.memory else None

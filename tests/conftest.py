@@ -107,6 +107,14 @@ class Project:
                               env=environment, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.fixture(autouse=True)
+def cache_secret(monkeypatch):
+    """A fixed secret for the store, so no test writes one into the user's config directory."""
+    from pipeline.store import SECRET_VARIABLE
+
+    monkeypatch.setenv(SECRET_VARIABLE, "test secret")
+
+
 @pytest.fixture
 def make_project(tmp_path):
     def factory(articles: dict[str, str] | None = None, targets=("en", "de", "ar", "ru")) -> Project:

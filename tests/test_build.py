@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import re
 import textwrap
 import xml.etree.ElementTree as ET
@@ -567,7 +568,7 @@ def test_a_no_op_rebuild_reads_no_article_and_no_catalog(published, monkeypatch)
     def refuse(*args, **kwargs):
         raise AssertionError("read again")
     monkeypatch.setattr(pipeline.build, "read_article", refuse)
-    monkeypatch.setattr(pipeline.facts, "parse_catalog", refuse)
+    monkeypatch.setattr(pipeline.facts, "parse_po_bytes", refuse)
     again = build(published.config)
     assert (again.changed, again.rendered, again.pages) == (False, 0, 3)
     assert [r.language for r in again.languages if r.published] == ["tr", "en", "ar"]
@@ -646,3 +647,24 @@ def test_a_ledger_change_that_changes_no_page_still_goes_through_the_gate(publis
     monkeypatch.setattr(pipeline.build, "_gate", lambda config: gated.append(1) or real_gate(config))
     again = build(published.config)
     assert gated and not again.changed and again.rendered == 0
+
+
+def test_a_changed_module_of_the_package_renders_every_page_again(published, tmp_path):
+    """A change to the code that renders pages is seen without any list of modules kept by hand."""
+    from conftest import REPO
+
+    assert published.run_subprocess("build").returncode == 0
+    before = out_snapshot(published.root / "public")
+    copy = tmp_path / "code"
+    shutil.copytree(REPO / "pipeline", copy / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    pages = copy / "pipeline" / "pages.py"
+    text = pages.read_text(encoding="utf-8")
+    pages.write_text(text.replace('"@context": "https://schema.org"',
+                                  '"@context": "https://schema.org/"'), encoding="utf-8")
+    unchanged = published.run_subprocess("build", env={"PYTHONPATH": str(REPO)})
+    assert "nothing written" in unchanged.stdout
+    rebuilt = published.run_subprocess("build", env={"PYTHONPATH": str(copy)})
+    assert rebuilt.returncode == 0 and "nothing written" not in rebuilt.stdout, rebuilt.stdout
+    after = out_snapshot(published.root / "public")
+    page = "en/mikro/index.html"
+    assert after[page][0] != before[page][0] and b'"https://schema.org/"' in after[page][0]

@@ -6,24 +6,30 @@ import os
 
 from pipeline.catalogcache import CatalogCache
 from pipeline.pofile import read_po
+from pipeline.store import Store
+
+
+def store_of(project) -> Store:
+    return Store(project.root / ".pipeline-cache")
 
 
 def test_a_cached_catalog_is_the_parsed_catalog(project):
     project.run("pull")
     project.set_translation("de", "Genişletilmiş gözenekler", "Vergrößerte Poren", fuzzy=True)
-    cache = CatalogCache(project.root / ".pipeline-cache")
+    cache = CatalogCache(store_of(project))
     path = project.po("de")
     first = cache.read(path)
     again = cache.read(path)
     parsed = read_po(path)
     assert (again.header, again.entries) == (first.header, first.entries) == (parsed.header,
                                                                               parsed.entries)
-    assert list(cache.folder.iterdir())
+    assert list((cache.store.folder / "objects" / "catalog").iterdir())
 
 
-def test_an_edited_file_is_parsed_again(project):
+def test_an_edited_file_is_parsed_again(project, monkeypatch):
+    monkeypatch.setattr("pipeline.store.RACY_SECONDS", -10.0)  # trust the index at once
     project.run("pull")
-    cache = CatalogCache(project.root / ".pipeline-cache")
+    cache = CatalogCache(store_of(project))
     path = project.po("de")
     cache.read(path)
     before = path.stat().st_mtime_ns
@@ -33,11 +39,15 @@ def test_an_edited_file_is_parsed_again(project):
     assert entry.msgstr == "Vergrößerte Poren"
 
 
-def test_a_damaged_copy_is_ignored(project):
+def test_a_damaged_or_planted_copy_is_ignored(project):
     project.run("pull")
-    cache = CatalogCache(project.root / ".pipeline-cache")
+    cache = CatalogCache(store_of(project))
     path = project.po("de")
     cache.read(path)
-    for copy in cache.folder.iterdir():
-        copy.write_bytes(b"\x00garbage")
+    copies = list((cache.store.folder / "objects" / "catalog").rglob("*"))
+    for copy in copies:
+        if copy.is_file():
+            data = bytearray(copy.read_bytes())
+            data[-5] ^= 0x01  # one flipped bit
+            copy.write_bytes(bytes(data))
     assert cache.read(path).entries == read_po(path).entries

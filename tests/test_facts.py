@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import shutil
 
 import pytest
 
@@ -34,14 +34,25 @@ def no_checks_allowed(monkeypatch):
     monkeypatch.setattr(gate, "check_catalog", refuse)
 
 
-def cache_file(project, language: str = "en"):
-    return project.root / ".pipeline-cache" / "gate" / f"{language}.json"
+def kept(project, kind: str) -> dict[str, bytes]:
+    """Every value of one kind in the project's store: file name → bytes."""
+    folder = project.root / ".pipeline-cache" / "objects" / kind
+    return {path.name: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def spoil(project, kind: str) -> None:
+    """Flip one bit of every value of one kind, as a bad disk or a hand would."""
+    for path in (project.root / ".pipeline-cache" / "objects" / kind).rglob("*"):
+        if path.is_file():
+            data = bytearray(path.read_bytes())
+            data[-2] ^= 0x04
+            path.write_bytes(bytes(data))
 
 
 def test_an_unchanged_catalog_is_not_checked_again_and_the_verdict_is_the_same(site, monkeypatch):
     first = summary(evaluate(site.config, "en"))
-    assert cache_file(site).is_file()
-    monkeypatch.setattr(facts, "_salt", lambda *args: "fixed")  # the patched gate keeps its facts
+    assert kept(site, facts.FACTS) and kept(site, facts.BUNDLE)
+    monkeypatch.setattr(facts, "_context", lambda *args: "fixed")  # the patched gate keeps its facts
     evaluate(site.config, "en")
     no_checks_allowed(monkeypatch)
     again = evaluate(site.config, "en")
@@ -68,11 +79,11 @@ def test_a_new_glossary_or_configuration_is_taken_into_account(site):
     evaluate(site.config, "en")
     site.write("glossary/tr-en.csv", "source,target\nmikro iğneleme,microneedling\n")
     assert any(f.check == "glossary" for f in evaluate(site.config, "en").findings)
+    before = set(kept(site, facts.BUNDLE))
     config = site.read("pipeline.toml")
     site.write("pipeline.toml", config.replace('"Test Kliniği"', '"Başka Klinik"'))
-    first = json.loads(cache_file(site).read_text(encoding="utf-8"))["salt"]
     evaluate(site.config, "en")
-    assert json.loads(cache_file(site).read_text(encoding="utf-8"))["salt"] != first
+    assert set(kept(site, facts.BUNDLE)) - before  # facts learnt again under a new address
 
 
 def test_a_newly_registered_check_runs_on_unchanged_catalogs(site, monkeypatch):
@@ -91,17 +102,19 @@ def test_a_newly_registered_check_runs_on_unchanged_catalogs(site, monkeypatch):
 
 def test_a_damaged_cache_is_ignored_and_replaced(site):
     first = summary(evaluate(site.config, "en"))
-    cache_file(site).write_text('{"salt": 1, "catalogs": [', encoding="utf-8")
+    for kind in (facts.BUNDLE, facts.FACTS, facts.DETAILS):
+        spoil(site, kind)
     assert summary(evaluate(site.config, "en")) == first
-    kept = json.loads(cache_file(site).read_text(encoding="utf-8"))
-    kept["catalogs"]["mikro"]["facts"] = {"sha": "nonsense"}
-    cache_file(site).write_text(json.dumps(kept), encoding="utf-8")
+    for path in (site.root / ".pipeline-cache" / "objects").rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\x00garbage")
     assert summary(evaluate(site.config, "en")) == first
 
 
 def test_a_cache_that_cannot_be_written_only_costs_time(site):
-    (site.root / ".pipeline-cache").mkdir(exist_ok=True)
-    (site.root / ".pipeline-cache" / "gate").write_text("not a folder", encoding="utf-8")
+    shutil.rmtree(site.root / ".pipeline-cache", ignore_errors=True)
+    (site.root / ".pipeline-cache").mkdir()
+    (site.root / ".pipeline-cache" / "objects").write_text("not a folder", encoding="utf-8")
     assert evaluate(site.config, "en").publishable
 
 
@@ -116,7 +129,7 @@ def test_check_reuses_the_kept_findings(site, monkeypatch):
     site.write("glossary/tr-en.csv", "source,target\nmikro iğneleme,microneedling\n")
     first = run_checks(site.config, ["en", "de"])
     assert first.warnings
-    monkeypatch.setattr(facts, "_salt", lambda *args: "fixed")
+    monkeypatch.setattr(facts, "_context", lambda *args: "fixed")
     run_checks(site.config, ["en", "de"])
     monkeypatch.setattr("pipeline.checks.check_catalog", lambda *args: 1 / 0)
     again = run_checks(site.config, ["en", "de"])
@@ -145,16 +158,14 @@ def test_many_catalogs_are_learnt_by_worker_processes_with_the_same_result(make_
         evaluate(project.config, "en")
     assert str(together.value) == str(alone.value)
     project.po("en", "makale-3").write_bytes(good)
-    cache = cache_file(project)
     verdicts = []
     for jobs in ("1", "2"):
         monkeypatch.setenv("PIPELINE_JOBS", jobs)
-        cache.unlink(missing_ok=True)
+        shutil.rmtree(project.root / ".pipeline-cache", ignore_errors=True)
         verdicts.append(summary(evaluate(project.config, "en")))
-        kept = json.loads(cache.read_text(encoding="utf-8"))["catalogs"]
-        verdicts.append({domain: item["facts"] for domain, item in kept.items()})
+        verdicts.append(kept(project, facts.FACTS) | kept(project, facts.BUNDLE))
     assert verdicts[0] == verdicts[2] and verdicts[1] == verdicts[3]
-    assert len(verdicts[3]) == 7
+    assert len(verdicts[3]) == 7 + 1
 
 
 def test_no_worker_is_forked_while_other_threads_run(monkeypatch):
@@ -192,8 +203,7 @@ def test_a_pipeline_error_on_a_worker_comes_back_whole(monkeypatch):
 
 def test_lost_details_are_learnt_again_and_kept(site, monkeypatch):
     first = [str(f) for f in run_checks(site.config, ["en"]).findings]
-    details = cache_file(site).with_suffix(".details")
-    details.write_text("stale\n", encoding="utf-8")
+    spoil(site, facts.DETAILS)
     assert [str(f) for f in run_checks(site.config, ["en"]).findings] == first
     monkeypatch.setattr(facts, "read_judged", lambda *args: 1 / 0)  # kept again: not needed
     assert [str(f) for f in run_checks(site.config, ["en"]).findings] == first

@@ -167,3 +167,22 @@ def test_an_error_in_a_worker_process_names_its_file_and_line_and_writes_nothing
     assert result.output == ("error: source/makale-4.md:3: front matter 'published' must be an "
                              "ISO date such as 2023-02-06\n")
     assert not (project.root / "locale").exists()
+
+
+def test_a_changed_module_of_the_package_makes_pull_rewrite_what_it_produces(project, tmp_path):
+    """A change to the code that writes catalogs is seen without deleting any state by hand."""
+    from conftest import REPO
+
+    assert project.run_subprocess("pull").returncode == 0
+    assert "everything up to date" in project.run_subprocess("pull").stdout
+    copy = tmp_path / "code"
+    shutil.copytree(REPO / "pipeline", copy / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    module = copy / "pipeline" / "pull.py"
+    module.write_text(module.read_text(encoding="utf-8").replace(
+        "do not edit it by hand.", "never edit it by hand."), encoding="utf-8")
+    rewritten = project.run_subprocess("pull", env={"PYTHONPATH": str(copy)})
+    assert rewritten.returncode == 0, rewritten.stderr
+    assert "wrote locale/mikro.pot" in rewritten.stdout
+    assert "never edit it by hand" in project.read("locale/mikro.pot")
+    assert "everything up to date" in project.run_subprocess(
+        "pull", env={"PYTHONPATH": str(copy)}).stdout
