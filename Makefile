@@ -1,24 +1,47 @@
 # make        set up .venv, pull, draft what memory (or DeepL, with a key) can, build the
 #             reviewed languages into public/ and print the report
 # make test   the whole test suite
+# make lock   refresh requirements.lock (UPGRADE=1: the newest releases pyproject.toml allows)
 VENV      ?= .venv
 PYTHON    ?= python3
 PY        := $(VENV)/bin/python
 PIPELINE  := $(VENV)/bin/pipeline
 N         ?= 1000
+LOCK      := requirements.lock
 
 .DEFAULT_GOAL := all
-.PHONY: all setup pull translate status check build test bench clean
+.PHONY: all setup lock pull translate status check build test bench clean
 
 all: pull translate status build
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# The venv is exactly requirements.lock (exact versions, sha256 hashes), made anew when the
+# lock or pyproject.toml changes, so nothing dropped from the lock lingers. The locked pip
+# goes in first (the machine's pip is old); --no-deps: the lock is complete, nothing else
+# is fetched; --no-build-isolation: the project builds with the locked setuptools.
+$(VENV)/.installed: $(LOCK) pyproject.toml
+	$(PYTHON) -m venv --clear $(VENV)
+	awk '/^pip==/ {p = 1} p {print} p && !/\\$$/ {exit}' $(LOCK) > $(VENV)/pip.lock
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.lock
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check || { echo 'requirements.lock does not satisfy pyproject.toml: run make lock' >&2; exit 1; }
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Refresh the lock with the uv pinned in it: `make lock` keeps every pin pyproject.toml
+# still allows, `make lock UPGRADE=1` takes the newest releases. Only uv is needed, not an
+# up-to-date setup: a pyproject.toml just edited must not reinstall the old lock first
+# (nor stop at setup's final check). uv keeps the pins of its output file, so it starts from
+# a copy; an unchanged lock is not rewritten, so it does not remake the venv.
+lock:
+	test -x $(VENV)/bin/uv || $(MAKE) setup || test -x $(VENV)/bin/uv
+	cp $(LOCK) $(LOCK).new
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra dev \
+		--universal --python-version 3.11 --generate-hashes \
+		--no-emit-index-url --no-emit-find-links --custom-compile-command 'make lock' \
+		$(if $(UPGRADE),--upgrade) --quiet -o $(LOCK).new
+	if cmp -s $(LOCK).new $(LOCK); then rm $(LOCK).new; else mv $(LOCK).new $(LOCK); fi
 
 pull: setup
 	$(PIPELINE) pull
