@@ -231,9 +231,8 @@ def _edition(verdict: Verdict) -> Edition:
     for domain in verdict.domains:
         approved = ApprovedEntries(domain)
         if domain.domain == SITE_DOMAIN:
-            plural_forms = domain.facts.plural_forms if domain.facts else ""
             chrome = Chrome(verdict.language, approved,
-                            plural_forms or "nplurals=2; plural=(n != 1);")
+                            domain.facts.plural_forms if domain.facts else "")
             chrome_sha = domain.facts.sha if domain.facts else ""
         else:
             entries[domain.domain] = approved

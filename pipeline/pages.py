@@ -23,7 +23,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateError, select_autoescape)
 from markupsafe import Markup, escape
 
-from pipeline.catalog import Entry
+from pipeline.catalog import Entry, plural_forms as language_plural_forms
 from pipeline.chrome import PACKAGE_STATIC, PACKAGE_TEMPLATES, project_templates, template_files
 from pipeline.config import Config
 from pipeline.errors import BuildError
@@ -46,7 +46,7 @@ class Chrome:
 
     language: str
     entries: Mapping[tuple, Entry] | None  # None: the source language, whose msgids are the text
-    plural_forms: str = "nplurals=2; plural=(n != 1);"
+    plural_forms: str = ""  # the catalog's header; empty: the language's own rule
 
     def text(self, singular: str, context: str | None = None, plural: str | None = None,
              n: int = 1) -> str:
@@ -58,7 +58,7 @@ class Chrome:
                              "translation: run 'pipeline pull' and have it reviewed")
         if plural is None:
             return entry.msgstr
-        index = _plural_rule(self.plural_forms)(n)
+        index = _plural_rule(self.plural_forms or language_plural_forms(self.language))(n)
         return entry.msgstrs[min(index, len(entry.msgstrs) - 1)]
 
     def callables(self) -> dict:

@@ -44,14 +44,20 @@ def test_generated_site_is_signed_off_for_real(tmp_path):
         import generate
     finally:
         sys.path.remove(str(REPO / "bench"))
+    from pipeline.catalog import plural_forms
     from pipeline.config import load_config
     from pipeline.gate import evaluate
     from pipeline.ledger import read_ledger
+    from pipeline.pofile import read_po
     from pipeline.pull import pull
 
     site = tmp_path / "site"
     generate.generate(site, 2)
     pull(load_config(site / "pipeline.toml"))
+    french = sorted((site / "locale" / "fr" / "LC_MESSAGES").glob("*.po"))
+    assert len(french) == 3  # two articles and the site: gettext's two forms, not CLDR's three
+    assert {read_po(path).header_field("Plural-Forms") for path in french} == \
+        {plural_forms("fr")} == {"nplurals=2; plural=(n > 1);"}
     generate.fill_translations(site)
     approved = generate.sign_everything(site, tmp_path / "keys", statements=3)
     config = load_config(site / "pipeline.toml")

@@ -188,3 +188,11 @@ def test_chrome_plural_forms_follow_the_catalog_rule():
     chrome = Chrome("en", {(None, "{n} makale"): entry}, "nplurals=2; plural=(n != 1);")
     assert chrome.text("{n} makale", plural="{n} makaleler", n=1) == "one article"
     assert chrome.text("{n} makale", plural="{n} makaleler", n=5) == "many articles"
+
+
+def test_chrome_without_a_catalog_rule_uses_the_languages_own():
+    from pipeline.catalog import Entry
+    entry = Entry("{n} makale", ("un article", "des articles"), msgid_plural="{n} makaleler")
+    chrome = Chrome("fr", {(None, "{n} makale"): entry})  # French: zero takes the singular
+    assert chrome.text("{n} makale", plural="{n} makaleler", n=0) == "un article"
+    assert chrome.text("{n} makale", plural="{n} makaleler", n=2) == "des articles"
