@@ -489,7 +489,8 @@ from pipeline.engines import ENGINE_NAMES  # noqa: E402  (kept with the command 
               help="Say per language what would be filled, sent and billed; change nothing.")
 @click.option("--back", is_flag=True,
               help="Back-translate drafts and unapproved translations into the source language "
-                   "for reviewers (DeepL, cached; catalogs are not modified).")
+                   "for reviewers (DeepL, kept in the machine-translation store; catalogs are not "
+                   "modified).")
 @pass_app
 def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dry_run: bool,
               back: bool) -> None:

@@ -83,7 +83,7 @@ class DeepLSettings:
         """DeepL source codes have no variant: ``en_GB`` → ``EN``."""
         return language.split("_")[0].upper()
 
-    def cache_options(self, source: str, target: str, glossary: str | None) -> dict:
+    def store_options(self, source: str, target: str, glossary: str | None) -> dict:
         return {"source_lang": self.source_code(source), "target_lang": self.target_code(target),
                 "formality": self.formality.get(target), "glossary": glossary,
                 "markup": MARKUP_VERSION}
@@ -121,10 +121,10 @@ class DeepLEngine:
             self._terms[language] = load_glossary(self.config, language).entries()
         return self._terms[language]
 
-    def cache_options(self, source: str, target: str) -> dict:
+    def store_options(self, source: str, target: str) -> dict:
         forward = source == self.config.source_language
         digest = glossary_digest(self.terms(target)) if forward else None
-        return self.settings.cache_options(source, target, digest)
+        return self.settings.store_options(source, target, digest)
 
     def batches(self, items: Sequence[tuple[str, str | None]], source: str,
                 target: str) -> list[Batch]:
