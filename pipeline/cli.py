@@ -27,7 +27,13 @@ class App:
 
     @cached_property
     def config(self) -> Config:
-        return load_config(self.config_path)
+        from pipeline.mtstore import move_old_store
+
+        config = load_config(self.config_path)
+        moved = move_old_store(config)  # at once, before anything could delete the cache folder
+        if moved:
+            echo(style("notice: ", fg="cyan") + moved, err=True)
+        return config
 
 
 pass_app = click.make_pass_decorator(App)

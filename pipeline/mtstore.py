@@ -6,15 +6,21 @@ back-translations shown to doctors — drafts only, which are fuzzy and never
 count as a review, so whoever can write the file gains nothing. SQLite gives
 atomic writes (a batch is one transaction, so a crash leaves whole batches or
 none), safe use from the worker threads of one run and from several runs at once.
+
+Earlier versions kept the file in the cache folder; the first open moves it here.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 import threading
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ContextManager, Iterable, Sequence
@@ -23,6 +29,7 @@ from pipeline.config import Config
 from pipeline.errors import StoreError
 
 STORE_NAME = "machine-translations.sqlite3"
+_COMPANIONS = ("-wal", "-shm")  # SQLite's files beside a database in WAL mode
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     key TEXT PRIMARY KEY,
@@ -84,6 +91,11 @@ def store_key(engine: str, options: dict, source: str, target: str, text: str) -
 
 def store_path(config: Config) -> Path:
     return config.translations_dir / STORE_NAME
+
+
+def old_store_path(config: Config) -> Path:
+    """Where versions before the store had its own folder kept it: in the cache folder."""
+    return config.cache_dir / STORE_NAME
 
 
 class TranslationStore:
@@ -175,12 +187,14 @@ def _has_options(db: sqlite3.Connection) -> bool:
 
 
 def open_store(config: Config) -> TranslationStore:
-    """The store for reading and writing, created on first use."""
+    """The store for reading and writing, created on first use (moved from the cache folder first)."""
+    move_old_store(config)
     return TranslationStore(store_path(config))
 
 
 def read_only_store(config: Config) -> TranslationStore | None:
     """The store for lookups only, or None when no run has made one yet."""
+    move_old_store(config)
     path = store_path(config)
     return TranslationStore(path, readonly=True) if path.is_file() else None
 
@@ -190,3 +204,65 @@ def lookup_store(config: Config) -> ContextManager[TranslationStore | None]:
     store = read_only_store(config)
     return store if store is not None else nullcontext()
 
+
+# ---------------------------------------------------------------- from the cache folder
+
+
+def move_old_store(config: Config) -> str | None:
+    """Move the store out of the cache folder, where earlier versions kept it; a notice if moved.
+
+    Only when there is no store in its own folder yet. The old file is
+    checkpointed first, so its ``-wal`` holds nothing the main file lacks; the
+    main file moves last, so an interrupted move is finished by the next one.
+    """
+    old, new = old_store_path(config), store_path(config)
+    if new.exists() or not old.is_file():
+        return None
+    try:
+        _settle(old)
+        new.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in (*_COMPANIONS, ""):
+            companion = old.with_name(old.name + suffix)
+            if companion.exists():
+                _move(companion, new.with_name(new.name + suffix))
+    except FileNotFoundError:
+        if new.exists():  # another run moved it meanwhile
+            return None
+        raise
+    except OSError as exc:
+        raise StoreError(f"cannot move the machine-translation store to "
+                         f"{config.relative(new)} ({exc.strerror or exc})", old) from None
+    return (f"moved the machine translations from {config.relative(old)} to "
+            f"{config.relative(new)}: paid data is kept apart from the caches now")
+
+
+def _settle(path: Path) -> None:
+    """Bring an old store to this version's table and write its WAL into the main file."""
+    try:
+        with closing(sqlite3.connect(path, timeout=30)) as db:
+            _create_or_upgrade(db)
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the machine-translation store ({exc}); move it away "
+                         "to start a new one", path) from None
+
+
+def _move(source: Path, target: Path) -> None:
+    """A rename; across file systems a copy renamed into place, then the original removed."""
+    try:
+        os.replace(source, target)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
+            shutil.copyfileobj(original, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    source.unlink()
