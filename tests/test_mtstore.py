@@ -137,3 +137,23 @@ def read_msgstr(project, language: str) -> str:
     return next(entry.msgstr for entry in read_po(project.po(language)).messages
                 if entry.msgid == "Genişletilmiş gözenekler")
 
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_clean_keeps_paid_translations(project):
+    import subprocess
+
+    from conftest import REPO
+
+    for name in ("public/index.html", ".pipeline-cache/pull-state.json",
+                 ".pipeline-cache/gate/en.json", f".pipeline-cache/{STORE_NAME}",
+                 f".pipeline-cache/{STORE_NAME}-wal", f"machine-translations/{STORE_NAME}"):
+        project.write(name, "x")
+
+    subprocess.run(["make", "--no-print-directory", "-f", str(REPO / "Makefile"), "clean"],
+                   cwd=project.root, check=True, capture_output=True)
+
+    left = {p.relative_to(project.root).as_posix() for p in project.root.rglob("*") if p.is_file()}
+    assert {f".pipeline-cache/{STORE_NAME}", f".pipeline-cache/{STORE_NAME}-wal",
+            f"machine-translations/{STORE_NAME}"} <= left
+    assert not (project.root / "public").exists()
+    assert not any(name.startswith(".pipeline-cache/") and STORE_NAME not in name for name in left)
