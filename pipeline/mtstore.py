@@ -53,7 +53,7 @@ class Stored:
 
 @dataclass(frozen=True)
 class Row:
-    """One stored translation with everything that decided it; ``key`` is their :func:`store_key`."""
+    """One stored translation, with everything that decided it; ``key`` is their digest."""
 
     key: str
     engine: str
@@ -187,7 +187,7 @@ def _has_options(db: sqlite3.Connection) -> bool:
 
 
 def open_store(config: Config) -> TranslationStore:
-    """The store for reading and writing, created on first use (moved from the cache folder first)."""
+    """The store for reading and writing, created on first use (or moved out of the cache)."""
     move_old_store(config)
     return TranslationStore(store_path(config))
 
@@ -200,7 +200,7 @@ def read_only_store(config: Config) -> TranslationStore | None:
 
 
 def lookup_store(config: Config) -> ContextManager[TranslationStore | None]:
-    """``with lookup_store(config) as store``: read-only, None before a first run; never creates a store."""
+    """``with lookup_store(config) as store``: read-only, None before a first run; creates none."""
     store = read_only_store(config)
     return store if store is not None else nullcontext()
 
