@@ -597,6 +597,52 @@ def _print_back(result) -> None:
         echo(f"characters billed: {result.billed:,} (deepl)")
 
 
+# ------------------------------------------------------ the machine-translation store
+
+
+@cli.group()
+def mt() -> None:
+    """The machine-translation store: export and import paid translations, to back up or share."""
+
+
+@mt.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@pass_app
+def mt_export(app: App, file: Path) -> None:
+    """Write every stored translation to FILE as JSON Lines, sorted by key ('-': stdout)."""
+    from pipeline.mtshare import STDIO, dump, export_store
+
+    if file == STDIO:
+        export = dump(app.config)
+        sys.stdout.buffer.write(export.text.encode("utf-8"))  # UTF-8 whatever the locale
+        sys.stdout.buffer.flush()
+    else:
+        export = export_store(app.config, file)
+    where = "standard output" if file == STDIO else file
+    echo(f"exported {export.rows} translation(s) to {where}", err=file == STDIO)
+    if export.left_out:
+        echo(style("note: ", fg="yellow") + f"{export.left_out} translation(s) stored by an "
+             "earlier version under other settings are not exported (an import could not check "
+             "them); they stay in this store", err=True)
+
+
+@mt.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@pass_app
+def mt_import(app: App, files: tuple[Path, ...]) -> None:
+    """Add the translations of exported FILEs ('-': standard input) that the store lacks.
+
+    Every row is checked first: one malformed, or whose key does not match its
+    fields, is an error naming the file and line, and nothing is imported.
+    """
+    from pipeline.mtshare import import_files
+
+    result = import_files(app.config, files, sys.stdin.buffer.read)
+    echo(f"{result.rows} translation(s) read from {result.files} file(s): {result.added} added, "
+         f"{result.present} already present")
+
+
 def main() -> None:
     try:
         cli(prog_name="pipeline")
