@@ -30,7 +30,11 @@ class App:
         from pipeline.mtstore import move_old_store
 
         config = load_config(self.config_path)
-        moved = move_old_store(config)  # at once, before anything could delete the cache folder
+        try:
+            moved = move_old_store(config)  # at once, before anything deletes the cache folder
+        except PipelineError as error:  # only commands that use the store need to stop
+            echo(style("warning: ", fg="yellow") + str(error), err=True)
+            return config
         if moved:
             echo(style("notice: ", fg="cyan") + moved, err=True)
         return config

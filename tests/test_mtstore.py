@@ -296,3 +296,16 @@ def test_rows_of_an_earlier_version_are_exported_when_their_options_are_still_us
     assert sorted(row["text"] for row in rows) == ["başlık", "metin"]
     assert all(row["options"]["target_lang"] == "EN-US" for row in rows)
     assert "note: 1 translation(s) stored by an earlier version" in result.stderr
+
+
+def test_a_broken_old_store_stops_only_the_commands_that_need_it(project):
+    old = old_store_path(project.config)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"not a database at all" * 100)
+
+    status = project.run("status")
+    export = project.run("mt", "export", "-")
+
+    assert status.exit_code == 0 and status.stderr.startswith("warning: ")
+    assert "move it away to start a new one" in status.stderr
+    assert export.exit_code == 1 and "error: " in export.stderr and old.exists()
