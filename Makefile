@@ -65,5 +65,11 @@ bench: setup
 test: setup
 	$(PY) -m pytest
 
+# Only what can be made again for free. The machine translations (machine-translations/,
+# [paths] translations) were paid for and stay; so does a store an earlier version left in
+# the cache folder, until the next pipeline command moves it out.
 clean:
-	rm -rf public .pipeline-cache .pytest_cache test-artifacts bench/results.json bench/site bench/site-*
+	rm -rf public .pytest_cache test-artifacts bench/results.json bench/site bench/site-*
+	[ ! -d .pipeline-cache ] || find .pipeline-cache -mindepth 1 -maxdepth 1 \
+		! -name 'machine-translations.sqlite3*' -exec rm -rf {} +
+	rmdir .pipeline-cache 2>/dev/null || true

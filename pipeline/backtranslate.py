@@ -2,7 +2,7 @@
 
 A doctor who does not read the target language compares the Turkish source
 with the back-translation. Back-translations live only in the
-machine-translation cache — catalogs are never modified — and the review
+machine-translation store — catalogs are never modified — and the review
 sheet and screens read them with :func:`back_translation`, which never
 sends anything.
 """
@@ -19,7 +19,7 @@ from pipeline.engines import (DEEPL, Batch, Engine, Translation, Usage, choose_e
 from pipeline.engines.deepl_engine import DeepLSettings
 from pipeline.errors import EngineError
 from pipeline.inline_xml import billable_characters, restore, to_xml
-from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
+from pipeline.mtstore import Row, TranslationStore, lookup_store, open_store, store_key
 from pipeline.pofile import read_po
 from pipeline.signoff import approvals, entry_digest
 from pipeline.source import domains
@@ -78,39 +78,40 @@ class _BackPlan:
 def back_translate(config: Config, languages: Sequence[str] = (), dry_run: bool = False,
                    env: Mapping[str, str] | None = None,
                    progress: Progress | None = None) -> BackResult:
-    """Back-translate every string waiting for review, sending only what the cache lacks."""
+    """Back-translate every string waiting for review, sending only what the store lacks."""
     engine = choose_engines(config, (DEEPL,), env).machine
-    with lookup_cache(config) as cache:
-        plans = [_plan(config, engine, cache, language)
+    with lookup_store(config) as store:
+        plans = [_plan(config, engine, store, language)
                  for language in config.check_languages(languages)]
     sending = any(plan.unsent for plan in plans)
     usage = engine.usage() if sending or dry_run else None
     if dry_run or not sending:
         return BackResult(tuple(plan.report(dry_run) for plan in plans), dry_run, usage)
-    with open_cache(config) as cache:
-        reports = [_send(engine, cache, plan, config.source_language, progress or NoProgress())
+    with open_store(config) as store:
+        reports = [_send(engine, store, plan, config.source_language, progress or NoProgress())
                    if plan.unsent else plan.report(dry_run) for plan in plans]
     return BackResult(tuple(reports), dry_run, usage)
 
 
-def _plan(config: Config, engine: Engine, cache: MTCache | None, language: str) -> _BackPlan:
+def _plan(config: Config, engine: Engine, store: TranslationStore | None,
+          language: str) -> _BackPlan:
     source = config.source_language
-    options = engine.cache_options(language, source)
+    options = engine.store_options(language, source)
     texts = list(dict.fromkeys(to_xml(entry.msgstr).xml for entry in to_review(config, language)))
-    keys = {cache_key(engine.name, options, language, source, text): text for text in texts}
-    known = cache.get_many(keys) if cache is not None else {}
+    keys = {store_key(engine.name, options, language, source, text): text for text in texts}
+    known = store.get_many(keys) if store is not None else {}
     unsent = tuple(text for key, text in keys.items() if key not in known)
     return _BackPlan(language, options, len(texts), len(known), unsent)
 
 
-def _send(engine: Engine, cache: MTCache, plan: _BackPlan, source: str,
+def _send(engine: Engine, store: TranslationStore, plan: _BackPlan, source: str,
           progress: Progress) -> BackReport:
     language = plan.language
     totals = {"texts": 0, "characters": 0, "requests": 0, "billed": 0}
 
-    def store(batch: Batch, translations: list[Translation]) -> None:
-        cache.put_many((cache_key(engine.name, plan.options, language, source, text), engine.name,
-                        language, source, text, translation.text, translation.billed)
+    def keep(batch: Batch, translations: list[Translation]) -> None:
+        store.put_many(Row.received(engine.name, plan.options, language, source, text,
+                                    translation.text, translation.billed)
                        for text, translation in zip(batch.texts, translations))
 
     def on_result(batch: Batch, translations: list[Translation]) -> None:
@@ -123,9 +124,9 @@ def _send(engine: Engine, cache: MTCache, plan: _BackPlan, source: str,
     progress.start(language, len(plan.unsent))
     try:
         send_batches(engine, engine.batches([(text, None) for text in plan.unsent], language,
-                                            source), language, source, on_result, store)
+                                            source), language, source, on_result, keep)
     except EngineError as error:
-        raise EngineError(f"{error}; back-translations received so far are kept in the cache, "
+        raise EngineError(f"{error}; back-translations received so far are kept in the store, "
                           "run again to finish") from None
     finally:
         progress.finish()
@@ -133,21 +134,21 @@ def _send(engine: Engine, cache: MTCache, plan: _BackPlan, source: str,
 
 
 def back_translations(config: Config, language: str, entries: Iterable[Entry]) -> dict[tuple, str]:
-    """Entry key → cached back-translation into the source language; reads the cache only."""
+    """Entry key → stored back-translation into the source language; reads the store only."""
     source = config.source_language
-    options = DeepLSettings.from_config(config).cache_options(language, source, None)
+    options = DeepLSettings.from_config(config).store_options(language, source, None)
     wanted = {}
     for entry in entries:
         if entry.has_translation:
             tagged = to_xml(entry.msgstr)
-            wanted[cache_key(DEEPL, options, language, source, tagged.xml)] = (entry, tagged)
-    with lookup_cache(config) as cache:
-        found = cache.get_many(wanted) if cache is not None else {}
+            wanted[store_key(DEEPL, options, language, source, tagged.xml)] = (entry, tagged)
+    with lookup_store(config) as store:
+        found = store.get_many(wanted) if store is not None else {}
     return {wanted[key][0].key: restore(wanted[key][0].msgstr, wanted[key][1],
-                                        cached.translation)[0]
-            for key, cached in found.items()}
+                                        stored.translation)[0]
+            for key, stored in found.items()}
 
 
 def back_translation(config: Config, language: str, entry: Entry) -> str | None:
-    """The cached back-translation of one entry's translation, or None when there is none yet."""
+    """The stored back-translation of one entry's translation, or None when there is none yet."""
     return back_translations(config, language, [entry]).get(entry.key)

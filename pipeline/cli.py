@@ -27,7 +27,17 @@ class App:
 
     @cached_property
     def config(self) -> Config:
-        return load_config(self.config_path)
+        from pipeline.mtstore import move_old_store
+
+        config = load_config(self.config_path)
+        try:
+            moved = move_old_store(config)  # at once, before anything deletes the cache folder
+        except PipelineError as error:  # only commands that use the store need to stop
+            echo(style("warning: ", fg="yellow") + str(error), err=True)
+            return config
+        if moved:
+            echo(style("notice: ", fg="cyan") + moved, err=True)
+        return config
 
 
 pass_app = click.make_pass_decorator(App)
@@ -489,7 +499,8 @@ from pipeline.engines import ENGINE_NAMES  # noqa: E402  (kept with the command 
               help="Say per language what would be filled, sent and billed; change nothing.")
 @click.option("--back", is_flag=True,
               help="Back-translate drafts and unapproved translations into the source language "
-                   "for reviewers (DeepL, cached; catalogs are not modified).")
+                   "for reviewers (DeepL, kept in the machine-translation store; catalogs are not "
+                   "modified).")
 @pass_app
 def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dry_run: bool,
               back: bool) -> None:
@@ -588,6 +599,52 @@ def _print_back(result) -> None:
         _print_usage(result.usage, total)
     else:
         echo(f"characters billed: {result.billed:,} (deepl)")
+
+
+# ------------------------------------------------------ the machine-translation store
+
+
+@cli.group()
+def mt() -> None:
+    """The machine-translation store: export and import paid translations, to back up or share."""
+
+
+@mt.command("export")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@pass_app
+def mt_export(app: App, file: Path) -> None:
+    """Write every stored translation to FILE as JSON Lines, sorted by key ('-': stdout)."""
+    from pipeline.mtshare import STDIO, dump, export_store
+
+    if file == STDIO:
+        export = dump(app.config)
+        sys.stdout.buffer.write(export.text.encode("utf-8"))  # UTF-8 whatever the locale
+        sys.stdout.buffer.flush()
+    else:
+        export = export_store(app.config, file)
+    where = "standard output" if file == STDIO else file
+    echo(f"exported {export.rows} translation(s) to {where}", err=file == STDIO)
+    if export.left_out:
+        echo(style("note: ", fg="yellow") + f"{export.left_out} translation(s) stored by an "
+             "earlier version under other settings are not exported (an import could not check "
+             "them); they stay in this store", err=True)
+
+
+@mt.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@pass_app
+def mt_import(app: App, files: tuple[Path, ...]) -> None:
+    """Add the translations of exported FILEs ('-': standard input) that the store lacks.
+
+    Every row is checked first: one malformed, or whose key does not match its
+    fields, is an error naming the file and line, and nothing is imported.
+    """
+    from pipeline.mtshare import import_files
+
+    result = import_files(app.config, files, sys.stdin.buffer.read)
+    echo(f"{result.rows} translation(s) read from {result.files} file(s): {result.added} added, "
+         f"{result.present} already present")
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ class Config:
     roster_path: Path
     glossary_dir: Path
     cache_dir: Path
+    translations_dir: Path
     deepl: dict = field(default_factory=dict)
     path: Path | None = None
 
@@ -116,6 +117,9 @@ def _build(data: dict, path: Path, text: str) -> Config:
     def folder(key: str, default: str) -> Path:
         return root / _string(paths, key, "paths", path, text, default=default)
 
+    cache_dir = folder("cache", ".pipeline-cache")
+    translations_dir = folder("translations", "machine-translations")
+    _check_apart(translations_dir, cache_dir, path, text)
     deepl = data.get("deepl", {})
     if not isinstance(deepl, dict):
         raise ConfigError("[deepl] must be a table", path, line_of(text, "deepl"))
@@ -130,7 +134,8 @@ def _build(data: dict, path: Path, text: str) -> Config:
         output_dir=folder("output", "public"),
         roster_path=folder("reviewers", "reviewers.toml"),
         glossary_dir=folder("glossary", "glossary"),
-        cache_dir=folder("cache", ".pipeline-cache"),
+        cache_dir=cache_dir,
+        translations_dir=translations_dir,
         deepl=deepl,
         path=path,
     )
@@ -156,6 +161,15 @@ def _string(table: dict, key: str, section: str, path: Path, text: str,
         raise ConfigError(f"[{section}] {key} must be a non-empty string", path,
                           line_of(text, key))
     return value
+
+
+def _check_apart(translations: Path, cache: Path, path: Path, text: str) -> None:
+    """Paid translations may not live in the cache folder, which anyone may delete to start afresh."""
+    here, caches = translations.resolve(), cache.resolve()
+    if here == caches or caches in here.parents:
+        raise ConfigError("[paths] translations must be outside the cache folder: the cache is "
+                          "thrown away (make clean), the machine translations were paid for",
+                          path, line_of(text, "translations"))
 
 
 def _check_language(code: str, path: Path, text: str) -> None:

@@ -57,6 +57,10 @@ class EngineError(PipelineError):
     """A machine-translation engine failed."""
 
 
+class StoreError(PipelineError):
+    """The machine-translation store, or an export of it, cannot be read or written."""
+
+
 class BuildError(PipelineError):
     """The site cannot be built."""
 

@@ -193,7 +193,7 @@ def parse_glossary(text: str, path: Path | str = "<glossary>") -> tuple[Term, ..
 
 
 def glossary_digest(terms: dict[str, str]) -> str | None:
-    """A short digest of the terms, so a changed glossary is synced anew and never mixed up in a cache."""
+    """A short digest of the terms: a changed glossary is synced anew and shares no stored draft."""
     if not terms:
         return None
     payload = json.dumps(sorted(terms.items()), ensure_ascii=False, separators=(",", ":"))

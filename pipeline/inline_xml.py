@@ -22,7 +22,7 @@ from markdown_it.token import Token
 
 from pipeline.source import markdown
 
-# Part of every cache key: change it when the XML form of a text changes.
+# Part of every machine-translation store key: change it when the XML form of a text changes.
 MARKUP_VERSION = 1
 # Inline tags DeepL must not treat as sentence boundaries.
 INLINE_TAGS = ("b", "i", "a", "img", "code", "link", "url")

@@ -281,7 +281,7 @@ def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[
 
 
 def back_translation(config: Config, language: str, entry: Entry) -> str | None:
-    """The cached back-translation of an entry, when ``pipeline translate --back`` made one."""
+    """The stored back-translation of an entry, when ``pipeline translate --back`` made one."""
     from pipeline.backtranslate import back_translation as cached
     return cached(config, language, entry)
 

@@ -3,7 +3,8 @@
 A run goes in four steps:
 
 1. plan, reading only: each empty entry of each catalog is filled from
-   memory, from the cache, by a near match, or waits for the engine;
+   memory, from the machine-translation store, by a near match, or waits
+   for the engine;
 2. when texts must be sent, ask the engine whether the key works and get it
    ready (formality, glossaries) — a failure here leaves every file as it was;
 3. write what is already known, then send batches and write the drafts of
@@ -34,7 +35,7 @@ from pipeline.engines.memory import TranslationMemory
 from pipeline.errors import EngineError
 from pipeline.fsutil import write_if_changed
 from pipeline.inline_xml import Tagged, billable_characters, restore, to_xml
-from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
+from pipeline.mtstore import Row, TranslationStore, lookup_store, open_store, store_key
 from pipeline.pofile import format_po
 from pipeline.source import domains
 
@@ -103,7 +104,7 @@ class LanguageReport:
     memory: int = 0       # filled from memory, exactly as translated elsewhere
     near: int = 0         # fuzzy drafts from a near match in memory
     drafts: int = 0       # machine drafts written
-    cached: int = 0       # texts whose translation came from the cache
+    cached: int = 0       # texts whose translation came from the store
     mismatched: int = 0   # machine drafts whose inline markup differs from the source
     remaining: int = 0    # strings still empty
     texts: int = 0        # texts sent (dry run: to send)
@@ -149,8 +150,8 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
     stamp = (now or datetime.now(timezone.utc)).date().isoformat()
     machine = choice.machine
     billable = machine is not None and machine.billable
-    with lookup_cache(config) if billable else nullcontext() as cache:
-        plans = [_LanguagePlan(config, language, choice, cache, stamp)
+    with lookup_store(config) if billable else nullcontext() as store:
+        plans = [_LanguagePlan(config, language, choice, store, stamp)
                  for language in config.check_languages(languages)]
     shared_store(config.cache_dir).save()
     sending = [plan for plan in plans if plan.unsent]
@@ -161,19 +162,19 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
     if sending:
         finish.notices.extend(machine.prepare(config.source_language,
                                               [plan.language for plan in sending]))
-    with open_cache(config) if sending and billable else nullcontext() as cache:
-        _run(machine, plans, sending, cache, progress or NoProgress(), finish)
+    with open_store(config) if sending and billable else nullcontext() as store:
+        _run(machine, plans, sending, store, progress or NoProgress(), finish)
     return finish.result()
 
 
 def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_LanguagePlan"],
-         cache: MTCache | None, progress: Progress, finish: "_Finisher") -> None:
+         store: TranslationStore | None, progress: Progress, finish: "_Finisher") -> None:
     """Write what is known, then send; a stop keeps everything written and says what is left."""
     try:
         for plan in plans:
             plan.write_known()
         for plan in sending:
-            _send(machine, plan, cache, progress)
+            _send(machine, plan, store, progress)
     except KeyboardInterrupt:
         raise finish.stopped("interrupted", "", EXIT_INTERRUPTED) from None
     except QuotaExceeded as error:
@@ -182,16 +183,16 @@ def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_L
         raise finish.stopped(str(error), "") from None
 
 
-def _send(machine: Engine, plan: "_LanguagePlan", cache: MTCache | None,
+def _send(machine: Engine, plan: "_LanguagePlan", store: TranslationStore | None,
           progress: Progress) -> None:
     source, target = plan.source, plan.language
     batches = machine.batches(list(plan.unsent.items()), source, target)
-    options = machine.cache_options(source, target)
+    options = machine.store_options(source, target)
 
-    def store(batch: Batch, translations: list[Translation]) -> None:
-        if cache is not None:
-            cache.put_many((cache_key(machine.name, options, source, target, text), machine.name,
-                            source, target, text, translation.text, translation.billed)
+    def keep(batch: Batch, translations: list[Translation]) -> None:
+        if store is not None:
+            store.put_many(Row.received(machine.name, options, source, target, text,
+                                        translation.text, translation.billed)
                            for text, translation in zip(batch.texts, translations))
 
     def on_result(batch: Batch, translations: list[Translation]) -> None:
@@ -200,7 +201,7 @@ def _send(machine: Engine, plan: "_LanguagePlan", cache: MTCache | None,
 
     progress.start(target, len(plan.unsent))
     try:
-        send_batches(machine, batches, source, target, on_result, store)
+        send_batches(machine, batches, source, target, on_result, keep)
     finally:
         plan.flush()  # on a stop, every draft received is written before the error goes on
         progress.finish()
@@ -233,7 +234,7 @@ class _LanguagePlan:
     """One language of a run: what is empty, what is known, what must be sent, what was received."""
 
     def __init__(self, config: Config, language: str, choice: EngineChoice,
-                 cache: MTCache | None, stamp: str):
+                 store: TranslationStore | None, stamp: str):
         self.config, self.language, self.source = config, language, config.source_language
         self.machine, self.stamp = choice.machine, stamp
         self.paths: dict[str, Path] = {}
@@ -254,7 +255,7 @@ class _LanguagePlan:
                                    for entry in catalog.entries) if choice.memory else None
         for domain, catalog in catalogs.items():
             self._plan_catalog(domain, catalog, memory)
-        self._use_cache(cache)
+        self._use_store(store)
 
     @property
     def remaining(self) -> int:
@@ -300,15 +301,15 @@ class _LanguagePlan:
     def _know(self, domain: str, entry: Entry, fill: Fill) -> None:
         self.known.setdefault(domain, {})[entry.key] = fill
 
-    def _use_cache(self, cache: MTCache | None) -> None:
-        if cache is None or not self.unsent:
+    def _use_store(self, store: TranslationStore | None) -> None:
+        if store is None or not self.unsent:
             return
-        options = self.machine.cache_options(self.source, self.language)
-        keys = {cache_key(self.machine.name, options, self.source, self.language, text): text
+        options = self.machine.store_options(self.source, self.language)
+        keys = {store_key(self.machine.name, options, self.source, self.language, text): text
                 for text in self.unsent}
-        for key, cached in cache.get_many(keys).items():
+        for key, stored in store.get_many(keys).items():
             text = keys[key]
-            self.results[text] = cached.translation
+            self.results[text] = stored.translation
             del self.unsent[text]
             self.tally.cached += 1
         for waiting in self.waiting:
@@ -317,7 +318,7 @@ class _LanguagePlan:
                 self.open[waiting.domain] -= 1
 
     def write_known(self) -> None:
-        """Write the fills known before any request: memory, near matches, cached drafts."""
+        """Write the fills known before any request: memory, near matches, stored drafts."""
         for domain, fills in self.known.items():
             self._write(domain, fills)
 
@@ -434,5 +435,5 @@ class _Finisher:
         where = ", ".join(f"{r.language} {r.remaining}" for r in left) or "none"
         message = (f"{reason}: stopped; {drafts} string(s) filled and kept, "
                    f"{result.remaining} still empty ({where}); run 'pipeline translate' "
-                   f"again{again} — drafts already received are cached and not paid twice")
+                   f"again{again} — drafts already received are stored and not paid twice")
         return TranslationStopped(message, result, exit_code)

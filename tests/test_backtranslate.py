@@ -1,4 +1,4 @@
-"""`pipeline translate --back`: back-translations for reviewers, cached, catalogs untouched."""
+"""`pipeline translate --back`: back-translations for reviewers, stored, catalogs untouched."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def test_back_translation_sends_the_drafts_into_turkish_and_changes_no_catalog(d
     assert f"characters billed: {billed:,} (deepl)" in result.output
 
 
-def test_back_translation_is_read_from_the_cache_only(drafted, fake_deepl):
+def test_back_translation_is_read_from_the_store_only(drafted, fake_deepl):
     link = next(e for e in en_entries(drafted) if "kilavuz" in e.msgid)
     assert back_translation(drafted.config, "en", link) is None
 
@@ -96,4 +96,4 @@ def test_a_failed_back_translation_keeps_what_arrived(drafted, fake_deepl):
     fake_deepl.fail_next = [456]
     result = drafted.run("translate", "--back", "--lang", "en")
     assert result.exit_code == 1
-    assert "quota" in result.output and "kept in the cache" in result.output
+    assert "quota" in result.output and "kept in the store" in result.output

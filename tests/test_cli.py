@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 
 from pipeline.cli import cli
 
 COMMANDS = sorted(cli.commands)
-REVIEW_COMMANDS = sorted(cli.commands["review"].commands)
+SUBCOMMANDS = sorted((group, name) for group, command in cli.commands.items()
+                     if isinstance(command, click.Group) for name in command.commands)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -18,13 +20,13 @@ def test_every_command_has_help(project, command):
     assert "Usage:" in result.output
 
 
-@pytest.mark.parametrize("command", REVIEW_COMMANDS)
-def test_every_review_command_has_help_and_is_in_the_readme(project, command):
+@pytest.mark.parametrize("group, command", SUBCOMMANDS)
+def test_every_subcommand_has_help_and_is_in_the_readme(project, group, command):
     from conftest import REPO
-    result = project.run("review", command, "--help")
+    result = project.run(group, command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output
-    assert cli.commands["review"].commands[command].help
-    assert f"pipeline review {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+    assert cli.commands[group].commands[command].help
+    assert f"pipeline {group} {command}" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -26,6 +26,17 @@ def test_defaults_and_paths(tmp_path):
     assert config.source_dir == tmp_path / "source"
     assert config.catalog_path("en", "a") == tmp_path / "locale" / "en" / "LC_MESSAGES" / "a.po"
     assert config.template_path("a") == tmp_path / "locale" / "a.pot"
+    assert config.cache_dir == tmp_path / ".pipeline-cache"
+    assert config.translations_dir == tmp_path / "machine-translations"
+
+
+@pytest.mark.parametrize("translations", [".pipeline-cache", ".pipeline-cache/paid"])
+def test_paid_translations_may_not_live_in_the_cache_folder(tmp_path, translations):
+    (tmp_path / "pipeline.toml").write_text(
+        GOOD + f'\n[paths]\ntranslations = "{translations}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "pipeline.toml")
+    assert "outside the cache folder" in caught.value.message and caught.value.line == 10
 
 
 def test_found_from_a_subdirectory(tmp_path):

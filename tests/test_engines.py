@@ -1,4 +1,4 @@
-"""Engines: batching, translation memory, DeepL settings, the choice of engines, the cache, glossaries."""
+"""Engines: batching, translation memory, DeepL settings, the choice of engines, the store, glossaries."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pipeline.catalog import Entry
 from pipeline.engines import Batch, EngineChoice, choose_engines, pack
 from pipeline.engines.deepl_engine import DeepLSettings
 from pipeline.engines.memory import TranslationMemory
-from pipeline.errors import ConfigError, EngineError
-from pipeline.mtcache import MTCache, cache_key, lookup_cache, open_cache
+from pipeline.errors import ConfigError, EngineError, StoreError
+from pipeline.mtstore import (STORE_NAME, Row, Stored, TranslationStore, lookup_store, open_store,
+                              store_key, store_path)
 from pipeline.glossary import glossary_digest, load_glossary
 
 
@@ -119,46 +120,61 @@ def test_named_engines(project):
         choose_engines(project.config, ("google",), {})
 
 
-# ---------------------------------------------------------------- cache
+# ---------------------------------------------------------------- the machine-translation store
 
 
-def test_cache_keys_separate_engines_options_languages_and_texts():
-    base = cache_key("deepl", {"formality": None}, "tr", "en", "metin")
-    assert base == cache_key("deepl", {"formality": None}, "tr", "en", "metin")
-    others = {cache_key("pseudo", {"formality": None}, "tr", "en", "metin"),
-              cache_key("deepl", {"formality": "less"}, "tr", "en", "metin"),
-              cache_key("deepl", {"formality": None}, "tr", "de", "metin"),
-              cache_key("deepl", {"formality": None}, "tr", "en", "metin ")}
+def test_store_keys_separate_engines_options_languages_and_texts():
+    base = store_key("deepl", {"formality": None}, "tr", "en", "metin")
+    assert base == store_key("deepl", {"formality": None}, "tr", "en", "metin")
+    others = {store_key("pseudo", {"formality": None}, "tr", "en", "metin"),
+              store_key("deepl", {"formality": "less"}, "tr", "en", "metin"),
+              store_key("deepl", {"formality": None}, "tr", "de", "metin"),
+              store_key("deepl", {"formality": None}, "tr", "en", "metin ")}
     assert base not in others and len(others) == 4
 
 
-def test_cache_round_trip_across_threads_and_read_only(project):
+def test_store_round_trip_across_threads_and_read_only(project):
     config = project.config
-    with lookup_cache(config) as nothing:
-        assert nothing is None and not config.cache_dir.exists()
-    with open_cache(config) as cache:
-        def put(n):
-            cache.put_many([(f"k{n}-{i}", "deepl", "tr", "en", f"t{i}", f"T{n}-{i}", i)
-                            for i in range(20)])
-        threads = [threading.Thread(target=put, args=(n,)) for n in range(8)]
+    with lookup_store(config) as nothing:
+        assert nothing is None and not config.translations_dir.exists()
+    rows = {n: [Row.received("deepl", {"n": n}, "tr", "en", f"t{i}", f"T{n}-{i}", i)
+                for i in range(20)] for n in range(8)}
+    with open_store(config) as store:
+        threads = [threading.Thread(target=store.put_many, args=(rows[n],)) for n in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    with lookup_cache(config) as cache:
-        found = cache.get_many([f"k{n}-{i}" for n in range(8) for i in range(20)] + ["missing"])
-        assert len(found) == 160 and found["k3-4"].translation == "T3-4"
-        assert found["k3-4"].billed == 4
+    with lookup_store(config) as store:
+        found = store.get_many([row.key for batch in rows.values() for row in batch] + ["missing"])
+        assert len(found) == 160 and found[rows[3][4].key] == Stored("T3-4", 4)
+        assert [row.key for row in store.rows()] == sorted(found)
+        assert store.rows()[0].verified
         with pytest.raises(Exception):
-            cache.put_many([("x", "deepl", "tr", "en", "t", "T", 1)])
+            store.put_many([Row.received("deepl", {}, "tr", "en", "t", "T", 1)])
 
 
-def test_a_broken_cache_is_a_clear_error(project):
-    path = project.config.cache_dir / "machine-translations.sqlite3"
+def test_the_store_lives_outside_the_cache_folder(project):
+    config = project.config
+    assert store_path(config) == project.root / "machine-translations" / STORE_NAME
+    assert config.cache_dir not in store_path(config).parents
+
+
+def test_adding_keeps_what_is_there_in_one_transaction(project):
+    first = Row.received("deepl", {}, "tr", "en", "metin", "text", 5)
+    with open_store(project.config) as store:
+        store.put_many([first])
+        added = store.add_new([Row.received("deepl", {}, "tr", "en", "metin", "other", 5),
+                               Row.received("deepl", {}, "tr", "de", "metin", "Text", 5)])
+        assert added == 1 and store.get(first.key) == Stored("text", 5)
+
+
+def test_a_broken_store_is_a_clear_error(project):
+    path = store_path(project.config)
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(Exception, match="delete it to start a new one"):
-        MTCache(path)
+    with pytest.raises(StoreError, match="move it away to start a new one"):
+        TranslationStore(path)
 
 
 # ---------------------------------------------------------------- glossary

@@ -60,12 +60,12 @@ class Engine(Protocol):
     """What the translate stage needs from a machine engine; languages are project codes."""
 
     name: str
-    billable: bool  # billable results are cached and their characters counted
+    billable: bool  # billable results are stored and their characters counted
     concurrency: int
     uses_context: bool  # wants the article's title and description with each batch
 
-    def cache_options(self, source: str, target: str) -> dict:
-        """Everything besides the text that changes a translation, for the cache key."""
+    def store_options(self, source: str, target: str) -> dict:
+        """Everything besides the text that changes a translation, for the store key."""
 
     def batches(self, items: Sequence[tuple[str, str | None]], source: str,
                 target: str) -> list[Batch]:

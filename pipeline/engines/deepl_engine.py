@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import deepl
 
@@ -83,10 +83,27 @@ class DeepLSettings:
         """DeepL source codes have no variant: ``en_GB`` → ``EN``."""
         return language.split("_")[0].upper()
 
-    def cache_options(self, source: str, target: str, glossary: str | None) -> dict:
+    def store_options(self, source: str, target: str, glossary: str | None) -> dict:
         return {"source_lang": self.source_code(source), "target_lang": self.target_code(target),
                 "formality": self.formality.get(target), "glossary": glossary,
                 "markup": MARKUP_VERSION}
+
+
+def glossary_terms(config: Config, settings: DeepLSettings, language: str) -> dict[str, str]:
+    """The glossary terms DeepL is given for a target language: none when glossaries are off."""
+    return load_glossary(config, language).entries() if settings.glossary else {}
+
+
+def store_options(config: Config, settings: DeepLSettings, source: str, target: str,
+                  terms: Callable[[str], dict[str, str]] | None = None) -> dict:
+    """The options a DeepL translation is stored under in this project; needs no key.
+
+    Drafts depend on the target language's glossary; back-translations use none.
+    """
+    if source != config.source_language:
+        return settings.store_options(source, target, None)
+    found = terms(target) if terms is not None else glossary_terms(config, settings, target)
+    return settings.store_options(source, target, glossary_digest(found))
 
 
 def _language_table(value, config: Config, fail, name: str) -> dict[str, str]:
@@ -115,16 +132,12 @@ class DeepLEngine:
         self._glossary_ids: dict[str, str] = {}
 
     def terms(self, language: str) -> dict[str, str]:
-        if not self.settings.glossary:
-            return {}
         if language not in self._terms:
-            self._terms[language] = load_glossary(self.config, language).entries()
+            self._terms[language] = glossary_terms(self.config, self.settings, language)
         return self._terms[language]
 
-    def cache_options(self, source: str, target: str) -> dict:
-        forward = source == self.config.source_language
-        digest = glossary_digest(self.terms(target)) if forward else None
-        return self.settings.cache_options(source, target, digest)
+    def store_options(self, source: str, target: str) -> dict:
+        return store_options(self.config, self.settings, source, target, self.terms)
 
     def batches(self, items: Sequence[tuple[str, str | None]], source: str,
                 target: str) -> list[Batch]:

@@ -31,7 +31,7 @@ class PseudoEngine:
     concurrency = 1
     uses_context = False
 
-    def cache_options(self, source: str, target: str) -> dict:
+    def store_options(self, source: str, target: str) -> dict:
         return {}
 
     def batches(self, items: Sequence[tuple[str, str | None]], source: str,
