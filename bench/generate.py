@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.source import read_article  # noqa: E402
+from pipeline.source.articles import read_article  # noqa: E402
 
 LANGUAGES = ["en", "de", "ar", "ru", "fr"]
 BOILERPLATE = [
@@ -98,7 +98,7 @@ def fill_translations(root: Path, languages=LANGUAGES) -> int:
     sys.path.insert(0, str(REPO))
     from pipeline.config import load_config
     from pipeline.fsutil import write_files
-    from pipeline.pofile import format_po, read_po
+    from pipeline.catalogs.pofile import format_po, read_po
 
     config = load_config(root / "pipeline.toml")
     filled, outputs = 0, {}
@@ -164,8 +164,8 @@ def sign_everything(root: Path, key_dir: Path, statements: int = STATEMENTS_PER_
     Returns language → entries approved.
     """
     from pipeline.config import load_config
-    from pipeline.keys import generate_key
-    from pipeline.review import approve, open_signer, translated_entries
+    from pipeline.signoff.keys import generate_key
+    from pipeline.signoff.review import approve, open_signer, translated_entries
 
     config = load_config(root / "pipeline.toml")
     key = generate_key(BENCH_REVIEWER, key_dir / f"{BENCH_REVIEWER}.key")
@@ -189,10 +189,10 @@ def change_one_translation(root: Path, key_dir: Path, number: int = 0,
     """Edit one paragraph's translation in one catalog and approve it again; returns its digest."""
     from pipeline.config import load_config
     from pipeline.fsutil import write_atomic
-    from pipeline.pofile import format_po, read_po
-    from pipeline.review import Located, Target, approve, open_signer
-    from pipeline.signoff import entry_digest
-    from pipeline.source import domains
+    from pipeline.catalogs.pofile import format_po, read_po
+    from pipeline.signoff.review import Located, Target, approve, open_signer
+    from pipeline.signoff.verify import entry_digest
+    from pipeline.source.articles import domains
 
     config = load_config(root / "pipeline.toml")
     domain = domains(config)[number % (len(domains(config)) - 1)]

@@ -122,7 +122,7 @@ def polib_floor(site: Path) -> None:
 
 def parse_catalogs(site: Path) -> None:
     """The pipeline's own reader over every catalog: the floor under status and check."""
-    from pipeline.pofile import read_po
+    from pipeline.catalogs.pofile import read_po
     for po in sorted((site / "locale").glob("*/LC_MESSAGES/*.po")):
         read_po(po)
 
@@ -184,8 +184,8 @@ def translate_stages(site: Path, args, stages: list[dict]) -> dict:
     sys.path.insert(0, str(REPO / "tests"))
     from deepl_server import FakeDeepL
 
-    from pipeline.inline_xml import billable_characters, to_xml
-    from pipeline.pofile import read_po
+    from pipeline.mt.inline_xml import billable_characters, to_xml
+    from pipeline.catalogs.pofile import read_po
 
     empty = site.parent / f"{site.name}-empty"
     unique = {language: {entry.msgid for path in (empty / "locale" / language / "LC_MESSAGES").glob("*.po")

@@ -27,7 +27,7 @@ class App:
 
     @cached_property
     def config(self) -> Config:
-        from pipeline.mtstore import move_old_store
+        from pipeline.mt.store import move_old_store
 
         config = load_config(self.config_path)
         try:
@@ -117,7 +117,7 @@ def pull(app: App) -> None:
 @pass_app
 def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Per language: progress, doctors' review state, check errors and the gate's verdict."""
-    from pipeline.status import language_report
+    from pipeline.gate.status import language_report
 
     config = app.config
     results = [language_report(config, lang) for lang in config.check_languages(languages)]
@@ -168,7 +168,7 @@ def _one_language(app: App, language: str) -> str:
 
 
 def _signer(app: App, language: str, reviewer: str, key_file: Path | None):
-    from pipeline.review import open_signer
+    from pipeline.signoff.review import open_signer
 
     return open_signer(app.config, language, reviewer, key_file)
 
@@ -195,9 +195,9 @@ def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
     overwritten. For a reviewer already in the roster, the lines rotate the key
     and keep the old one valid for statements signed before now.
     """
-    from pipeline.keys import check_reviewer_id, generate_key
-    from pipeline.ledger import utc_now
-    from pipeline.roster import load_roster, roster_lines
+    from pipeline.signoff.keys import check_reviewer_id, generate_key
+    from pipeline.signoff.ledger import utc_now
+    from pipeline.signoff.roster import load_roster, roster_lines
 
     check_reviewer_id(reviewer)
     try:
@@ -224,8 +224,8 @@ def review() -> None:
 @pass_app
 def review_list(app: App, language: str, page: str | None, as_json: bool) -> None:
     """Entries waiting for a doctor (never approved, or changed since), with their warnings."""
-    from pipeline.review import pending
-    from pipeline.review_session import describe
+    from pipeline.signoff.review import pending
+    from pipeline.signoff.session import describe
 
     items = pending(app.config, _one_language(app, language), page)
     if as_json:
@@ -255,9 +255,9 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
     Each decision is signed and appended to the ledger at once; quitting keeps
     every decision made. Approving a fuzzy entry clears its fuzzy flag.
     """
-    from pipeline.review import approve, pending, resolve, translated_entries
-    from pipeline.review_session import run_session
-    from pipeline.review_sheet import approve_sheet
+    from pipeline.signoff.review import approve, pending, resolve, translated_entries
+    from pipeline.signoff.session import run_session
+    from pipeline.signoff.sheet import approve_sheet
 
     if entries and sheet:
         raise click.UsageError("give either --entry or --sheet, not both")
@@ -292,7 +292,7 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
 def review_reject(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
                   note: str) -> None:
     """Reject an entry: sign a reject statement, mark it fuzzy with the note for the translator."""
-    from pipeline.review import reject, resolve, translated_entries
+    from pipeline.signoff.review import reject, resolve, translated_entries
 
     config, language = app.config, _one_language(app, language)
     signer = _signer(app, language, reviewer, key_file)
@@ -311,7 +311,7 @@ def review_reject(app: App, language: str, reviewer: str, key_file: Path | None,
 def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
                   entries: tuple[str, ...], note: str) -> None:
     """Withdraw approvals: the entries wait for a doctor again; the catalogs are not changed."""
-    from pipeline.review import resolve, revoke, translated_entries
+    from pipeline.signoff.review import resolve, revoke, translated_entries
 
     config, language = app.config, _one_language(app, language)
     signer = _signer(app, language, reviewer, key_file)
@@ -327,7 +327,7 @@ def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
 @pass_app
 def review_sheet(app: App, language: str, page: str | None, output: Path) -> None:
     """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
-    from pipeline.review_sheet import write_sheet
+    from pipeline.signoff.sheet import write_sheet
 
     files = write_sheet(app.config, _one_language(app, language), output, page)
     echo(f"wrote {files.html} ({files.entries} entr{'y' if files.entries == 1 else 'ies'}) "
@@ -340,7 +340,7 @@ def review_sheet(app: App, language: str, page: str | None, output: Path) -> Non
 @pass_app
 def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """The audit trail: who approved, rejected or revoked what, and when, with the text pairs."""
-    from pipeline.review import audit_log
+    from pipeline.signoff.review import audit_log
 
     records, problems = audit_log(app.config, app.config.check_languages(languages))
     if as_json:
@@ -368,7 +368,7 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @pass_app
 def review_verify(app: App, languages: tuple[str, ...]) -> None:
     """Check every ledger line; exit 1 naming each line that does not count, and why."""
-    from pipeline.review import verify
+    from pipeline.signoff.review import verify
 
     counted, problems = verify(app.config, app.config.check_languages(languages))
     failures = [p for p in problems if not p.harmless]
@@ -399,7 +399,7 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
     carries a random token, needed for every request, so no other user or web
     page can post decisions; each decision is signed and saved at once.
     """
-    from pipeline.review_server import serve
+    from pipeline.signoff.server import serve
 
     serve(app.config, reviewer, app.config.check_languages(languages) if languages else None,
           key_file, host, port, echo)
@@ -456,7 +456,7 @@ BUILD_SHOWN_BLOCKERS = 5
 @pass_app
 def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
     """Render the source language and every fully reviewed language; stop the others."""
-    from pipeline.build import build as run_build
+    from pipeline.site.build import build as run_build
     from pipeline.errors import StoppedError
 
     result = run_build(app.config, out, fmt)
@@ -487,7 +487,7 @@ def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
 
 # ---------------------------------------------------------------- translate
 
-from pipeline.engines import ENGINE_NAMES  # noqa: E402  (kept with the command that uses it)
+from pipeline.mt.engines import ENGINE_NAMES  # noqa: E402  (kept with the command that uses it)
 
 
 @cli.command()
@@ -505,12 +505,12 @@ from pipeline.engines import ENGINE_NAMES  # noqa: E402  (kept with the command 
 def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dry_run: bool,
               back: bool) -> None:
     """Fill empty strings with fuzzy drafts: memory first, then machine translation."""
-    from pipeline.translate import TranslationStopped, translate as run_translate
+    from pipeline.mt.translate import TranslationStopped, translate as run_translate
 
     if back:
         if engines and set(engines) != {"deepl"}:
             raise click.UsageError("--back uses the deepl engine only")
-        from pipeline.backtranslate import back_translate
+        from pipeline.mt.backtranslate import back_translate
 
         _print_back(back_translate(app.config, languages, dry_run=dry_run,
                                    progress=_TerminalProgress()))
@@ -614,7 +614,7 @@ def mt() -> None:
 @pass_app
 def mt_export(app: App, file: Path) -> None:
     """Write every stored translation to FILE as JSON Lines, sorted by key ('-': stdout)."""
-    from pipeline.mtshare import STDIO, dump, export_store
+    from pipeline.mt.share import STDIO, dump, export_store
 
     if file == STDIO:
         export = dump(app.config)
@@ -640,7 +640,7 @@ def mt_import(app: App, files: tuple[Path, ...]) -> None:
     Every row is checked first: one malformed, or whose key does not match its
     fields, is an error naming the file and line, and nothing is imported.
     """
-    from pipeline.mtshare import import_files
+    from pipeline.mt.share import import_files
 
     result = import_files(app.config, files, sys.stdin.buffer.read)
     echo(f"{result.rows} translation(s) read from {result.files} file(s): {result.added} added, "

@@ -13,20 +13,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from pipeline.catalog import (Catalog, Entry, catalog_header_fields, format_header,
+from pipeline.catalogs.model import (Catalog, Entry, catalog_header_fields, format_header,
                               parse_header, plural_count, po_date, template_header_fields)
-from pipeline.chrome import SITE_DOMAIN, site_template, template_files
+from pipeline.source.templates import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SourceError
 from pipeline.fsutil import Staging, stage_files
-from pipeline.catalogcache import CatalogCache
-from pipeline.merge import merge
+from pipeline.catalogs.cache import CatalogCache
+from pipeline.catalogs.merge import merge
 from pipeline.parallel import chunked, fork_map, jobs
-from pipeline.pofile import format_po
-from pipeline.pullstate import PullState
-from pipeline.store import sha256, shared_store
-from pipeline.source import Article, find_sources, read_article, slug_for
+from pipeline.catalogs.pofile import format_po
+from pipeline.cache import Store, digest_of, sha256, shared_store
+from pipeline.source.articles import Article, find_sources, read_article, slug_for
 
+STATE_KIND = "pull"
 _CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: (.*)\\n"$', re.M)
 
 
@@ -254,3 +254,51 @@ def _orphans(config: Config, slugs: set[str]) -> list[str]:
         return []
     return [config.relative(path) for path in sorted(config.locale_dir.glob("*.pot"))
             if path.stem not in slugs and path.stem != "site"]
+
+
+# ---------------------------------------------------------------- what the last pull left
+
+
+class PullState:
+    """What the last pull left, so a pull with nothing changed reads almost nothing.
+
+    For each domain the store keeps, under a digest of its inputs (the source
+    article, or the page templates) and of the configuration, the digest of
+    every file the pull wrote or confirmed for them. When the files still have
+    those digests (the file index tells without reading them), merging again
+    could only reproduce the same bytes, so the domain is skipped without
+    parsing anything. The code identity is part of every address in the store,
+    so a changed module or library makes every domain new.
+    """
+
+    def __init__(self, store: Store, settings: str):
+        self.store = store
+        self.settings = settings
+
+    @classmethod
+    def load(cls, config: Config) -> "PullState":
+        return cls(shared_store(config.cache_dir), _settings(config))
+
+    def fingerprint(self, data: bytes) -> str:
+        return sha256(data)
+
+    def unchanged(self, domain: str, fingerprint: str, outputs: list[Path]) -> bool:
+        kept = self.store.get_json(STATE_KIND, self._key(domain, fingerprint, outputs))
+        return kept is not None and kept == [self.store.index.digest(path) for path in outputs]
+
+    def record(self, domain: str, fingerprint: str, outputs: dict[Path, str]) -> None:
+        """Keep the digests of the files a pull left for these inputs (path → digest)."""
+        paths = list(outputs)
+        self.store.put_json(STATE_KIND, self._key(domain, fingerprint, paths), list(outputs.values()))
+
+    def _key(self, domain: str, fingerprint: str, outputs: list[Path]) -> str:
+        return digest_of(self.settings, domain, fingerprint, [str(path) for path in outputs])
+
+
+def _settings(config: Config) -> str:
+    """What, besides the inputs and the code, shapes the output: the project's configuration."""
+    try:
+        settings = config.path.read_bytes() if config.path else b""
+    except OSError:
+        settings = b""
+    return sha256(settings)

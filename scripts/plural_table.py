@@ -1,6 +1,6 @@
-"""Regenerate pipeline/data/plural-forms.json, the Plural-Forms values catalogs are written with.
+"""Regenerate pipeline/catalogs/plural-forms.json, the Plural-Forms values catalogs are written with.
 
-The file has three sections, looked up in this order by ``pipeline.catalog.plural_forms``:
+The file has three sections, looked up in this order by ``pipeline.catalogs.model.plural_forms``:
 
 ``gettext``
     What GNU gettext's ``msginit`` writes: its table, gettext-tools/src/plural-table.c.
@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "pipeline" / "data" / "plural-forms.json"
+DATA = REPO / "pipeline" / "catalogs" / "plural-forms.json"
 
 MANUAL_SOURCE = ("GNU gettext {version} manual, node \"Plural forms\": the rules it gives for "
                  "languages msginit's table lacks")

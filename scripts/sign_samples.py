@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
-from pipeline.ledger import read_ledger  # noqa: E402
-from pipeline.review import approve, open_signer, translated_entries  # noqa: E402
-from pipeline.signoff import ledger_path  # noqa: E402
+from pipeline.signoff.ledger import read_ledger  # noqa: E402
+from pipeline.signoff.review import approve, open_signer, translated_entries  # noqa: E402
+from pipeline.signoff.verify import ledger_path  # noqa: E402
 
 SAMPLE_REVIEWER = "sample-reviewer"
 SHARES = {"en": (1, 1), "de": (1, 2)}  # language → fraction (numerator, denominator) approved

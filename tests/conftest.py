@@ -77,7 +77,7 @@ class Project:
                         slug: str = "mikro") -> None:
         """Fill one entry of a catalog, as a translator's editor would."""
         from pipeline.fsutil import write_atomic
-        from pipeline.pofile import format_po, read_po
+        from pipeline.catalogs.pofile import format_po, read_po
         path = self.po(language, slug)
         catalog = read_po(path)
         catalog.entries = [entry.replace(msgstrs=(msgstr,)).with_fuzzy(fuzzy)
@@ -110,7 +110,7 @@ class Project:
 @pytest.fixture(autouse=True)
 def cache_secret(monkeypatch):
     """A fixed secret for the store, so no test writes one into the user's config directory."""
-    from pipeline.store import SECRET_VARIABLE
+    from pipeline.cache.store import SECRET_VARIABLE
 
     monkeypatch.setenv(SECRET_VARIABLE, "test secret")
 
@@ -152,8 +152,8 @@ def fake_translation(msgid: str, language: str, number: int) -> str:
 @pytest.fixture
 def translate_all():
     """Fill every entry of a language's catalogs (fuzzy cleared); ``overrides`` maps msgid → text."""
-    from pipeline.pofile import format_po, read_po
-    from pipeline.source import domains
+    from pipeline.catalogs.pofile import format_po, read_po
+    from pipeline.source.articles import domains
 
     def fill(project: Project, language: str, overrides: dict[str, str] | None = None) -> None:
         config = project.config
@@ -184,8 +184,8 @@ def approve_all(tmp_path):
     """
     from datetime import datetime, timezone
 
-    from pipeline.review import approve as sign_approval
-    from pipeline.review import open_signer, translated_entries
+    from pipeline.signoff.review import approve as sign_approval
+    from pipeline.signoff.review import open_signer, translated_entries
     from signing import add_doctor
 
     keys: dict[str, Path] = {}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.keys import generate_key
-from pipeline.pofile import format_po, read_po
+from pipeline.signoff.keys import generate_key
+from pipeline.catalogs.pofile import format_po, read_po
 
 
 def add_doctor(project, keys: Path, reviewer: str = "dr-test", languages=("en", "de"),
@@ -25,7 +25,7 @@ def add_doctor(project, keys: Path, reviewer: str = "dr-test", languages=("en", 
 
 def translate(project, language: str, slug: str | None = None, fuzzy: bool = False) -> None:
     """Fill every entry of one catalog (default: every catalog) with a recognisable translation."""
-    from pipeline.source import domains
+    from pipeline.source.articles import domains
     for domain in [slug] if slug else domains(project.config):
         path = project.po(language, domain)
         catalog = read_po(path)
@@ -60,7 +60,7 @@ def ledger_lines(project, language: str) -> list[dict]:
 
 def signed_off(project, keys: Path, language: str = "en"):
     """Pull, translate one language and have a doctor approve all of it; the project gets ``signer``."""
-    from pipeline.review import approve, open_signer, translated_entries
+    from pipeline.signoff.review import approve, open_signer, translated_entries
 
     project.run("pull")
     translate(project, language)

@@ -44,11 +44,11 @@ def test_generated_site_is_signed_off_for_real(tmp_path):
         import generate
     finally:
         sys.path.remove(str(REPO / "bench"))
-    from pipeline.catalog import plural_forms
+    from pipeline.catalogs.model import plural_forms
     from pipeline.config import load_config
-    from pipeline.gate import evaluate
-    from pipeline.ledger import read_ledger
-    from pipeline.pofile import read_po
+    from pipeline.gate.verdict import evaluate
+    from pipeline.signoff.ledger import read_ledger
+    from pipeline.catalogs.pofile import read_po
     from pipeline.pull import pull
 
     site = tmp_path / "site"

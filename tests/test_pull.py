@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pipeline.pofile import read_po
+from pipeline.catalogs.pofile import read_po
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
 

@@ -7,8 +7,8 @@ import importlib.util
 import pytest
 
 from conftest import REPO
-from pipeline.gate import evaluate
-from pipeline.keys import generate_key
+from pipeline.gate.verdict import evaluate
+from pipeline.signoff.keys import generate_key
 from signing import ledger, translate
 
 SPEC = importlib.util.spec_from_file_location("sign_samples", REPO / "scripts" / "sign_samples.py")

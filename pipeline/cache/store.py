@@ -1,0 +1,201 @@
+"""One content-addressed store for everything the pipeline can work out again.
+
+Every value is kept under a digest of what it was made from: the content of
+its inputs and the identity of the code that made it (:func:`code_identity`,
+computed from the package's own files and the installed versions of the
+libraries it imports). A changed input, module or library version is another
+address, so a stale value is never found and nothing is invalidated by hand.
+
+Values are authenticated with a secret kept outside the project and outside
+the cache folder (:func:`cache_secret`). Whoever can write the cache folder (a
+CI cache restored from another branch, another user of the machine) can delete
+values or spoil them, never plant one: a value that is missing, corrupt, made
+by other code or that fails to verify is simply not found, and worked out
+again. The cache folder only ever saves time.
+
+:class:`FileIndex` maps each file's size, times and inode to the SHA-256 of its
+bytes, so files that did not change are not hashed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import click
+
+from pipeline.cache.digests import digest_of, sha256
+from pipeline.cache.identity import code_identity
+from pipeline.cache.index import FileIndex
+
+SECRET_VARIABLE = "PIPELINE_CACHE_SECRET"
+SECRET_FILE = "cache-secret"
+_MAC_SIZE = 32
+# Values unused for this long are swept, at most once a day.
+KEEP_DAYS = 30
+
+
+
+# ------------------------------------------------------------------ the secret
+
+
+def cache_secret() -> bytes:
+    """The key that authenticates cached values: never in the project, never in the cache.
+
+    ``$PIPELINE_CACHE_SECRET`` when set (a CI secret, so that only trusted runs
+    can write what later runs trust); else a random key made once in the user's
+    config directory, mode 0600. Where neither can be had, a key for this
+    process only: nothing kept is then trusted, which costs time, never safety.
+    """
+    configured = os.environ.get(SECRET_VARIABLE)
+    if configured:
+        return hashlib.sha256(configured.encode("utf-8")).digest()
+    return _secret_file(Path(click.get_app_dir("pipeline")) / SECRET_FILE)
+
+
+@lru_cache(maxsize=4)
+def _secret_file(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+        if len(data) == _MAC_SIZE and path.stat().st_mode & 0o077 == 0:
+            return data
+    except OSError:
+        pass
+    fresh = os.urandom(_MAC_SIZE)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(fresh)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only home: this process's key only
+    return fresh
+
+
+# ------------------------------------------------------------------ the store
+
+_open: dict[Path, "Store"] = {}
+
+
+def shared_store(folder: Path) -> "Store":
+    """The one store of a cache folder in this process, so that its file index is read once."""
+    store = _open.get(folder)
+    if store is None or store.secret != cache_secret() or store.identity != code_identity():
+        store = _open[folder] = Store(folder)
+    return store
+
+
+
+class Store:
+    """Values by (kind, key) under the code identity, authenticated, in one cache folder.
+
+    ``kind`` names what a value is (``catalog``, ``facts``…); ``key`` is a
+    digest of everything the value is made from besides the code.
+    """
+
+    def __init__(self, folder: Path, identity: str | None = None, secret: bytes | None = None):
+        self.folder = folder
+        self.identity = identity if identity is not None else code_identity()
+        self.secret = secret if secret is not None else cache_secret()
+        self._index: FileIndex | None = None
+
+    @property
+    def index(self) -> "FileIndex":
+        if self._index is None:
+            self._index = FileIndex(self.folder / "index.json", self.secret)
+        return self._index
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The value kept for (kind, key), or None when there is none that verifies."""
+        address = self._address(kind, key)
+        path = self._path(kind, address)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+                age = time.time() - os.fstat(handle.fileno()).st_mtime
+        except OSError:
+            return None
+        mac, value = data[:_MAC_SIZE], data[_MAC_SIZE:]
+        if not hmac.compare_digest(mac, self._mac(address, value)):
+            return None
+        if age > 86400:
+            _touch(path)  # in use: spared by the sweep
+        return value
+
+    def put(self, kind: str, key: str, value: bytes) -> None:
+        """Keep a value; a cache that cannot be written only makes a later run slower."""
+        address = self._address(kind, key)
+        path = self._path(kind, address)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                handle.write(self._mac(address, value) + value)
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+    def get_json(self, kind: str, key: str) -> object | None:
+        value = self.get(kind, key)
+        if value is None:
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+
+    def put_json(self, kind: str, key: str, value: object) -> None:
+        self.put(kind, key, json.dumps(value, ensure_ascii=False,
+                                       separators=(",", ":")).encode("utf-8"))
+
+    def save(self) -> None:
+        """Keep the file index, and sweep values unused for long (at most once a day)."""
+        if self._index is not None:
+            self._index.save()
+        self._sweep()
+
+    def _address(self, kind: str, key: str) -> str:
+        return sha256(f"{self.identity}\0{kind}\0{key}".encode("utf-8"))
+
+    def _path(self, kind: str, address: str) -> Path:
+        return self.folder / "objects" / kind / address[:2] / address[2:]
+
+    def _mac(self, address: str, value: bytes) -> bytes:
+        return hmac.new(self.secret, address.encode("ascii") + b"\0" + value,
+                        hashlib.sha256).digest()
+
+    def _sweep(self) -> None:
+        stamp = self.folder / "swept"
+        try:
+            if time.time() - stamp.stat().st_mtime < 86400:
+                return
+        except OSError:
+            pass
+        limit = time.time() - KEEP_DAYS * 86400
+        objects = self.folder / "objects"
+        if objects.is_dir():
+            for path in objects.glob("*/*/*"):
+                try:
+                    if path.stat().st_mtime < limit:
+                        path.unlink()
+                except OSError:
+                    pass
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+        except OSError:
+            pass
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass

@@ -1,0 +1,427 @@
+"""What the gate learns from a catalog before it reads the ledger, kept by the catalog's content.
+
+Reading a catalog, checking its entries and digesting its text pairs is the
+costly part of the gate, and none of it depends on the sign-off ledger. So
+the facts of each catalog are kept in the store (:mod:`pipeline.cache.store`),
+under a digest of the catalog's bytes and of everything else they depend on:
+language, domain and path, the glossary, the configuration, the registered
+checks, and (as for every value of the store) the code identity. A catalog
+whose digest matches is not parsed again; anything else is worked out
+afresh, and a store that cannot be read or written only costs time. Approval is never kept here: the gate holds these entry
+digests against the ledger, verified, on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from pipeline.catalogs.model import Catalog, Entry
+from pipeline import checks
+from pipeline.checks import ERROR, Finding
+from pipeline.config import Config
+from pipeline.errors import CatalogError
+from pipeline.glossary import glossary_path
+from pipeline.parallel import chunked, fork_map, jobs
+from pipeline.catalogs.pofile import parse_po_bytes
+from pipeline.signoff.verify import entry_digest, entry_ids
+from pipeline.cache import Store, digest_of, sha256, shared_store
+
+# Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
+FACTS, DETAILS, BUNDLE = "facts", "facts-details", "facts-language"
+# How each live message stands before the ledger is read (CatalogFacts.marks).
+MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
+FRONT_MATTER = ("type: title", "type: description")
+
+CheckCatalog = Callable[[Catalog, str, str, Config], list[Finding]]
+
+
+class EntryRow(NamedTuple):
+    """A live message as blockers, review lists and pages need it."""
+
+    msgctxt: str | None
+    msgid: str
+    line: int
+    error: str | None  # the check error that holds it back, if any
+    msgstrs: tuple[str, ...] = ()
+
+    def entry(self) -> Entry:
+        """The message as an entry: its text pair and line (flags and comments are not kept)."""
+        return Entry(self.msgid, self.msgstrs, self.msgctxt, line=self.line)
+
+
+@dataclass
+class CatalogFacts:
+    """One catalog as the gate sees it without the ledger; per-message lists are in file order.
+
+    The rows and findings are kept apart (they are big and most runs only count
+    them) and read on first use: from their JSON text, or through ``details``.
+    """
+
+    sha: str
+    strings: int
+    translated: int
+    fuzzy: int
+    checked: int  # messages with any form filled in: what the checks looked at
+    check_errors: int
+    digests: list[str]  # "" where a form is empty
+    marks: str
+    ids: list[str]  # entry ids, comma-separated, "" where a form is empty
+    front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
+    plural_forms: str = ""  # the header's Plural-Forms
+    rows: str | list | None = field(repr=False, default=None)
+    found: str | list | None = field(repr=False, default=None)
+    details: Callable[[], tuple[str | list, str | list]] | None = field(repr=False, default=None)
+
+    def entries(self) -> list[EntryRow]:
+        self._fetch()
+        if isinstance(self.rows, str):
+            self.rows = [EntryRow(*row[:4], tuple(row[4])) for row in json.loads(self.rows)]
+        return self.rows
+
+    def findings(self) -> list[Finding]:
+        self._fetch()
+        if isinstance(self.found, str):
+            self.found = [Finding(*row) for row in json.loads(self.found)]
+        return self.found
+
+    def front_entries(self) -> list[tuple[str, Entry]]:
+        """(digest, entry) of the title and description, enough to show them without parsing."""
+        return [(digest, Entry(msgid, tuple(msgstrs), msgctxt, line=line))
+                for msgctxt, msgid, msgstrs, line, digest in self.front]
+
+    def to_json(self) -> dict:
+        return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
+                                            self.check_errors],
+                "digests": self.digests, "marks": self.marks, "ids": self.ids,
+                "front": self.front, "plural_forms": self.plural_forms}
+
+    def details_line(self, domain: str) -> str:
+        """The rows and findings as one line of the details file (JSON has no raw tab or newline)."""
+        self._fetch()
+        rows = self.rows if isinstance(self.rows, str) else _dump([list(r) for r in self.rows])
+        found = self.found if isinstance(self.found, str) else _dump(
+            [_finding_row(f) for f in self.found])
+        return f"{domain}\t{self.sha}\t{rows}\t{found}\n"
+
+    @classmethod
+    def from_json(cls, data: dict, details: str | None = None) -> "CatalogFacts":
+        facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
+                    data["front"], data["plural_forms"])
+        if details is not None:
+            facts.rows, facts.found = _split_details(details)[1:]
+        return facts
+
+    def _fetch(self) -> None:
+        if self.rows is None or self.found is None:
+            self.rows, self.found = self.details()
+
+
+def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, config: Config,
+          check: CheckCatalog) -> CatalogFacts:
+    """Check a catalog and digest its entries."""
+    messages = catalog.messages
+    findings = check(catalog, shown, language, config)
+    errors = {finding.key: finding for finding in findings if finding.severity == ERROR}
+    digests, marks, ids, rows, front = [], [], [], [], []
+    for entry in messages:
+        error = errors.get(entry.key)
+        rows.append(EntryRow(entry.msgctxt, entry.msgid, entry.line,
+                             error.message if error else None, entry.msgstrs))
+        if not entry.has_translation:
+            digests.append("")
+            ids.append("")
+            marks.append(MARK_UNFILLED)
+            continue
+        digest = entry_digest(language, entry)
+        digests.append(digest)
+        ids.append(",".join(entry_ids(domain, entry)))
+        marks.append((MARK_FUZZY_ERROR if error else MARK_FUZZY) if entry.fuzzy else
+                     (MARK_ERROR if error else MARK_CLEAN))
+        if any(kind in entry.extracted for kind in FRONT_MATTER):
+            front.append([entry.msgctxt, entry.msgid, list(entry.msgstrs), entry.line, digest])
+    return CatalogFacts(
+        sha, len(messages), sum(1 for entry in messages if entry.translated),
+        sum(1 for entry in messages if entry.fuzzy),
+        sum(1 for entry in messages if any(entry.msgstrs)),
+        sum(1 for finding in findings if finding.severity == ERROR),
+        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), rows,
+        list(findings))
+
+
+class FactsStore:
+    """The kept facts of one language's catalogs: looked up, brought up to date, kept again.
+
+    Each catalog's facts are kept under a digest of its bytes and of everything
+    else they depend on (:func:`_context`); the rows and findings apart, as
+    only reports, review lists and ``check`` need them. The facts of the whole
+    language are also kept as one value under the digests of all its catalogs,
+    so a run where nothing changed reads one value instead of thousands.
+    """
+
+    def __init__(self, config: Config, language: str, check: CheckCatalog):
+        self.config, self.language, self.check = config, language, check
+        self.store = shared_store(config.cache_dir)
+        self.context = _context(config, language, check)
+        self.current: dict[str, tuple[str, CatalogFacts]] = {}
+        self.ready: dict[str, CatalogFacts | CatalogError | bool | None] = {}
+        self.learnt: set[str] = set()
+        self.bundle: str | None = None  # the key of the whole language, when every catalog is known
+        self.bundled = False
+
+    def prepare(self, catalogs: list[tuple[str, Path, str]]) -> None:
+        """Look every catalog up; work out those not kept beforehand, on every core, when many."""
+        digests = {domain: _digest(self.store, path) for domain, path, _ in catalogs}
+        self.bundle = digest_of(self.context, [[domain, shown, digests[domain]]
+                                               for domain, _, shown in catalogs])
+        if self._unbundle(catalogs, digests):
+            return
+        missing = []
+        for domain, path, shown in catalogs:
+            found = self.ready[domain] = self._look_up(domain, path, shown, digests[domain])
+            if found is None:
+                missing.append((domain, path, shown))
+        if len(missing) < PARALLEL_FROM or jobs() < 2:
+            return
+        chunks = chunked(missing, _CHUNK)
+        state = (self.config, self.language, self.check)
+        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, state)):
+            for (domain, _, shown), result in zip(chunk, results):
+                if isinstance(result, tuple):
+                    self.ready[domain] = CatalogError(*result)
+                elif result is not None:
+                    facts = CatalogFacts.from_json(result["facts"], result["details"])
+                    self.ready[domain] = self._record(domain, shown, facts)
+
+    def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
+        """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
+        found = (self.ready.pop(domain) if domain in self.ready
+                 else self._look_up(domain, path, shown, _digest(self.store, path)))
+        if isinstance(found, CatalogError):
+            raise found
+        if found is None:
+            found = learn_file(domain, path, shown, self.language, self.config, self.check)
+            if found is not None:
+                self._record(domain, shown, found)
+        return found or None
+
+    def save(self) -> None:
+        """Keep the facts learnt this run, and those of the whole language when all are known."""
+        for domain in self.learnt:
+            shown, facts = self.current[domain]
+            key = self._key(domain, shown, facts.sha)
+            self.store.put_json(FACTS, key, facts.to_json())
+            if facts.rows is not None and facts.found is not None:
+                self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
+        self.learnt = set()
+        if self.bundle is not None and not self.bundled and not self.ready:
+            self.store.put_json(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
+                                                      in self.current.items()})
+            self.bundled = True
+        self.store.save()
+
+    def close(self) -> None:
+        """Let go of everything kept (the facts handed out refer back to this store)."""
+        self.current, self.ready = {}, {}
+
+    def _unbundle(self, catalogs: list[tuple[str, Path, str]], digests: dict[str, str | None]
+                  ) -> bool:
+        """Take every catalog's facts from the value kept for the whole language, if there is one."""
+        kept = self.store.get_json(BUNDLE, self.bundle) if self.bundle else None
+        if not isinstance(kept, dict):
+            return False
+        ready: dict[str, CatalogFacts | bool] = {}
+        try:
+            for domain, path, shown in catalogs:
+                ready[domain] = (False if digests[domain] is None else
+                                 self._known(domain, path, shown, kept[domain]))
+        except (KeyError, TypeError, ValueError):
+            return False
+        self.ready.update(ready)
+        self.bundled = True
+        return True
+
+    def _look_up(self, domain: str, path: Path, shown: str, sha: str | None
+                 ) -> CatalogFacts | bool | None:
+        """The kept facts when the catalog is unchanged, False when it does not exist, else None."""
+        if sha is None:
+            return False
+        kept = self.store.get_json(FACTS, self._key(domain, shown, sha))
+        if kept is None:
+            return None
+        try:
+            facts = self._known(domain, path, shown, kept)
+        except (KeyError, TypeError, ValueError):
+            return None
+        return facts if facts.sha == sha else None
+
+    def _known(self, domain: str, path: Path, shown: str, data: object) -> CatalogFacts:
+        facts = CatalogFacts.from_json(data)  # type: ignore[arg-type]
+        facts.details = lambda: self._details(domain, path, shown, facts.sha)
+        self.current[domain] = (shown, facts)
+        return facts
+
+    def _details(self, domain: str, path: Path, shown: str, sha: str) -> tuple:
+        """The rows and findings of kept facts: from the store, or learnt again."""
+        kept = self.store.get(DETAILS, self._key(domain, shown, sha))
+        if kept is not None:
+            try:
+                line = kept.decode("utf-8")
+                if _split_details(line)[0] == sha:
+                    return _split_details(line)[1:]
+            except (UnicodeDecodeError, ValueError):
+                pass
+        learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
+                       self.check)
+        self.store.put(DETAILS, self._key(domain, shown, sha),
+                       learnt.details_line(domain).encode("utf-8"))
+        return learnt.rows, learnt.found
+
+    def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
+        self.current[domain] = (shown, facts)
+        self.learnt.add(domain)
+        return facts
+
+    def _key(self, domain: str, shown: str, sha: str) -> str:
+        return digest_of(self.context, domain, shown, sha)
+
+
+def gate_inputs(config: Config, language: str, check: CheckCatalog,
+                names: list[str] | None = None) -> str:
+    """A digest of every file the gate reads for a language and of how it reads them.
+
+    The same digest means the same verdict: the ledger and the roster are among
+    those files, and the code identity is part of every address in the store.
+    The file index gives the digests of unchanged files without reading them.
+    """
+    from pipeline.signoff.verify import ledger_path
+    from pipeline.source.articles import domains
+
+    store = shared_store(config.cache_dir)
+    files = [config.roster_path, ledger_path(config, language)]
+    files += [config.catalog_path(language, domain)
+              for domain in (names if names is not None else domains(config))]
+    return digest_of(_context(config, language, check), str(config.root.resolve()),
+                     [_digest(store, path) for path in files])
+
+
+def learn_file(domain: str, path: Path, shown: str, language: str, config: Config,
+               check: CheckCatalog) -> CatalogFacts | None:
+    """The facts of one catalog file, worked out afresh (None when it does not exist)."""
+    found = _read_indexed(shared_store(config.cache_dir), path)
+    if found is None:
+        return None
+    data, sha = found
+    return learn(parse_po_bytes(data, path), sha, domain, shown, language, config, check)
+
+
+# Learning many catalogs is spread over worker processes (below that, starting them costs more).
+PARALLEL_FROM = 64
+_CHUNK = 32
+
+
+def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
+    """In a worker: the facts of each catalog as JSON data, or the error that stops it."""
+    config, language, check = state
+    results = []
+    for domain, path, shown in chunk:
+        try:
+            facts = learn_file(domain, path, shown, language, config, check)
+        except CatalogError as error:
+            results.append((error.message, error.path, error.line))
+            continue
+        results.append({"facts": facts.to_json(), "details": facts.details_line(domain)}
+                       if facts is not None else None)
+    return results
+
+
+def catalog_paths(config: Config, language: str, names: list[str] | None = None
+                  ) -> list[tuple[str, Path, str]]:
+    """(domain, path, path as shown) of every catalog of a language, in domain order.
+
+    The shown path is ``config.relative`` of the file, worked out once for the
+    folder: resolving thousands of paths one by one costs more than reading them.
+    """
+    from pipeline.source.articles import domains
+
+    folder = config.locale_dir / language / "LC_MESSAGES"
+    shown_folder = config.relative(folder)
+    try:
+        links = {entry.name for entry in os.scandir(folder) if entry.is_symlink()}
+    except OSError:
+        links = set()
+    found = []
+    for domain in names if names is not None else domains(config):
+        path = folder / f"{domain}.po"
+        shown = (config.relative(path) if path.name in links
+                 else f"{shown_folder}/{domain}.po")
+        found.append((domain, path, shown))
+    return found
+
+
+def read_judged(path: Path, sha: str) -> Catalog:
+    """The catalog whose bytes were judged: one edited since is an error, never mixed in."""
+    found = _read_plain(path)
+    if found is None or sha256(found) != sha:
+        raise CatalogError("changed while the pipeline was reading it: run the command again", path)
+    return parse_po_bytes(found, path)
+
+
+def _read_plain(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _read_indexed(store: Store, path: Path) -> tuple[bytes, str] | None:
+    """A catalog's bytes and digest, read once and noted in the file index."""
+    try:
+        return store.index.read(path)
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _context(config: Config, language: str, check: CheckCatalog) -> str:
+    """Everything the facts depend on besides the catalog and the code: language, configuration,
+    glossary and which checks are registered (a test or a plugin may add one at run time)."""
+    registered = [[item.name, item.severity, item.scope, item.final, item.catalog_wide,
+                   item.function.__module__, item.function.__qualname__]
+                  for item in checks.CHECKS.values()]
+    return digest_of(language, check.__module__, check.__qualname__, registered,
+                     _file_digest(config.path), _file_digest(glossary_path(config, language)))
+
+
+def _file_digest(path: Path | None) -> str | None:
+    try:
+        return sha256(path.read_bytes()) if path is not None else None
+    except OSError:
+        return None
+
+
+def _digest(store: Store, path: Path) -> str | None:
+    """A catalog's digest through the file index; an unreadable one is a CatalogError."""
+    try:
+        return store.index.digest(path)
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _split_details(line: str) -> tuple[str, str, str]:
+    """The sha, rows and findings of a details line."""
+    _, sha, rows, found = line.rstrip("\n").split("\t")
+    return sha, rows, found
+
+
+def _finding_row(finding: Finding) -> list:
+    return [finding.check, finding.severity, finding.message, finding.path, finding.line,
+            finding.msgid, finding.msgctxt, finding.language, finding.fuzzy]
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,90 @@
+"""Per-language progress: how many strings are translated, fuzzy or still empty."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from pipeline.config import Config
+
+
+@dataclass(frozen=True)
+class CatalogCounts:
+    domain: str
+    path: str
+    strings: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    language: str
+    catalogs: tuple[CatalogCounts, ...]
+
+    @property
+    def strings(self) -> int:
+        return sum(c.strings for c in self.catalogs)
+
+    @property
+    def translated(self) -> int:
+        return sum(c.translated for c in self.catalogs)
+
+    @property
+    def fuzzy(self) -> int:
+        return sum(c.fuzzy for c in self.catalogs)
+
+    @property
+    def untranslated(self) -> int:
+        return sum(c.untranslated for c in self.catalogs)
+
+    def as_dict(self) -> dict:
+        return {"language": self.language, "strings": self.strings,
+                "translated": self.translated, "fuzzy": self.fuzzy,
+                "untranslated": self.untranslated,
+                "catalogs": [asdict(c) for c in self.catalogs]}
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """Progress, review state and the gate's verdict for one language."""
+
+    progress: LanguageStatus
+    review: dict[str, int]
+    check_errors: int
+    publishable: bool
+    blocked: dict[str, int]
+    ledger_problems: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        return "publishable" if self.publishable else "stopped"
+
+    def as_dict(self) -> dict:
+        data = self.progress.as_dict()
+        catalogs = data.pop("catalogs")
+        return {**data, **self.review, "check_errors": self.check_errors,
+                "verdict": self.verdict, "publishable": self.publishable,
+                "blocked": self.blocked, "ledger_problems": list(self.ledger_problems),
+                "catalogs": catalogs}
+
+
+def language_report(config: Config, language: str) -> LanguageReport:
+    """Everything ``status`` shows for a language, from one pass of the publication gate."""
+    from pipeline.gate.verdict import evaluate  # the gate imports this module for its domain list
+
+    verdict = evaluate(config, language)
+    progress = LanguageStatus(language, tuple(_counts(d) for d in verdict.domains))
+    problems = verdict.signoffs.failures if verdict.signoffs else ()
+    return LanguageReport(progress, verdict.review_counts(), verdict.check_errors(),
+                          verdict.publishable, verdict.blocker_counts(),
+                          tuple(str(p) for p in problems))
+
+
+def _counts(domain) -> CatalogCounts:
+    """A catalog's counts from what the gate learnt of it (no need to read it again)."""
+    facts = domain.facts
+    if facts is None:  # the catalog is missing
+        return CatalogCounts(domain.domain, domain.path, 0, 0, 0, 0)
+    return CatalogCounts(domain.domain, domain.path, facts.strings, facts.translated, facts.fuzzy,
+                         facts.strings - facts.translated - facts.fuzzy)

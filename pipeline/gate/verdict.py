@@ -1,0 +1,265 @@
+"""The publication gate: is language L fully translated, clean and approved by a doctor?
+
+One function, :func:`evaluate`, used by ``status``, ``check``, ``build`` and ``review``.
+Language L is publishable iff every entry of every catalog of L is translated in
+all plural forms, not fuzzy, free of check errors, and its digest stands approved
+in the verified ledger of L.
+
+Each translated entry also gets a review state: *approved*; *rejected* (the
+latest word on its digest is a doctor's reject); *stale* (not approved, but the
+ledger approves another text of the same entry, matched by domain, msgctxt and
+msgid, or by the ``#|`` previous msgid pull kept when the source changed);
+otherwise *waiting* for a doctor.
+
+What the gate learns from each catalog apart from the ledger (checks, digests)
+is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
+catalog is not read again; the ledger is verified on every run. The entries
+themselves are read only when someone asks for them (the build, a review list).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.catalogs.model import Catalog, Entry
+from pipeline.checks import Finding, check_catalog
+from pipeline.config import Config
+from pipeline.gate.facts import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED,
+                            CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged)
+from pipeline.signoff.ledger import format_time
+from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs
+
+# Why an entry holds its language back (Blocker.reason).
+UNTRANSLATED = "untranslated"
+FUZZY = "fuzzy"
+CHECK_ERROR = "check error"
+NOT_APPROVED = "not approved"
+CHANGED = "changed since approval"
+REJECTED_BY_DOCTOR = "rejected"
+
+# Review state of a translated entry (DomainVerdict.states).
+APPROVED = "approved"
+STALE = "stale"
+WAITING = "waiting"
+REJECTED = "rejected"
+REVIEW_STATES = (APPROVED, STALE, WAITING, REJECTED)
+
+MISSING_CATALOG = "catalog missing: run 'pipeline pull'"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """One entry holding a language back, and why."""
+
+    reason: str
+    path: str
+    line: int
+    msgid: str
+    detail: str = ""
+    digest: str = ""
+
+    def __str__(self) -> str:
+        detail = f": {self.detail}" if self.detail else ""
+        return f"{self.path}:{self.line}: {self.reason}{detail}"
+
+
+@dataclass(frozen=True)
+class DomainVerdict:
+    """One catalog of the language as the gate sees it; entries are read only when asked for."""
+
+    domain: str
+    path: str
+    facts: CatalogFacts | None
+    signoffs: SignoffState
+    file: Path | None = None
+
+    @cached_property
+    def catalog(self) -> Catalog | None:
+        """The catalog exactly as the gate judged it (an edit since is an error, never mixed in)."""
+        if self.facts is None or self.file is None:
+            return None
+        return read_judged(self.file, self.facts.sha)
+
+    @cached_property
+    def state_list(self) -> tuple[str | None, ...]:
+        """Each live message's review state, in file order (None where a form is empty)."""
+        if self.facts is None:
+            return ()
+        signoffs = self.signoffs
+        approved, rejected, states = signoffs.approved, signoffs.rejected, []
+        for digest, ids in zip(self.facts.digests, self.facts.ids):
+            if not digest:
+                states.append(None)
+            elif digest in approved:
+                states.append(APPROVED)
+            elif digest in rejected:
+                states.append(REJECTED)
+            elif any(i in signoffs.approved_ids for i in ids.split(",")):
+                states.append(STALE)
+            else:
+                states.append(WAITING)
+        return tuple(states)
+
+    @cached_property
+    def clear(self) -> bool:
+        """Nothing in this catalog holds the language back."""
+        if self.facts is None:
+            return False
+        approved = self.signoffs.approved
+        return (self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
+                and all(digest in approved for digest in self.facts.digests))
+
+    def reasons(self) -> Counter:
+        """How many entries hold the language back, by reason, without reading the catalog."""
+        if self.facts is None:
+            return Counter({UNTRANSLATED: 1})
+        if self.clear:
+            return Counter()
+        return Counter(reason for mark, state in zip(self.facts.marks, self.state_list)
+                       if (reason := _reason(mark, state)) is not None)
+
+    @cached_property
+    def blockers(self) -> tuple[Blocker, ...]:
+        if self.facts is None:
+            return (Blocker(UNTRANSLATED, self.path, 0, "", MISSING_CATALOG),)
+        if self.clear:
+            return ()
+        found = []
+        for row, mark, state, digest, ids in zip(self.facts.entries(), self.facts.marks,
+                                                 self.state_list, self.facts.digests,
+                                                 self.facts.ids):
+            reason = _reason(mark, state)
+            if reason is not None:
+                found.append(self._blocker(reason, row, state, digest, ids))
+        return tuple(found)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.facts.findings() if self.facts is not None else []
+
+    @cached_property
+    def states(self) -> dict[tuple, str]:
+        """Entry key → review state, for every translated entry."""
+        return {(row.msgctxt, row.msgid): state
+                for row, state in zip(self._rows(), self.state_list) if state is not None}
+
+    @cached_property
+    def digests(self) -> dict[tuple, str]:
+        """Entry key → digest, for every translated entry."""
+        return {(row.msgctxt, row.msgid): digest
+                for row, digest in zip(self._rows(), self.facts.digests) if digest} \
+            if self.facts else {}
+
+    @cached_property
+    def approvals(self) -> dict[tuple, Approval]:
+        """Entry key → approval, for every approved entry."""
+        approved = self.signoffs.approved
+        return {(row.msgctxt, row.msgid): approved[digest]
+                for row, digest in zip(self._rows(), self.facts.digests) if digest in approved} \
+            if self.facts else {}
+
+    def approval_list(self) -> list[Approval]:
+        """The approval of each approved entry, in file order (no need to read the catalog)."""
+        if self.facts is None:
+            return []
+        approved = self.signoffs.approved
+        return [approved[digest] for digest in self.facts.digests if digest in approved]
+
+    def _rows(self) -> list[EntryRow]:
+        return self.facts.entries() if self.facts is not None else []
+
+    def _blocker(self, reason: str, row: EntryRow, state: str | None, digest: str,
+                 ids: str) -> Blocker:
+        detail, signoffs = "", self.signoffs
+        if reason == FUZZY and state == APPROVED:
+            approval = signoffs.approved[digest]
+            detail = (f"approved by {approval.name} on {format_time(approval.time)} but "
+                      "marked fuzzy since: clear the flag if the text is right")
+        elif reason == CHECK_ERROR:
+            detail = row.error
+        elif reason == REJECTED_BY_DOCTOR:
+            rejection = signoffs.rejected[digest]
+            detail = f"by {rejection.name} on {format_time(rejection.time)}: {rejection.note}"
+        elif reason == CHANGED:
+            earlier = next(signoffs.approved_ids[i] for i in ids.split(",")
+                           if i in signoffs.approved_ids)
+            detail = (f"{earlier.name} approved an earlier text on "
+                      f"{format_time(earlier.time)}; it needs a new review")
+        elif reason == NOT_APPROVED:
+            detail = "waiting for a doctor's sign-off"
+        return Blocker(reason, self.path, row.line, row.msgid, detail, digest)
+
+
+def _reason(mark: str, state: str | None) -> str | None:
+    """Why an entry holds its language back, or None: the gate's rule for one entry."""
+    if mark == MARK_UNFILLED:
+        return UNTRANSLATED
+    if mark == MARK_CLEAN and state == APPROVED:
+        return None
+    if mark in (MARK_FUZZY, MARK_FUZZY_ERROR):
+        return FUZZY
+    if mark == MARK_ERROR:
+        return CHECK_ERROR
+    if state == REJECTED:
+        return REJECTED_BY_DOCTOR
+    if state == STALE:
+        return CHANGED
+    return NOT_APPROVED
+
+
+@dataclass(frozen=True)
+class Verdict:
+    language: str
+    domains: tuple[DomainVerdict, ...]
+    signoffs: SignoffState | None = None
+
+    @property
+    def publishable(self) -> bool:
+        return bool(self.domains) and all(domain.clear for domain in self.domains)
+
+    @cached_property
+    def blockers(self) -> tuple[Blocker, ...]:
+        return tuple(blocker for domain in self.domains for blocker in domain.blockers)
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(finding for domain in self.domains for finding in domain.findings)
+
+    def check_errors(self) -> int:
+        return sum(domain.facts.check_errors for domain in self.domains if domain.facts)
+
+    def review_counts(self) -> dict[str, int]:
+        """How many translated entries are approved, stale, waiting or rejected."""
+        counts = Counter(state for domain in self.domains for state in domain.state_list)
+        return {state: counts[state] for state in REVIEW_STATES}
+
+    def blocker_counts(self) -> dict[str, int]:
+        counts: Counter = Counter()
+        for domain in self.domains:
+            counts.update(domain.reasons())
+        return dict(counts)
+
+
+def evaluate(config: Config, language: str, names: list[str] | None = None) -> Verdict:
+    """The gate's verdict on one target language (``names``: the domains, when already listed)."""
+    signoffs = read_signoffs(config, language)
+    store = FactsStore(config, language, check_catalog)
+    verdicts = []
+    catalogs = catalog_paths(config, language, names)
+    try:
+        store.prepare(catalogs)
+        for domain, path, shown in catalogs:
+            verdicts.append(DomainVerdict(domain, shown, store.facts(domain, path, shown),
+                                          signoffs, path))
+    finally:
+        store.save()
+    return Verdict(language, tuple(verdicts), signoffs)
+
+
+def earlier_approval(domain: str, entry: Entry, signoffs: SignoffState) -> Approval | None:
+    """For a stale entry: the approval of its earlier text."""
+    return next((signoffs.approved_ids[entry_id] for entry_id in entry_ids(domain, entry)
+                 if entry_id in signoffs.approved_ids), None)

@@ -1,0 +1,188 @@
+"""Machine-translation engines behind one small interface, and the choice of engines for a run.
+
+``memory`` (the project's own catalogs, :mod:`pipeline.mt.engines.memory`) is
+not a machine engine: it runs first and fills what it knows. A machine
+engine (``deepl`` or ``pseudo``) translates texts in the XML form of
+:mod:`pipeline.mt.inline_xml`, in batches the engine itself cuts to its limits.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import suppress
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Callable, Mapping, Protocol, Sequence
+
+from pipeline.config import Config
+from pipeline.errors import EngineError
+
+MEMORY = "memory"
+DEEPL = "deepl"
+PSEUDO = "pseudo"
+ENGINE_NAMES = (MEMORY, DEEPL, PSEUDO)
+MACHINE_ENGINES = (DEEPL, PSEUDO)
+KEY_VARIABLE = "DEEPL_AUTH_KEY"
+SERVER_VARIABLE = "DEEPL_SERVER_URL"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One translated text (XML form) and the characters billed for it."""
+
+    text: str
+    billed: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Texts sent in one request, sharing one context."""
+
+    texts: tuple[str, ...]
+    context: str | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """The account's characters used and allowed in this billing period."""
+
+    count: int | None
+    limit: int | None
+
+    @property
+    def remaining(self) -> int | None:
+        if self.count is None or self.limit is None:
+            return None
+        return max(self.limit - self.count, 0)
+
+
+class Engine(Protocol):
+    """What the translate stage needs from a machine engine; languages are project codes."""
+
+    name: str
+    billable: bool  # billable results are stored and their characters counted
+    concurrency: int
+    uses_context: bool  # wants the article's title and description with each batch
+
+    def store_options(self, source: str, target: str) -> dict:
+        """Everything besides the text that changes a translation, for the store key."""
+
+    def batches(self, items: Sequence[tuple[str, str | None]], source: str,
+                target: str) -> list[Batch]:
+        """(text, context) items cut into requests within the engine's limits."""
+
+    def usage(self) -> Usage | None:
+        """Check that the engine is reachable and the key accepted; the usage when known."""
+
+    def prepare(self, source: str, targets: Sequence[str]) -> list[str]:
+        """Get ready to translate into these languages; notices for the user."""
+
+    def translate(self, batch: Batch, source: str, target: str) -> list[Translation]:
+        """One request; raises EngineError (or QuotaExceeded) when it fails."""
+
+
+class QuotaExceeded(EngineError):
+    """The engine's quota for this billing period is used up."""
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """The engines of one run: memory or not, and at most one machine engine."""
+
+    memory: bool
+    machine: Engine | None
+    missing_key: bool = False  # DeepL would have run, had a key been set
+
+
+def choose_engines(config: Config, names: Sequence[str] = (),
+                   env: Mapping[str, str] | None = None) -> EngineChoice:
+    """Memory, then DeepL when a key is set, unless engines are named explicitly."""
+    env = os.environ if env is None else env
+    key = env.get(KEY_VARIABLE, "").strip()
+    unknown = [name for name in names if name not in ENGINE_NAMES]
+    if unknown:
+        raise EngineError(f"unknown engine {', '.join(unknown)}: choose from "
+                          f"{', '.join(ENGINE_NAMES)}")
+    machines = list(dict.fromkeys(name for name in names if name in MACHINE_ENGINES))
+    if len(machines) > 1:
+        raise EngineError(f"choose one machine engine, not {' and '.join(machines)}")
+    if not names:
+        machine = _deepl(config, key, env) if key else None
+        return EngineChoice(memory=True, machine=machine, missing_key=not key)
+    if machines == [DEEPL] and not key:
+        raise EngineError(f"the deepl engine needs a DeepL API key: set {KEY_VARIABLE}")
+    machine = None
+    if machines == [DEEPL]:
+        machine = _deepl(config, key, env)
+    elif machines == [PSEUDO]:
+        from pipeline.mt.engines.pseudo import PseudoEngine
+        machine = PseudoEngine()
+    return EngineChoice(memory=MEMORY in names, machine=machine)
+
+
+def _deepl(config: Config, key: str, env: Mapping[str, str]) -> Engine:
+    from pipeline.mt.engines.deepl import DeepLEngine, DeepLSettings
+    return DeepLEngine(config, DeepLSettings.from_config(config), key,
+                       env.get(SERVER_VARIABLE, "").strip() or None)
+
+
+def pack(items: Sequence[tuple[str, str | None]], max_texts: int, max_bytes: int,
+         overhead: Callable[[str | None], int], size: Callable[[str], int]) -> list[Batch]:
+    """Texts grouped by context, in order, into batches of at most max_texts and max_bytes.
+
+    ``overhead(context)`` is the size of a request without texts and
+    ``size(text)`` what one text adds; a text too big for any request still
+    goes alone, so the engine can say what is wrong with it.
+    """
+    by_context: dict[str | None, list[str]] = {}
+    for text, context in items:
+        by_context.setdefault(context, []).append(text)
+    batches = []
+    for context, texts in by_context.items():
+        current: list[str] = []
+        used = overhead(context)
+        for text in texts:
+            cost = size(text)
+            if current and (len(current) >= max_texts or used + cost > max_bytes):
+                batches.append(Batch(tuple(current), context))
+                current, used = [], overhead(context)
+            current.append(text)
+            used += cost
+        if current:
+            batches.append(Batch(tuple(current), context))
+    return batches
+
+
+def send_batches(engine: Engine, batches: Sequence[Batch], source: str, target: str,
+                 on_result: Callable[[Batch, list[Translation]], None],
+                 store: Callable[[Batch, list[Translation]], None] | None = None) -> None:
+    """Send batches, ``engine.concurrency`` at a time; ``on_result`` runs here as each one arrives.
+
+    ``store`` runs in the worker as soon as a batch is received, so a paid
+    translation is kept even if handling it fails later. On a failure or
+    Ctrl-C nothing more is sent, the requests in flight are awaited and every
+    batch received is still handed to ``on_result`` before the error goes on.
+    """
+    def send(batch: Batch) -> list[Translation]:
+        translations = engine.translate(batch, source, target)
+        if store is not None:
+            store(batch, translations)
+        return translations
+
+    pool = ThreadPoolExecutor(max_workers=engine.concurrency, thread_name_prefix=engine.name)
+    futures = {pool.submit(send, batch): batch for batch in batches}
+    handled: set[Future] = set()
+    try:
+        for future in as_completed(futures):
+            on_result(futures[future], future.result())
+            handled.add(future)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future, batch in futures.items():
+            if future not in handled and future.done() and not future.cancelled() \
+                    and future.exception() is None:
+                with suppress(Exception):  # the error that stopped the run is the one to report
+                    on_result(batch, future.result())
+        raise
+    finally:
+        pool.shutdown(wait=True)

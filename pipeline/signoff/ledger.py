@@ -1,0 +1,222 @@
+"""The sign-off ledger, ``locale/<lang>/signoffs.jsonl``: one signed statement per line, append-only.
+
+A line is a JSON object with the fields of :data:`FIELDS`, in that order::
+
+    {"reviewer": "zahide-eris", "language": "en", "time": "2026-11-26T09:30:00Z",
+     "meaning": "approve", "digests": {"<entry digest>": ["<entry id>", …], …},
+     "note": "", "key": "<key id>", "signature": "<base64>"}
+
+``digests`` maps each entry digest the statement covers to the ids of the
+catalog entries that carried it when it was signed (see ``signoff.entry_id``);
+the ids only let ``status`` tell a changed entry (stale) from a new one.
+The signature is Ed25519 over :data:`SIGNING_CONTEXT` followed by the compact,
+key-sorted JSON of every other field, so reformatting a line changes nothing
+and editing any value breaks it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from datetime import datetime, timezone
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pipeline.fsutil import append_line
+from pipeline.signoff.keys import decode_base64
+
+APPROVE = "approve"
+REJECT = "reject"
+REVOKE = "revoke"
+MEANINGS = (APPROVE, REJECT, REVOKE)
+FIELDS = ("reviewer", "language", "time", "meaning", "digests", "note", "key", "signature")
+SIGNING_CONTEXT = b"reviewed-pages sign-off statement v1\n"
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+LEDGER_NAME = "signoffs.jsonl"
+
+_TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+_KEY_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+
+
+class MalformedLine(ValueError):
+    """A ledger line that is not a well-formed statement (truncated, hand-edited, not JSON…)."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One signed decision of one reviewer about some entry digests of one language."""
+
+    reviewer: str
+    language: str
+    time: datetime
+    meaning: str
+    digests: dict[str, tuple[str, ...]]
+    note: str = ""
+    key: str = ""
+    signature: str = ""
+
+    def signed_fields(self) -> dict:
+        return {"reviewer": self.reviewer, "language": self.language,
+                "time": format_time(self.time), "meaning": self.meaning,
+                "digests": {digest: list(ids) for digest, ids in self.digests.items()},
+                "note": self.note, "key": self.key}
+
+    def signed_bytes(self) -> bytes:
+        """The canonical encoding the signature covers."""
+        canonical = json.dumps(self.signed_fields(), ensure_ascii=False, sort_keys=True,
+                               separators=(",", ":"))
+        return SIGNING_CONTEXT + canonical.encode("utf-8")
+
+    @property
+    def signature_bytes(self) -> bytes:
+        return base64.b64decode(self.signature)
+
+    def to_line(self) -> str:
+        fields = {**self.signed_fields(), "signature": self.signature}
+        return json.dumps({name: fields[name] for name in FIELDS}, ensure_ascii=False,
+                          separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One line of a ledger file: its statement, or why it is not one."""
+
+    number: int
+    statement: Statement | None = None
+    error: str = ""
+    raw: bytes = field(default=b"", repr=False)
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(TIME_FORMAT)
+
+
+def utc_now() -> datetime:
+    """The current time as ledgers record it: UTC, whole seconds."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def sign(private_key: Ed25519PrivateKey, key_id: str, reviewer: str, language: str,
+         meaning: str, digests: dict[str, tuple[str, ...]], note: str = "",
+         time: datetime | None = None) -> Statement:
+    """A new statement, signed."""
+    if meaning not in MEANINGS:
+        raise ValueError(f"unknown meaning {meaning!r}")
+    unsigned = Statement(reviewer, language, (time or utc_now()).replace(microsecond=0), meaning,
+                         {digest: tuple(sorted(set(ids))) for digest, ids in digests.items()},
+                         note, key_id)
+    signature = private_key.sign(unsigned.signed_bytes())
+    return replace(unsigned, signature=base64.b64encode(signature).decode("ascii"))
+
+
+def append_statement(path: Path, statement: Statement) -> None:
+    """Append one statement, flushed to disk; a torn last line stays a line of its own."""
+    line = statement.to_line()
+    if _ends_mid_line(path):
+        line = "\n" + line
+    append_line(path, line)
+
+
+def read_ledger(path: Path) -> list[LedgerLine]:
+    """Every non-blank line of a ledger, parsed; a missing ledger has no lines."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    lines = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            lines.append(LedgerLine(number, parse_line(raw), raw=raw))
+        except MalformedLine as exc:
+            lines.append(LedgerLine(number, error=str(exc), raw=raw))
+    return lines
+
+
+def parse_line(raw: bytes) -> Statement:
+    """One ledger line as a statement; :class:`MalformedLine` says what is wrong with it."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise MalformedLine("not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedLine(f"not a JSON statement ({exc.msg}, column {exc.colno}): "
+                            "truncated or edited by hand") from None
+    if not isinstance(data, dict):
+        raise MalformedLine("not a JSON object")
+    missing = [name for name in FIELDS if name not in data]
+    extra = [name for name in data if name not in FIELDS]
+    if missing:
+        raise MalformedLine(f"missing field(s): {', '.join(missing)}")
+    if extra:
+        raise MalformedLine(f"unexpected field(s): {', '.join(extra)}")
+    for name in ("reviewer", "language", "meaning", "note", "key", "signature", "time"):
+        if not isinstance(data[name], str):
+            raise MalformedLine(f"'{name}' must be a string")
+    if data["meaning"] not in MEANINGS:
+        raise MalformedLine(f"meaning must be one of {', '.join(MEANINGS)}")
+    if not _TIME_RE.match(data["time"]):
+        raise MalformedLine("time must be UTC like 2026-11-26T09:30:00Z")
+    try:
+        time = datetime.strptime(data["time"], TIME_FORMAT).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise MalformedLine("time is not a real date") from None
+    if not _KEY_ID_RE.match(data["key"]):
+        raise MalformedLine("key must be a 16-hex-digit key id")
+    _check_signature_text(data["signature"])
+    return Statement(data["reviewer"], data["language"], time, data["meaning"],
+                     _digests(data["digests"]), data["note"], data["key"], data["signature"])
+
+
+def _digests(value: object) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict) or not value:
+        raise MalformedLine("digests must be a non-empty object of digest → entry ids")
+    # Validated in bulk: a statement of a big site covers thousands of digests.
+    if not _all_hex(list(value), 64):
+        bad = next(d for d in value if not _all_hex([d], 64))
+        raise MalformedLine(f"'{bad[:20]}' is not a SHA-256 entry digest")
+    if not all(isinstance(ids, list) for ids in value.values()) or not _all_hex(
+            [i for ids in value.values() for i in ids], 16):
+        bad = next(d for d, ids in value.items() if not isinstance(ids, list) or not _all_hex(ids, 16))
+        raise MalformedLine(f"digest {bad[:12]}: entry ids must be a list of 16-hex-digit ids")
+    return {digest: tuple(ids) for digest, ids in value.items()}
+
+
+def _all_hex(texts: list, length: int) -> bool:
+    """Whether every item is a string of ``length`` lowercase hex digits (checked in one match)."""
+    try:
+        joined = ",".join(texts) + ","
+    except TypeError:  # an item that is not a string
+        return False
+    # As many groups as items, and only the commas put in here: each item is one group.
+    return (len(joined) == (length + 1) * len(texts)
+            and _hex_list_re(length).fullmatch(joined) is not None) if texts else True
+
+
+@lru_cache(maxsize=4)
+def _hex_list_re(length: int) -> re.Pattern:
+    return re.compile(f"(?:[0-9a-f]{{{length}}},)*")
+
+
+def _check_signature_text(text: str) -> None:
+    try:
+        decode_base64(text, 64)
+    except ValueError as exc:
+        raise MalformedLine(f"signature is not an Ed25519 signature ({exc})") from None
+
+
+def _ends_mid_line(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            if handle.tell() == 0:
+                return False
+            handle.seek(-1, 2)
+            return handle.read(1) != b"\n"
+    except FileNotFoundError:
+        return False

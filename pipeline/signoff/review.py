@@ -1,0 +1,346 @@
+"""Review operations shared by the command line and any other front end.
+
+Each decision is a plain function: it signs one statement, appends it to the
+ledger (flushed to disk) and only then touches the catalogs, so an interrupted
+review keeps every decision already made, and a catalog is never changed for
+a decision that was not recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from pipeline.catalogs.model import Entry
+from pipeline.checks import Finding
+from pipeline.config import Config
+from pipeline.errors import SignoffError
+from pipeline.fsutil import write_if_changed
+from pipeline.gate.verdict import STALE, WAITING, earlier_approval, evaluate
+from pipeline.signoff.keys import default_key_file, key_id, load_private_key
+from pipeline.signoff.ledger import APPROVE, REJECT, REVOKE, Statement, append_statement, format_time, sign
+from pipeline.catalogs.pofile import format_po, read_po
+from pipeline.signoff.roster import Reviewer, load_roster
+from pipeline.signoff.verify import (Approval, LedgerProblem, entry_digest, entry_ids, ledger_path,
+                              read_signoffs)
+from pipeline.source.articles import domains
+
+MIN_PREFIX = 8
+
+
+@dataclass(frozen=True)
+class Located:
+    """One occurrence of a text pair: which catalog, and the entry as it is there."""
+
+    domain: str
+    path: Path
+    shown: str
+    entry: Entry
+
+    @property
+    def where(self) -> str:
+        return self.entry.location(self.shown)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One entry digest and every place in the language's catalogs where it occurs."""
+
+    digest: str
+    places: tuple[Located, ...]
+
+    @property
+    def entry(self) -> Entry:
+        return self.places[0].entry
+
+    def entry_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({i for place in self.places for i in entry_ids(place.domain, place.entry)}))
+
+
+@dataclass(frozen=True)
+class Pending(Target):
+    """A translated entry waiting for a doctor: never approved (waiting) or changed since (stale)."""
+
+    state: str = WAITING
+    findings: tuple[Finding, ...] = ()
+    earlier: Approval | None = None
+
+    def as_dict(self) -> dict:
+        entry = self.entry
+        return {"digest": self.digest, "state": self.state,
+                "places": [{"domain": p.domain, "path": p.shown, "line": p.entry.line}
+                           for p in self.places],
+                "msgctxt": entry.msgctxt, "msgid": entry.msgid,
+                "msgid_plural": entry.msgid_plural, "msgstrs": list(entry.msgstrs),
+                "fuzzy": entry.fuzzy,
+                "findings": [{"check": f.check, "severity": f.severity, "message": f.message}
+                             for f in self.findings],
+                "earlier_approval": None if self.earlier is None else
+                {"reviewer": self.earlier.reviewer, "name": self.earlier.name,
+                 "time": format_time(self.earlier.time)}}
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A reviewer of the roster, holding the private half of their current key."""
+
+    reviewer: Reviewer
+    private_key: Ed25519PrivateKey
+    key_id: str
+
+    def sign(self, language: str, meaning: str, targets: Iterable[Target], note: str = "",
+             now: datetime | None = None) -> Statement:
+        digests = {target.digest: target.entry_ids() for target in targets}
+        return sign(self.private_key, self.key_id, self.reviewer.id, language, meaning,
+                    digests, note, now)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A recorded statement and what it changed in the catalogs."""
+
+    statement: Statement | None
+    targets: tuple[Target, ...] = ()
+    catalogs_written: tuple[str, ...] = ()
+
+
+def open_signer(config: Config, language: str, reviewer_id: str,
+                key_file: Path | None = None) -> Signer:
+    """Check the reviewer may sign this language and that the key file holds their current key."""
+    signer, _ = open_signer_for(config, [language], reviewer_id, key_file)
+    return signer
+
+
+def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id: str,
+                    key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
+    """Open the reviewer's key once for several languages (None: every target they may sign)."""
+    roster = load_roster(config)
+    reviewer = roster.get(reviewer_id)
+    if reviewer is None:
+        raise SignoffError(f"unknown reviewer '{reviewer_id}': add them to the roster "
+                           f"('pipeline keygen {reviewer_id}' prints the lines)", roster.path)
+    allowed = ", ".join(reviewer.languages) or "none"
+    if languages is None:
+        languages = [language for language in config.languages if reviewer.may_review(language)]
+        if not languages:
+            raise SignoffError(f"reviewer '{reviewer_id}' may sign off none of the target "
+                               f"languages (the roster allows: {allowed})", roster.path)
+    languages = tuple(languages)
+    for language in languages:
+        if not reviewer.may_review(language):
+            raise SignoffError(f"reviewer '{reviewer_id}' may not sign off '{language}' "
+                               f"(the roster allows: {allowed})", roster.path)
+    path = key_file or default_key_file(reviewer_id)
+    private_key = load_private_key(path)
+    found = key_id(private_key.public_key())
+    if found != reviewer.current_key.key_id:
+        raise SignoffError(f"this key ({found}) is not the current key of '{reviewer_id}' in "
+                           f"the roster ({reviewer.current_key.key_id})", path)
+    return Signer(reviewer, private_key, found), languages
+
+
+def check_page(config: Config, page: str | None) -> list[str]:
+    """The domains to look at: one page (article slug) or all."""
+    known = domains(config)
+    if page is None:
+        return known
+    if page not in known:
+        raise SignoffError(f"no page '{page}': pages are {', '.join(known) or 'none'}")
+    return [page]
+
+
+def translated_entries(config: Config, language: str) -> dict[str, Target]:
+    """Digest → target, for every translated entry of the language (fuzzy ones included)."""
+    found: dict[str, list[Located]] = {}
+    for domain in domains(config):
+        path = config.catalog_path(language, domain)
+        if not path.exists():
+            continue
+        shown = config.relative(path)
+        for entry in read_po(path).messages:
+            if entry.has_translation:
+                found.setdefault(entry_digest(language, entry), []).append(
+                    Located(domain, path, shown, entry))
+    return {digest: Target(digest, tuple(places)) for digest, places in found.items()}
+
+
+def resolve(entries: dict[str, Target], wanted: Iterable[str], language: str) -> list[Target]:
+    """The targets named by full digests or unique prefixes of at least 8 hex digits."""
+    targets, missing = [], []
+    for text in wanted:
+        text = text.strip().lower()
+        if text in entries:
+            targets.append(entries[text])
+            continue
+        matches = [d for d in entries if d.startswith(text)] if len(text) >= MIN_PREFIX else []
+        if len(matches) > 1:
+            raise SignoffError(f"digest prefix {text} is ambiguous: give more digits")
+        if not matches:
+            missing.append(text)
+        else:
+            targets.append(entries[matches[0]])
+    if missing:
+        raise SignoffError(f"no translated entry of '{language}' has digest {', '.join(missing)} "
+                           "(changed since you looked? see 'pipeline review list')")
+    return list({target.digest: target for target in targets}.values())
+
+
+def pending(config: Config, language: str, page: str | None = None) -> list[Pending]:
+    """The entries waiting for a doctor, once per digest, in catalog order."""
+    wanted = set(check_page(config, page))
+    verdict = evaluate(config, language)
+    findings: dict[tuple, list[Finding]] = {}
+    for finding in verdict.findings:
+        findings.setdefault((finding.path, finding.key), []).append(finding)
+    grouped: dict[str, dict] = {}
+    for domain in verdict.domains:
+        if domain.domain not in wanted or domain.catalog is None:
+            continue
+        path = config.catalog_path(language, domain.domain)
+        for entry in domain.catalog.messages:
+            state = domain.states.get(entry.key)
+            if state not in (WAITING, STALE):
+                continue
+            digest = domain.digests[entry.key]
+            item = grouped.setdefault(digest, {"places": [], "findings": [], "state": state,
+                                               "earlier": None})
+            item["places"].append(Located(domain.domain, path, domain.path, entry))
+            item["findings"].extend(findings.get((domain.path, entry.key), []))
+            if state == STALE:
+                item["state"] = STALE
+                item["earlier"] = earlier_approval(domain.domain, entry, verdict.signoffs)
+    return [Pending(digest, tuple(item["places"]), item["state"], tuple(item["findings"]),
+                    item["earlier"]) for digest, item in grouped.items()]
+
+
+def approve(config: Config, language: str, signer: Signer, targets: Iterable[Target],
+            now: datetime | None = None) -> Decision:
+    """Sign one approve statement for the targets, then clear their fuzzy flags."""
+    targets = tuple(targets)
+    if not targets:
+        return Decision(None)
+    statement = _record(config, language, signer.sign(language, APPROVE, targets, now=now))
+    written = _edit_catalogs(language, targets, lambda entry: entry.with_fuzzy(False))
+    return Decision(statement, targets, written)
+
+
+def reject(config: Config, language: str, signer: Signer, target: Target, note: str,
+           now: datetime | None = None) -> Decision:
+    """Sign a reject statement, then mark the entry fuzzy with the doctor's note for the translator."""
+    note = " ".join(note.split())
+    if not note:
+        raise SignoffError("a rejection needs a note telling the translator what is wrong")
+    statement = _record(config, language, signer.sign(language, REJECT, [target], note, now))
+    comment = (f"rejected by {signer.reviewer.name} on "
+               f"{statement.time.strftime('%Y-%m-%d')}: {note}")
+
+    def mark(entry: Entry) -> Entry:
+        return entry.with_fuzzy(True).replace(comments=(*entry.comments, comment))
+
+    return Decision(statement, (target,), _edit_catalogs(language, (target,), mark))
+
+
+def revoke(config: Config, language: str, signer: Signer, targets: Iterable[Target],
+           note: str = "", now: datetime | None = None) -> Decision:
+    """Sign a revoke statement: the targets are no longer approved (the catalogs stay as they are)."""
+    targets = tuple(targets)
+    if not targets:
+        return Decision(None)
+    statement = _record(config, language,
+                        signer.sign(language, REVOKE, targets, " ".join(note.split()), now))
+    return Decision(statement, targets)
+
+
+def _record(config: Config, language: str, statement: Statement) -> Statement:
+    append_statement(ledger_path(config, language), statement)
+    return statement
+
+
+def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[str, ...]:
+    """Apply ``change`` to each target's entries, re-reading each catalog so concurrent edits survive."""
+    by_path: dict[Path, tuple[str, dict]] = {}
+    for target in targets:
+        for place in target.places:
+            if change(place.entry) == place.entry:
+                continue  # e.g. approving an entry that is not fuzzy: no need to open its catalog
+            shown, keys = by_path.setdefault(place.path, (place.shown, {}))
+            keys[place.entry.key] = target.digest
+    written = []
+    for path, (shown, keys) in by_path.items():
+        catalog = read_po(path)
+        catalog.entries = [change(entry) if not entry.obsolete and entry.key in keys
+                           and entry_digest(language, entry) == keys[entry.key] else entry
+                           for entry in catalog.entries]
+        if write_if_changed(path, format_po(catalog)):
+            written.append(shown)
+    return tuple(written)
+
+
+def back_translation(config: Config, language: str, entry: Entry) -> str | None:
+    """The stored back-translation of an entry, when ``pipeline translate --back`` made one."""
+    from pipeline.mt.backtranslate import back_translation as cached
+    return cached(config, language, entry)
+
+
+# ---------------------------------------------------------------- audit
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One statement that counts, with the text pairs it covers where they are still known."""
+
+    language: str
+    line: int
+    statement: Statement
+    name: str
+    texts: dict[str, Located | None]
+
+    def as_dict(self) -> dict:
+        s = self.statement
+        return {"language": self.language, "line": self.line, "time": format_time(s.time),
+                "reviewer": s.reviewer, "name": self.name, "meaning": s.meaning,
+                "note": s.note, "key": s.key,
+                "entries": [_text_dict(digest, place) for digest, place in self.texts.items()]}
+
+
+def audit_log(config: Config, languages: Iterable[str]) -> tuple[list[LogRecord], list[LedgerProblem]]:
+    """Every counted statement in time order, and every ledger line that does not count."""
+    records, problems = [], []
+    roster = load_roster(config)
+    for language in languages:
+        state = read_signoffs(config, language, roster)
+        problems.extend(state.problems)
+        if not state.statements:
+            continue
+        known = translated_entries(config, language)
+        for signed in state.statements:
+            texts = {digest: known[digest].places[0] if digest in known else None
+                     for digest in signed.statement.digests}
+            records.append(LogRecord(language, signed.line, signed.statement,
+                                     signed.reviewer.name, texts))
+    records.sort(key=lambda record: (record.statement.time, record.language, record.line))
+    return records, problems
+
+
+def verify(config: Config, languages: Iterable[str]) -> tuple[int, list[LedgerProblem]]:
+    """How many statements count, and every line that does not (or counts only once)."""
+    roster = load_roster(config)
+    counted, problems = 0, []
+    for language in languages:
+        state = read_signoffs(config, language, roster)
+        counted += len(state.statements)
+        problems.extend(state.problems)
+    return counted, problems
+
+
+def _text_dict(digest: str, place: Located | None) -> dict:
+    if place is None:
+        return {"digest": digest, "known": False}
+    entry = place.entry
+    return {"digest": digest, "known": True, "domain": place.domain, "path": place.shown,
+            "line": entry.line, "msgctxt": entry.msgctxt, "msgid": entry.msgid,
+            "msgid_plural": entry.msgid_plural, "msgstrs": list(entry.msgstrs)}

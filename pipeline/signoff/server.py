@@ -1,0 +1,355 @@
+"""``pipeline review serve``: a local web page where a doctor reads translations and signs them off.
+
+The doctor's private key is opened once, when the server starts, and never
+leaves this process. Anyone who can reach the port could otherwise post
+approvals in the doctor's name, so every request must carry a random per-run
+token (printed with the address, then kept in an HttpOnly, SameSite=Strict
+cookie), a loopback server answers only to loopback host names (no DNS
+rebinding), and a decision is a POST carrying the token in its form from the
+server's own origin. Decisions go through :mod:`pipeline.signoff.review`, exactly as
+on the command line. Requests are handled one at a time on the event loop,
+so two decisions never interleave their ledger and catalog writes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
+from urllib.parse import urlencode
+
+import uvicorn
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from pipeline.catalogs.model import language_name
+from pipeline.config import Config
+from pipeline.errors import PipelineError, SignoffError
+from pipeline.signoff.ledger import format_time
+from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, pending, reject, \
+    translated_entries
+from pipeline.signoff.page import article_view, language_overview
+from pipeline.signoff.verify import read_signoffs
+from pipeline.source.articles import domains
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+TOKEN_FIELD = "token"
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+MAX_FORM_BYTES = 256 * 1024
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    # Not "no-referrer": under it browsers send "Origin: null" with the page's own form
+    # posts, and the origin check could no longer tell them from a sandboxed foreign page.
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+NO_TOKEN = ("This review page needs its access token: open the address that "
+            "'pipeline review serve' printed (it ends in ?token=...).")
+
+
+class ServeError(PipelineError):
+    """The review server cannot start."""
+
+
+def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key_file: Path | None,
+          host: str, port: int, echo: Callable[[str], None]) -> None:
+    """Open the doctor's key, listen on host:port and serve the review page until interrupted."""
+    signer, languages = open_signer_for(config, languages, reviewer_id, key_file)
+    listener = bind(host, port)
+    token = secrets.token_urlsafe(32)
+    app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo)
+    echo(f"Review page for {signer.reviewer.name} ({', '.join(languages)}); open this address "
+         "in your browser (the token in it is your key to the page: do not share it):")
+    echo(f"    {address(host, listener.getsockname()[1], token)}")
+    if host not in LOOPBACK_NAMES:
+        echo(f"warning: listening on {host or 'every interface'}, not only this machine; the "
+             "connection is not encrypted. Use the default 127.0.0.1 unless you must.")
+    echo("Press Ctrl-C to stop; every decision is already saved when its page reloads.")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           lifespan="off", server_header=False))
+    try:
+        server.run(sockets=[listener])
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a doctor stops the page; uvicorn re-raises it once it has shut down
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free port, read it back from the socket)."""
+    try:
+        family = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                    flags=socket.AI_PASSIVE)[0][0]
+        return socket.create_server((host, port), family=family)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ServeError(f"cannot listen on {host}:{port}: {reason} "
+                         "(pass another --port, or --port 0 for any free one)") from None
+
+
+def address(host: str, port: int, token: str) -> str:
+    """The address to open, like Jupyter's: http://127.0.0.1:PORT/?token=..."""
+    shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
+    if _is_ipv6(shown):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/?{urlencode({TOKEN_FIELD: token})}"
+
+
+def allowed_hosts(host: str) -> frozenset[str] | None:
+    """Host names the server answers to; None (any) when it listens on every interface."""
+    if host in WILDCARD_HOSTS:
+        return None
+    if host in LOOPBACK_NAMES:
+        return LOOPBACK_NAMES
+    return frozenset({host.lower()})
+
+
+def create_app(config: Config, signer: Signer, languages: Iterable[str], token: str,
+               hosts: Collection[str] | None = LOOPBACK_NAMES,
+               log: Callable[[str], None] | None = None) -> Starlette:
+    """The review web app for one doctor; ``token`` is required on every request."""
+    pages = ReviewPages(config, signer, tuple(languages), token, log or (lambda text: None))
+    routes = [
+        Route("/", pages.index),
+        Route("/{language}/{domain}/", pages.article),
+        Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
+        Route("/{language}/{domain}/approve-all", pages.approve_all, methods=["POST"]),
+        Route("/{language}/{domain}/reject", pages.reject_one, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    guard = Middleware(Guard, token=token, hosts=None if hosts is None else frozenset(hosts))
+    return Starlette(routes=routes, middleware=[guard],
+                     exception_handlers={PipelineError: pages.failure})
+
+
+class Guard(BaseHTTPMiddleware):
+    """Refuse any request without the token, to a foreign host, or posted from a foreign origin."""
+
+    def __init__(self, app, token: str, hosts: frozenset[str] | None):
+        super().__init__(app)
+        self.token = token
+        self.hosts = hosts
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = self.refusal(request) or await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    def refusal(self, request: Request) -> Response | None:
+        if self.hosts is not None and (request.url.hostname or "").lower() not in self.hosts:
+            return PlainTextResponse("Unexpected Host: this page answers only at the address "
+                                     "'pipeline review serve' printed.", 403)
+        given = request.query_params.get(TOKEN_FIELD)
+        presented = given if given is not None else request.cookies.get(cookie_name(request))
+        if presented is None:
+            return PlainTextResponse(NO_TOKEN, 401)
+        if not same_token(presented, self.token):
+            return PlainTextResponse("Wrong token: " + NO_TOKEN, 403)
+        if request.method not in ("GET", "HEAD") and not same_origin(request):
+            return PlainTextResponse("Refused: this request came from another web page.", 403)
+        if given is not None and request.method in ("GET", "HEAD"):
+            return self.remember(request)
+        return None
+
+    def remember(self, request: Request) -> Response:
+        """Keep the token in a cookie and take it out of the address bar."""
+        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_FIELD])
+        response = RedirectResponse(request.url.path + (f"?{query}" if query else ""), 303)
+        response.set_cookie(cookie_name(request), self.token, httponly=True, samesite="strict",
+                            path="/")
+        return response
+
+
+def cookie_name(request: Request) -> str:
+    """Per port: cookies do not tell ports apart, and a doctor may run two servers."""
+    return f"pipeline-review-{request.url.port or 80}"
+
+
+def same_token(presented: str | None, token: str) -> bool:
+    return presented is not None and secrets.compare_digest(presented.encode("utf-8"),
+                                                            token.encode("utf-8"))
+
+
+def same_origin(request: Request) -> bool:
+    """A missing Origin is allowed (the token still is required); a foreign one is not."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return origin.lower() == f"{request.url.scheme}://{request.url.netloc}".lower()
+
+
+class ReviewPages:
+    """The pages and decisions of one doctor's review session."""
+
+    def __init__(self, config: Config, signer: Signer, languages: tuple[str, ...], token: str,
+                 log: Callable[[str], None]):
+        self.config = config
+        self.signer = signer
+        self.languages = languages
+        self.token = token
+        self.log = log
+        self.templates = Jinja2Templates(env=_environment())
+
+    # ------------------------------------------------------------ pages (GET changes nothing)
+
+    async def index(self, request: Request) -> Response:
+        overviews = [language_overview(self.config, language) for language in self.languages]
+        return self.render(request, "index.html", languages=overviews,
+                           total=sum(overview.waiting for overview in overviews))
+
+    async def article(self, request: Request) -> Response:
+        language, domain = self.place(request)
+        return self.render_article(request, language, domain, _notice(request.query_params))
+
+    def render_article(self, request: Request, language: str, domain: str,
+                       notice: tuple[str, str] | None, status: int = 200) -> Response:
+        view = article_view(self.config, language, domain)
+        return self.render(request, "article.html", status, view=view, notice=notice,
+                           source_language=self.config.source_language,
+                           source_name=language_name(self.config.source_language))
+
+    def render(self, request: Request, name: str, status: int = 200, **context) -> Response:
+        context.update(site=self.config.site_name, reviewer=self.signer.reviewer,
+                       key_id=self.signer.key_id, token=self.token)
+        return self.templates.TemplateResponse(request, name, context, status)
+
+    async def failure(self, request: Request, error: PipelineError) -> Response:
+        return self.render(request, "error.html", 500, message=str(error))
+
+    # ------------------------------------------------------------ decisions (POST only)
+
+    async def approve_one(self, request: Request) -> Response:
+        language, domain = self.place(request)
+        form = await self.form(request)
+        try:
+            target = self.target(language, domain, form.get("digest"))
+        except SignoffError as error:
+            return self.render_article(request, language, domain, ("problem", str(error)), 409)
+        if target.digest in read_signoffs(self.config, language).approved:
+            return self.after(language, domain, Decision(None), "approved", target.digest)
+        return self.after(language, domain, approve(self.config, language, self.signer, [target]),
+                          "approved", target.digest)
+
+    async def reject_one(self, request: Request) -> Response:
+        language, domain = self.place(request)
+        form = await self.form(request)
+        try:
+            target = self.target(language, domain, form.get("digest"))
+            decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
+        except SignoffError as error:
+            return self.render_article(request, language, domain, ("problem", str(error)), 409)
+        return self.after(language, domain, decision, "rejected", target.digest)
+
+    async def approve_all(self, request: Request) -> Response:
+        language, domain = self.place(request)
+        form = await self.form(request)
+        if form.get("read") != "yes":
+            return self.render_article(request, language, domain, (
+                "problem", "Nothing was approved: tick the box saying you have read every "
+                "waiting string, then approve again."), 400)
+        shown = [str(digest) for digest in form.getlist("digest")]
+        entries = translated_entries(self.config, language)
+        still = {item.digest for item in pending(self.config, language, domain)}
+        targets = [entries[digest] for digest in dict.fromkeys(shown) if digest in still]
+        changed = sum(1 for digest in set(shown) if digest not in entries)
+        decision = approve(self.config, language, self.signer, targets)
+        return self.after(language, domain, decision, "approved", None, changed)
+
+    def after(self, language: str, domain: str, decision: Decision, done: str,
+              digest: str | None, changed: int = 0) -> Response:
+        """Post-redirect-get: show the article again, at the row decided."""
+        count = len(decision.targets)
+        if decision.statement is not None:
+            self.log(f"{language}/{domain}: {done} {count} string(s), signed "
+                     f"{format_time(decision.statement.time)}")
+        query = urlencode({"done": done if count else "none", "count": count, "changed": changed})
+        anchor = f"#e-{digest[:16]}" if digest else ""
+        return RedirectResponse(f"/{language}/{domain}/?{query}{anchor}", 303)
+
+    # ------------------------------------------------------------ helpers
+
+    def place(self, request: Request) -> tuple[str, str]:
+        language, domain = request.path_params["language"], request.path_params["domain"]
+        if language not in self.languages or domain not in domains(self.config):
+            raise HTTPException(404, f"No article '{domain}' in a language you review.")
+        return language, domain
+
+    async def form(self, request: Request) -> FormData:
+        """The posted form, only with this run's token in it."""
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            raise HTTPException(411, "A form of known length is needed.")
+        if int(length) > MAX_FORM_BYTES:
+            raise HTTPException(413, "Form too large.")
+        form = await request.form(max_files=0, max_fields=10_000)
+        token = form.get(TOKEN_FIELD)
+        if not same_token(token if isinstance(token, str) else None, self.token):
+            raise HTTPException(403, "Refused: the form does not carry this page's token.")
+        return form
+
+    def target(self, language: str, domain: str, digest: object) -> Target:
+        """The entry the doctor decided on, only if its text is still the one the page showed."""
+        found = translated_entries(self.config, language).get(str(digest or ""))
+        if found is None or all(place.domain != domain for place in found.places):
+            raise SignoffError("Nothing was signed: this string changed since the page was "
+                               "loaded (or is not in this article). Read it again below.")
+        return found
+
+
+def _notice(query) -> tuple[str, str] | None:
+    """The result of the last decision, from the redirect's query (known words only)."""
+    done = query.get("done")
+    count = _number(query.get("count"))
+    changed = _number(query.get("changed"))
+    texts = []
+    if done == "approved" and count:
+        texts.append(f"Approved {_strings(count)}: signed with your key and saved in the ledger.")
+    elif done == "rejected" and count:
+        texts.append(f"Rejected {_strings(count)}: signed, saved in the ledger, and marked "
+                     "fuzzy with your note for the translator.")
+    elif done == "none":
+        texts.append("Nothing new to sign: it was already decided.")
+    if changed:
+        texts.append(f"{_strings(changed)} changed since the page was loaded and "
+                     f"{'was' if changed == 1 else 'were'} not approved: read them again.")
+    if not texts:
+        return None
+    return ("problem" if changed else "done", " ".join(texts))
+
+
+def _number(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 7 else 0
+
+
+def _strings(count: int) -> str:
+    return f"{count} string" + ("" if count == 1 else "s")
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("pipeline.signoff", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["when"] = lambda moment: format_time(moment).replace("T", " ").replace("Z", " UTC")
+    return env

@@ -1,0 +1,563 @@
+"""The build stage: the gated site, published only in languages a doctor fully reviewed.
+
+Each target language goes through the gate; a publishable one is then checked
+page by page (every unit has an approved translation, links are those of the
+source). The site is rendered into a fresh folder beside the output and
+swapped in whole, so a stopped language's old pages disappear with the old
+folder. Pages whose inputs did not change are carried over by hard link
+instead of being rendered again, and a build that would change nothing writes
+nothing: when the inputs of the whole site are those of the last build and its
+files are intact, not even the articles are read (:mod:`pipeline.site.state`).
+A page's inputs are named by the digests the gate keeps of its catalogs, and
+its translations come from what the gate learnt of them. The output folder
+carries a marker: a folder without it is never replaced.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compact,
+                                 read_manifest, sha, unchanged, world_key)
+from pipeline.source.templates import SITE_DOMAIN, chrome_strings
+from pipeline.config import Config
+from pipeline.errors import BuildError
+from pipeline.fsutil import umask
+from pipeline.catalogs.model import Entry
+from pipeline.gate.verdict import Blocker, DomainVerdict, Verdict, evaluate
+from pipeline.parallel import chunked, fork_map, jobs
+from pipeline.site.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
+                            root_context, sitemap_context)
+from pipeline.site.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
+from pipeline.source.articles import (Article, domains, find_sources, read_article, read_source_bytes,
+                             slug_for)
+
+MARKER = ".pipeline-site"
+MARKER_TEXT = ("This folder is made by 'pipeline build' and replaced whole on every build.\n"
+               "Do not keep anything else in it.\n")
+HTML = "html"
+MARKDOWN = "md"
+FORMATS = (HTML, MARKDOWN)
+
+
+@dataclass(frozen=True)
+class LanguageReport:
+    """One language's outcome: published, or stopped with the entries that hold it back."""
+
+    language: str
+    published: bool
+    is_source: bool = False
+    blockers: tuple[Blocker, ...] = ()
+
+    def reasons(self) -> dict[str, int]:
+        return dict(sorted(Counter(b.reason for b in self.blockers).items()))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    format: str
+    languages: tuple[LanguageReport, ...]
+    pages: int
+    rendered: int
+    reused: int
+    changed: bool
+
+    @property
+    def stopped(self) -> tuple[LanguageReport, ...]:
+        return tuple(report for report in self.languages if not report.published)
+
+
+@dataclass
+class _Output:
+    """One file of the site: its input key, and its bytes once rendered."""
+
+    path: str
+    key: str
+    content_key: str | None = None
+    data: bytes | None = None
+    reuse_from: Path | None = None
+    reused_sha: str | None = None
+    render: tuple[Edition, Article] | None = None
+
+
+def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResult:
+    """Gate every language, render the published ones and swap them into ``out``."""
+    if fmt not in FORMATS:
+        raise BuildError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    out = Path(out) if out is not None else config.output_dir
+    check_output_folder(out)
+    site = Site(config)
+    last = LastBuild(config, out, fmt, world_key(config, site, fmt, out))
+    known = last.result()
+    if known is not None:
+        reported, pages = known
+        return BuildResult(out, fmt, tuple(LanguageReport(*item) for item in reported), pages, 0,
+                           pages, changed=False)
+    sources = {slug_for(path): sha(read_source_bytes(path)) for path in find_sources(config.source_dir)}
+    previous = read_manifest(out)
+
+    source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
+    candidates, reports = _gate(config)
+    content_keys = _content_keys(site, fmt, config, (source, *candidates), sources)
+    inputs = _inputs_key(site, fmt, config, sources, candidates, content_keys)
+    if unchanged(previous, fmt, inputs, [e.language for e in candidates], FileStats(config, out)):
+        for edition in candidates:
+            reports[edition.language] = LanguageReport(edition.language, True)
+        pages = sum(1 for item in previous.files.values() if item.get("content"))
+        return _kept(last, BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages,
+                                       changed=False))
+
+    articles, held_back, bodies = _validate(config, source, candidates, content_keys, previous,
+                                            fmt)
+    editions = [source]
+    for edition in candidates:
+        blockers = held_back.get(edition.language)
+        if blockers:
+            reports[edition.language] = LanguageReport(edition.language, False, blockers=tuple(blockers))
+        else:
+            editions.append(edition)
+            reports[edition.language] = LanguageReport(edition.language, True)
+    ordered = _ordered(config, reports)
+
+    outputs = _plan(site, config, editions, articles, content_keys, fmt)
+    reusable = _mark_reusable(outputs, previous, FileStats(config, out))
+    rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
+    pages = sum(1 for o in outputs if o.render is not None)
+    published = [edition.language for edition in editions]
+    if (previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}
+            and previous.inputs == inputs and previous.published == published):
+        return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
+    renderer = _PageRenderer(site, config, editions, fmt, bodies)
+    manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
+    FileStats(config, out).record(manifest)
+    return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
+                                   changed=True))
+
+
+def _kept(last: LastBuild, result: BuildResult) -> BuildResult:
+    last.keep([(r.language, r.published, r.is_source, r.blockers) for r in result.languages],
+              result.pages)
+    return result
+
+
+def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
+    return tuple(reports[lang] for lang in (config.source_language, *config.languages))
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse an output that is a file, or a non-empty folder the pipeline did not make."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise BuildError("the output must be a folder (not a file or a link)", out)
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise BuildError(f"is not empty and was not made by 'pipeline build' (no {MARKER} in it); "
+                         "the build replaces its output folder whole, so choose another --out "
+                         "or empty this one", out)
+
+
+# ---------------------------------------------------------------- languages
+
+
+def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
+    """The languages the gate lets through, and reports for the source and the stopped ones."""
+    reports = {config.source_language: LanguageReport(config.source_language, True, True)}
+    candidates = []
+    names = domains(config)
+    for language in config.languages:
+        verdict = evaluate(config, language, names)
+        if verdict.publishable:
+            candidates.append(_edition(verdict))
+        else:
+            reports[language] = LanguageReport(language, False, blockers=verdict.blockers)
+    return candidates, reports
+
+
+class ApprovedEntries(Mapping):
+    """The approved entries of one catalog, by key, from what the gate learnt of its bytes.
+
+    Every entry is checked against the ledger here again. Titles and
+    descriptions (all that index pages and the sitemap show) are at hand
+    without the rest, which is read only when a page of the catalog is rendered.
+    """
+
+    def __init__(self, domain: DomainVerdict):
+        self.domain = domain
+        self._front: dict[tuple, Entry] | None = None
+        self._entries: dict[tuple, Entry] | None = None
+
+    def front(self) -> dict[tuple, Entry]:
+        if self._front is None:
+            approved, facts = self.domain.signoffs.approved, self.domain.facts
+            self._front = {entry.key: entry for digest, entry in
+                           (facts.front_entries() if facts else []) if digest in approved}
+        return self._front
+
+    def _all(self) -> dict[tuple, Entry]:
+        if self._entries is None:
+            facts, approved = self.domain.facts, self.domain.signoffs.approved
+            # Publishable means every entry is approved; taking only approved ones keeps it so.
+            self._entries = {(row.msgctxt, row.msgid): row.entry() for row, digest in
+                             zip(facts.entries(), facts.digests) if digest in approved} \
+                if facts else {}
+        return self._entries
+
+    def release(self) -> None:
+        """Forget the catalog's entries (a big site is rendered article by article)."""
+        self._entries = None
+
+    def __getitem__(self, key: tuple) -> Entry:
+        if self._entries is None and key in self.front():
+            return self._front[key]
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _edition(verdict: Verdict) -> Edition:
+    entries, approvals, chrome = {}, {}, None
+    for domain in verdict.domains:
+        approved = ApprovedEntries(domain)
+        if domain.domain == SITE_DOMAIN:
+            chrome = Chrome(verdict.language, approved,
+                            domain.facts.plural_forms if domain.facts else "")
+            chrome_sha = domain.facts.sha if domain.facts else ""
+        else:
+            entries[domain.domain] = approved
+            approvals[domain.domain] = domain.approval_list()
+    if chrome is None:  # the gate always covers the site domain; this is a programming error
+        raise BuildError(f"no '{SITE_DOMAIN}' catalog was evaluated for {verdict.language}")
+    return _Edition(verdict.language, chrome, entries, approvals, chrome_sha)
+
+
+@dataclass(frozen=True)
+class _Edition(Edition):
+    """A published language, with the digest of its site catalog (part of every page's inputs)."""
+
+    chrome_sha: str = ""
+
+
+def _release(editions: list[Edition], slug: str) -> None:
+    for edition in editions:
+        entries = (edition.entries or {}).get(slug)
+        if isinstance(entries, ApprovedEntries):
+            entries.release()
+
+
+# Reading articles, checking and translating pages is spread over every core from this many
+# articles on.
+_PARALLEL_ARTICLES = 32
+_ARTICLES_PER_CHUNK = 20
+
+
+def _validate(config: Config, source: Edition, candidates: list[Edition], content_keys: dict,
+              previous: Previous, fmt: str
+              ) -> tuple[list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """The articles, and the entries that keep an otherwise publishable language off the site.
+
+    Also returns the body of every page checked here, so it is translated once.
+    Pages whose inputs passed these checks when they were last built are skipped.
+    """
+    held_back: dict[str, list[Blocker]] = {}
+    needed = chrome_strings(config)
+    for edition in candidates:
+        site_path = config.relative(config.catalog_path(edition.language, SITE_DOMAIN))
+        held_back[edition.language] = [
+            Blocker(NOT_IN_CATALOG, *_where(entry.references[0]), entry.msgid,
+                    f"not yet in {site_path}; run 'pipeline pull'")
+            for entry in needed if entry.key not in edition.chrome.entries]
+    known = {entry.get("content") for entry in previous.files.values()} if previous.format == fmt else set()
+    paths = find_sources(config.source_dir)
+    state = (config, source, candidates, content_keys, known, fmt)
+    workers = jobs() if len(paths) >= _PARALLEL_ARTICLES else 1
+    articles: list[Article] = []
+    bodies: dict[tuple[str, str], str] = {}
+    for read, found, done in fork_map(_validate_articles, chunked(paths, _ARTICLES_PER_CHUNK),
+                                      state, workers):
+        articles.extend(read)
+        for language, blockers in found.items():
+            held_back[language].extend(blockers)
+        bodies.update(done)
+    return articles, held_back, bodies
+
+
+def _validate_articles(state: tuple, paths: list[Path]) -> tuple[
+        list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
+    """Read some articles, and check and translate their pages (on a worker when there are many)."""
+    config, source, candidates, content_keys, known, fmt = state
+    articles = [read_article(path, config.relative(path)) for path in paths]
+    found: dict[str, list[Blocker]] = {edition.language: [] for edition in candidates}
+    bodies: dict[tuple[str, str], str] = {}
+    for article in articles:
+        keys = {edition.language: content_keys[(edition.language, article.slug)]
+                for edition in (source, *candidates)}
+        if all(key in known for key in keys.values()):
+            continue  # the same inputs passed these checks when its pages were last built
+        document = _parse(config, article)
+        if keys[source.language] not in known:
+            bodies[(source.language, article.slug)] = _body(list(document.tokens), document, fmt)
+        for edition in candidates:
+            if keys[edition.language] in known:
+                continue
+            tokens, blockers = _page_blockers(config, edition, article, document)
+            found[edition.language].extend(blockers)
+            if not blockers:
+                bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
+        _release(candidates, article.slug)
+    return articles, found, bodies
+
+
+def _page_blockers(config: Config, edition: Edition, article: Article,
+                   document: Document) -> tuple[list, list[Blocker]]:
+    """The translated tokens of one page, and what keeps them off the site."""
+    lookup = edition.lookup(article.slug)
+    entries = edition.entries[article.slug]
+    catalog = (entries.domain.path if isinstance(entries, ApprovedEntries)
+               else config.relative(config.catalog_path(edition.language, article.slug)))
+    tokens, problems = translate(document, lookup)
+    blockers = []
+    for unit in article.units:
+        if unit.kind in ("title", "description") and lookup(unit.text) is None:
+            blockers.append(Blocker(NOT_IN_CATALOG, article.path.as_posix(), unit.line, unit.text,
+                                    f"front matter '{unit.kind}'; run 'pipeline pull'"))
+    for problem in problems:
+        if problem.reason == UNSAFE_LINK:
+            line = entries[(None, problem.msgid)].line
+            blockers.append(Blocker(UNSAFE_LINK, catalog, line, problem.msgid, problem.detail))
+        else:
+            blockers.append(Blocker(problem.reason, article.path.as_posix(), problem.line,
+                                    problem.msgid, problem.detail + "; run 'pipeline pull'"))
+    return tokens, blockers
+
+
+def _where(reference: str) -> tuple[str, int]:
+    """``templates/page.html:12`` → its path and line (0 when the reference has none)."""
+    path, _, line = reference.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (reference, 0)
+
+
+def _body(tokens: list, document: Document, fmt: str) -> str:
+    return to_markdown(tokens, document.env) if fmt == MARKDOWN else to_html(tokens, document.env)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Article],
+          content_keys: dict, fmt: str) -> list[_Output]:
+    """Every file of the site with its input key; small files are rendered right away."""
+    published = "|".join(edition.tag for edition in editions)
+    outputs = []
+    for article in articles:
+        for edition in editions:
+            content = content_keys[(edition.language, article.slug)]
+            path = (f"{edition.tag}/{article.slug}/index.html" if fmt == HTML
+                    else f"{edition.tag}/{article.slug}.md")
+            outputs.append(_Output(path, sha(f"{content}|{published}".encode()), content,
+                                   render=(edition, article)))
+    if fmt == HTML:
+        small = {f"{e.tag}/index.html": site.render("index.html", index_context(
+            config, e, editions, articles), e.chrome) for e in editions}
+        small["index.html"] = site.render("root.html", root_context(config, editions),
+                                          editions[0].chrome)
+        small["sitemap.xml"] = site.render("sitemap.xml", sitemap_context(config, editions, articles),
+                                           editions[0].chrome)
+        small.update(site.static_files())
+        outputs.extend(_Output(path, sha(data), data=data) for path, data in sorted(small.items()))
+    return outputs
+
+
+def _mark_reusable(outputs: list[_Output], previous: Previous, stats: FileStats) -> bool:
+    """Point unchanged files at their previous copy; whether every file is unchanged."""
+    all_unchanged = True
+    for output in outputs:
+        old = previous.files.get(output.path)
+        if old and old.get("key") == output.key and stats.intact(output.path, old.get("sha256")):
+            output.reuse_from, output.reused_sha = stats.out / output.path, old["sha256"]
+        else:
+            all_unchanged = False
+    return all_unchanged
+
+
+# Pages are rendered on every core from this many on.
+_PARALLEL_PAGES = 64
+_PAGES_PER_CHUNK = 100
+
+
+def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRenderer",
+                extra: dict) -> dict[str, dict]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-new-", dir=out.parent))
+    try:
+        (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        pages = [output for output in outputs
+                 if output.reuse_from is None and output.data is None]
+        workers = jobs() if len(pages) >= _PARALLEL_PAGES else 1
+        rendered: dict[str, str] = {}
+        for digests in fork_map(_render_pages, chunked(range(len(pages)), _PAGES_PER_CHUNK),
+                                (staging, pages, renderer), workers):
+            rendered.update(digests)
+        manifest = {}
+        for output in outputs:
+            target = staging / output.path
+            if output.reuse_from is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(output.reuse_from, target)
+                digest = output.reused_sha
+            elif output.data is not None:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output.data)
+                digest = sha(output.data)
+            else:
+                digest = rendered[output.path]
+            manifest[output.path] = {"key": output.key, "content": output.content_key,
+                                     "sha256": digest}
+        (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest, **extra},
+                                                   indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.chmod(staging, 0o777 & ~umask())
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _render_pages(state: tuple, indices: range) -> dict[str, str]:
+    """Render some pages into the staging folder (on a worker when there are many); their digests."""
+    staging, pages, renderer = state
+    digests = {}
+    for index in indices:
+        output = pages[index]
+        target = staging / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = renderer.render(*output.render)
+        target.write_bytes(data)
+        digests[output.path] = sha(data)
+    return digests
+
+
+class _PageRenderer:
+    """Renders article pages in source order, parsing each source article once for all languages."""
+
+    def __init__(self, site: Site, config: Config, editions: list[Edition], fmt: str,
+                 bodies: dict[tuple[str, str], str]):
+        self.site, self.config, self.editions, self.fmt = site, config, editions, fmt
+        self.bodies = bodies
+        self._slug: str | None = None
+        self._document: Document | None = None
+
+    def render(self, edition: Edition, article: Article) -> bytes:
+        body = self.bodies.pop((edition.language, article.slug), None)
+        if body is None:
+            body = self._body(edition, article)
+        if self.fmt == MARKDOWN:
+            return (front_matter(self.config, edition, self.editions, article) + body).encode("utf-8")
+        context = article_context(self.config, edition, self.editions, article, body)
+        return self.site.render("article.html", context, edition.chrome)
+
+    def _body(self, edition: Edition, article: Article) -> str:
+        if self._slug != article.slug:
+            self._slug, self._document = article.slug, _parse(self.config, article)
+        document = self._document
+        tokens = list(document.tokens)
+        if not edition.is_source:
+            tokens, problems = translate(document, edition.lookup(article.slug))
+            if problems:  # _validate stops such a language before anything is rendered
+                raise BuildError(f"{edition.language}: {problems[0].reason}: {problems[0].msgid!r}",
+                                 article.path, problems[0].line)
+        return _body(tokens, document, self.fmt)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put the new folder in place of the old one; the old one is removed only if it is ours."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-old-", dir=out.parent))
+    os.rmdir(retired)
+    os.rename(out, retired)
+    os.rename(staging, out)
+    if (retired / MARKER).is_file():
+        shutil.rmtree(retired)
+    else:
+        os.rmdir(retired)  # it was empty: check_output_folder refused anything else
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Folders an interrupted build left beside the output (only those carrying our marker)."""
+    for path in out.parent.glob(f".{glob.escape(out.name)}.pipeline-*"):
+        if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file():
+            shutil.rmtree(path)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition, ...],
+                  sources: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(language, slug) → a digest of everything the page's bytes depend on, except which
+    languages are published.
+
+    A translated page depends on its catalog (named by the digest of its bytes,
+    which the gate judged), on who approved it and when (the byline), and on
+    the site catalog of its language.
+    """
+    keys = {}
+    for edition in editions:
+        common = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
+                  edition.language, getattr(edition, "chrome_sha", "source")]
+        prefix = hashlib.sha256(compact(common).encode("utf-8"))
+        for slug, source_sha in sources.items():
+            catalog = reviewers = "source"
+            if not edition.is_source:
+                entries = edition.entries.get(slug)
+                domain = entries.domain if isinstance(entries, ApprovedEntries) else None
+                catalog = domain.facts.sha if domain is not None and domain.facts else ""
+                names, day = edition.reviewers(slug)
+                reviewers = [names, day.isoformat() if day else None]
+            page = prefix.copy()
+            page.update(compact([slug, source_sha, catalog, reviewers]).encode("utf-8"))
+            keys[(edition.language, slug)] = page.hexdigest()
+    return keys
+
+
+def _inputs_key(site: Site, fmt: str, config: Config, sources: dict[str, str],
+                candidates: list[Edition], content_keys: dict[tuple[str, str], str]) -> str:
+    """A digest of every page's inputs and of which languages may be published: the whole site."""
+    payload = [site.digest, fmt, config.base_url, config.site_name, config.source_language,
+               sorted(sources.items())]
+    for edition in candidates:
+        payload.append([edition.language, [content_keys[(edition.language, slug)]
+                                           for slug in sorted(sources)]])
+    return sha(compact(payload).encode("utf-8"))
+
+
+def _parse(config: Config, article: Article) -> Document:
+    return parse_document(_source_path(config, article).read_text(encoding="utf-8")
+                          .removeprefix("\ufeff").replace("\r\n", "\n"))
+
+
+def _source_path(config: Config, article: Article) -> Path:
+    return config.source_dir / f"{article.slug}.md"
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+

@@ -1,0 +1,130 @@
+"""Merging templates into catalogs: each case as msgmerge --previous does it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from pipeline.catalogs.model import Catalog, Entry
+from pipeline.catalogs.merge import merge
+from pipeline.catalogs.pofile import format_po, parse_po
+
+HEADER = Entry(msgid="", msgstrs=("Content-Type: text/plain; charset=UTF-8\n"
+                                  "Plural-Forms: nplurals=2; plural=(n != 1);\n",))
+
+OLD = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+# çevirmen notu
+#. type: paragraph
+#: source/a.md:1
+msgid "Mikro iğneleme cildinizin üst tabakasında küçük delikler açar."
+msgstr "Microneedling makes tiny holes in the top layer of your skin."
+
+#: source/a.md:3
+msgid "Kaldırılan ve çevrilmemiş"
+msgstr ""
+
+# keep me
+#: source/a.md:5
+msgid "Kaldırılan ve çevrilmiş paragraf"
+msgstr "Removed and translated paragraph"
+
+#: source/a.md:7
+#, fuzzy
+#| msgid "Eski başlık"
+msgid "Bulanık kalan başlık"
+msgstr "Heading that stays fuzzy"
+
+#: source/a.md:9
+msgid "Değişmeyen cümle."
+msgstr "Unchanged sentence."
+
+#~ msgid "Geri dönen paragraf"
+#~ msgstr "Returning paragraph"
+"""
+
+TEMPLATE = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#. type: paragraph
+#: source/a.md:2
+msgid "Mikro iğneleme cildinizin üst tabakasında çok küçük delikler açar."
+msgstr ""
+
+#. type: paragraph
+#: source/a.md:4
+msgid "Geri dönen paragraf"
+msgstr ""
+
+#. type: heading
+#: source/a.md:6
+msgid "Bulanık kalan başlık"
+msgstr ""
+
+#. type: paragraph
+#: source/a.md:8
+msgid "Değişmeyen cümle."
+msgstr ""
+
+#. type: list item
+#: source/a.md:10
+msgid "Tamamen yeni bir madde"
+msgstr ""
+"""
+
+
+def merged_text() -> str:
+    return format_po(merge(parse_po(OLD), parse_po(TEMPLATE), HEADER, nplurals=2))
+
+
+def test_each_merge_case():
+    catalog = parse_po(merged_text())
+    changed, revived, fuzzy, unchanged, new = catalog.messages
+    assert changed.fuzzy and changed.previous_msgid.startswith("Mikro iğneleme cildinizin üst")
+    assert changed.msgstr.startswith("Microneedling makes") and changed.comments == ("çevirmen notu",)
+    assert changed.references == ("source/a.md:2",)
+    assert revived.msgstr == "Returning paragraph" and not revived.fuzzy
+    assert fuzzy.fuzzy and fuzzy.previous_msgid == "Eski başlık"
+    assert fuzzy.extracted == ("type: heading",)
+    assert unchanged.msgstr == "Unchanged sentence." and not unchanged.fuzzy
+    assert new.msgstr == "" and not new.fuzzy
+    [gone] = catalog.obsolete
+    assert gone.msgid == "Kaldırılan ve çevrilmiş paragraf" and gone.comments == ("keep me",)
+    assert "Kaldırılan ve çevrilmemiş" not in merged_text()
+
+
+@pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
+def test_same_result_as_msgmerge_previous(tmp_path):
+    (tmp_path / "old.po").write_text(OLD, encoding="utf-8")
+    (tmp_path / "new.pot").write_text(TEMPLATE, encoding="utf-8")
+    theirs = subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", "old.po", "new.pot"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    body = lambda text: text.split("\n\n", 1)[1]  # noqa: E731 - the headers legitimately differ
+    assert body(merged_text()) == body(theirs)
+
+
+def test_new_catalog_has_every_message_empty():
+    catalog = merge(None, parse_po(TEMPLATE), HEADER, nplurals=2)
+    assert [e.msgstr for e in catalog.messages] == [""] * 5
+
+
+def test_plural_messages_get_one_form_per_plural():
+    template = Catalog(header=HEADER, entries=[Entry(msgid="{n} makale", msgid_plural="{n} makale")])
+    catalog = merge(None, template, HEADER, nplurals=3)
+    assert catalog.messages[0].msgstrs == ("", "", "")
+
+
+def test_format_flags_never_reach_prose():
+    old = parse_po('#, python-format, no-wrap\nmsgid "%30 indirim"\nmsgstr "30% off"\n')
+    assert old.entries[0].flags == ("python-format", "no-wrap")
+    template = Catalog(header=HEADER, entries=[Entry(msgid="%30 indirim", flags=("python-format",))])
+    catalog = merge(old, template, HEADER, nplurals=2)
+    assert catalog.messages[0].flags == ("no-wrap",)

@@ -1,0 +1,545 @@
+"""The doctors' review page: the token guard, decisions exactly as on the command line, a real browser."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+import uvicorn
+from markupsafe import escape
+from starlette.testclient import TestClient
+
+from conftest import REPO, Project
+from pipeline.gate.verdict import APPROVED, evaluate
+from pipeline.catalogs.pofile import read_po
+from pipeline.signoff.review import open_signer_for, translated_entries
+from pipeline.signoff.server import (LOOPBACK_NAMES, SECURITY_HEADERS, ServeError, address,
+                                    allowed_hosts, bind, create_app)
+from pipeline.signoff.verify import read_signoffs
+from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, translate
+from conftest import ARTIFACTS
+
+TOKEN = "per-run-token-for-tests-0123456789abcdef"
+TITLE = "Mikro İğneleme Nedir?"
+ITEM = "Genişletilmiş gözenekler"
+OWN_ORIGIN = "http://testserver"
+
+
+@pytest.fixture
+def site(project, tmp_path):
+    """The test article: English translated, German and Arabic drafted (fuzzy); one doctor for all three."""
+    project.run("pull")
+    translate(project, "en", slug="mikro")
+    translate(project, "de", slug="mikro", fuzzy=True)
+    translate(project, "ar", slug="mikro", fuzzy=True)
+    project.key = add_doctor(project, tmp_path / "keys", languages=("en", "de", "ar"))
+    return project
+
+
+def make_app(project, languages=None, hosts=("testserver",), log=None):
+    signer, languages = open_signer_for(project.config, languages, "dr-test", project.key)
+    return create_app(project.config, signer, languages, TOKEN, hosts, log)
+
+
+@pytest.fixture
+def client(site):
+    """A browser-like client that opened the printed address (so it holds the token cookie)."""
+    client = TestClient(make_app(site))
+    assert client.get(f"/?token={TOKEN}").status_code == 200
+    return client
+
+
+def digest_of(project, language, msgid):
+    return next(d for d, t in translated_entries(project.config, language).items()
+                if t.entry.msgid == msgid)
+
+
+def post(client, path, origin=OWN_ORIGIN, token=TOKEN, **fields):
+    data = {"token": token, **fields} if token is not None else fields
+    headers = {"Origin": origin} if origin else {}
+    return client.post(path, data=data, headers=headers, follow_redirects=False)
+
+
+def changed_files(project, before):
+    return {name for name, (data, _) in project.snapshot().items()
+            if before.get(name, (None,))[0] != data} | (set(before) - set(project.snapshot()))
+
+
+# ---------------------------------------------------------------- the guard
+
+
+ROUTES = ["/", "/en/mikro/", "/ar/mikro/", "/en/site/", "/static/review.css", "/en/nope/", "/xx"]
+DECISIONS = ["/en/mikro/approve", "/en/mikro/reject", "/en/mikro/approve-all"]
+
+
+@pytest.mark.parametrize("path", ROUTES)
+def test_every_page_needs_the_token(site, path):
+    anonymous = TestClient(make_app(site))
+    missing = anonymous.get(path)
+    assert missing.status_code == 401 and "open the address" in missing.text
+    assert TOKEN not in missing.text
+    wrong = anonymous.get(path, params={"token": "guessed"})
+    assert wrong.status_code == 403
+    anonymous.cookies.set("pipeline-review-80", "guessed")
+    assert anonymous.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", DECISIONS)
+def test_a_decision_without_the_token_is_refused_and_changes_nothing(site, client, path):
+    digest = digest_of(site, "en", ITEM)
+    before = site.snapshot()
+    anonymous = TestClient(make_app(site))
+    fields = {"digest": digest, "note": "x", "read": "yes"}
+    assert post(anonymous, path, **fields).status_code == 401  # no cookie, no token
+    assert post(anonymous, path + f"?token={TOKEN}", token=None, **fields).status_code == 403
+    assert post(client, path, token=None, **fields).status_code == 403  # cookie only: not enough
+    assert post(client, path, token="guessed", **fields).status_code == 403
+    assert site.snapshot() == before
+
+
+@pytest.mark.parametrize("path", DECISIONS)
+def test_a_foreign_origin_is_refused_and_changes_nothing(site, client, path):
+    before = site.snapshot()
+    fields = {"digest": digest_of(site, "en", ITEM), "note": "x", "read": "yes"}
+    for origin in ("http://evil.example", "http://testserver:8080", "null", "https://testserver"):
+        response = post(client, path, origin=origin, **fields)
+        assert response.status_code == 403 and "another web page" in response.text
+    assert site.snapshot() == before
+
+
+def test_a_foreign_host_is_refused_even_with_the_token(site):
+    rebound = TestClient(make_app(site, hosts=LOOPBACK_NAMES), base_url="http://evil.example")
+    assert rebound.get(f"/?token={TOKEN}").status_code == 403
+    assert allowed_hosts("127.0.0.1") == allowed_hosts("localhost") == LOOPBACK_NAMES
+    assert allowed_hosts("0.0.0.0") is None and allowed_hosts("Review.Lan") == {"review.lan"}
+
+
+def test_the_first_visit_moves_the_token_into_a_strict_cookie(site):
+    fresh = TestClient(make_app(site))
+    response = fresh.get(f"/en/mikro/?token={TOKEN}&done=approved&count=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/en/mikro/?done=approved&count=1"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith(f"pipeline-review-80={TOKEN};")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    assert fresh.get("/en/mikro/").status_code == 200  # later links need no token in the address
+
+
+@pytest.mark.parametrize("path", ["/", "/en/mikro/", "/static/review.css", "/nope"])
+def test_every_response_carries_a_strict_security_policy(client, path):
+    for response in (client.get(path), TestClient(client.app).get(path)):
+        csp = response.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "style-src 'self'" in csp
+        assert "form-action 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "script-src" not in csp  # no script at all
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"  # never to another site
+        assert all(response.headers[name] == value for name, value in SECURITY_HEADERS.items())
+
+
+def test_decisions_are_post_only_and_reading_changes_nothing(site, client):
+    before = site.snapshot()
+    for path in ROUTES + ["/en/mikro/?done=approved&count=3&changed=2", "/de/mikro/", "/"]:
+        client.get(path)
+    for path in DECISIONS:
+        assert client.get(path + f"?digest={digest_of(site, 'en', ITEM)}&note=x").status_code == 405
+    assert site.snapshot() == before
+
+
+def test_only_the_doctors_languages_and_known_articles_are_served(site, tmp_path):
+    client = TestClient(make_app(site, languages=["en"]))
+    client.get(f"/?token={TOKEN}")
+    assert client.get("/en/mikro/").status_code == 200
+    assert client.get("/de/mikro/").status_code == 404
+    assert client.get("/en/other/").status_code == 404
+    assert "German" not in client.get("/").text
+
+
+# ---------------------------------------------------------------- the pages
+
+
+def test_the_overview_counts_what_is_waiting_per_language(client):
+    html = client.get("/").text
+    assert re.search(r"<strong>18</strong> strings are waiting for you in 3 languages", html)
+    assert html.index("English") < html.index("German") < html.index("Arabic")
+    assert '<a href="/en/mikro/">Mikro İğneleme Nedir?</a>' in html
+    assert '<td class="count waiting">6</td>' in html
+
+
+def test_the_article_page_shows_every_string_in_reading_order(site, client, monkeypatch):
+    # The page shows whatever pipeline.signoff.review.back_translation finds cached.
+    monkeypatch.setattr("pipeline.signoff.page.back_translation",
+                        lambda config, language, e: f"BACK: {e.msgid}" if e.msgid == ITEM else None)
+    edit_translation(site, "ar", ITEM, '<script>alert("x")</script> مسام')
+    html = client.get("/ar/mikro/").text
+    positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
+    assert len(positions) == 6 and positions == sorted(positions)
+    assert html.count('class="row state-waiting') == 6
+    assert html.count('dir="rtl"') == 6 and 'lang="ar" dir="rtl"' in html
+    assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert f"BACK: {ITEM}" in html and "not cached" in html
+    assert "looks untranslated" in html  # the check warnings of the row
+    assert "Draft (fuzzy): approving accepts this wording." in html
+    assert 'aria-label="Approve string 1"' in html and '<label for="note-1">' in html
+
+
+def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp_path):
+    twin = Project(tmp_path / "twin")
+    shutil.copytree(site.root, twin.root)
+    digest = digest_of(site, "de", TITLE)
+    response = post(client, "/de/mikro/approve", digest=digest)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/de/mikro/?done=approved&count=1&changed=0#e-{digest[:16]}"
+    cli = twin.run("review", "approve", "--lang", "de", "--reviewer", "dr-test", "--key-file",
+                   str(site.key), "--entry", digest)
+    assert cli.exit_code == 0, cli.output
+    assert _without_time(ledger_lines(site, "de")) == _without_time(ledger_lines(twin, "de"))
+    assert site.po("de").read_bytes() == twin.po("de").read_bytes()
+    assert not entry(site, "de", TITLE).fuzzy and entry(site, "de", ITEM).fuzzy
+    approval = read_signoffs(site.config, "de").approved[digest]
+    assert (approval.reviewer, approval.name) == ("dr-test", "Dr. Test Hekim")
+    page = client.get(response.headers["location"]).text
+    assert "Approved 1 string: signed with your key and saved in the ledger." in page
+    assert re.search(r"Approved</span> by Dr. Test Hekim on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page)
+
+
+def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp_path):
+    twin = Project(tmp_path / "twin")
+    shutil.copytree(site.root, twin.root)
+    digest = digest_of(site, "en", ITEM)
+    note = "  'enlarged pores',\n not 'extended' "
+    assert post(client, "/en/mikro/reject", digest=digest, note=note).status_code == 303
+    cli = twin.run("review", "reject", "--lang", "en", "--reviewer", "dr-test", "--key-file",
+                   str(site.key), "--entry", digest, "--note", note)
+    assert cli.exit_code == 0, cli.output
+    (line,) = ledger_lines(site, "en")
+    assert _without_time([line]) == _without_time(ledger_lines(twin, "en"))
+    assert line["meaning"] == "reject" and line["note"] == "'enlarged pores', not 'extended'"
+    rejected = next(e for e in read_po(site.po("en")).messages if e.msgid == ITEM)
+    assert rejected.fuzzy
+    assert rejected.comments == (f"rejected by Dr. Test Hekim on {line['time'][:10]}: "
+                                 "'enlarged pores', not 'extended'",)
+    dated = re.compile(rb"on \d{4}-\d\d-\d\d:")
+    assert dated.sub(b"", site.po("en").read_bytes()) == dated.sub(b"", twin.po("en").read_bytes())
+    assert read_signoffs(site.config, "en").rejected[digest].note == line["note"]
+    assert "Rejected</span> by Dr. Test Hekim" in client.get("/en/mikro/").text
+
+
+def test_a_rejection_without_a_note_signs_nothing(site, client):
+    before = site.snapshot()
+    response = post(client, "/en/mikro/reject", digest=digest_of(site, "en", ITEM), note=" \n ")
+    assert response.status_code == 409 and "a rejection needs a note" in response.text
+    assert site.snapshot() == before
+
+
+def test_a_string_edited_after_the_page_was_loaded_is_not_signed(site, client):
+    old = digest_of(site, "en", ITEM)
+    edit_translation(site, "en", ITEM, "Enlarged pores")
+    before = site.snapshot()
+    for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"})):
+        response = post(client, path, digest=old, **fields)
+        assert response.status_code == 409 and "changed since the page was loaded" in response.text
+    assert post(client, "/en/mikro/approve", digest="0" * 64).status_code == 409
+    assert site.snapshot() == before
+
+
+def test_a_string_of_another_article_is_not_signed_from_this_one(site, client):
+    translate(site, "en", slug="site")
+    before = site.snapshot()
+    chrome = next(d for d, t in translated_entries(site.config, "en").items()
+                  if t.places[0].domain == "site")
+    assert post(client, "/en/mikro/approve", digest=chrome).status_code == 409
+    assert site.snapshot() == before
+
+
+def test_approve_all_signs_every_waiting_string_of_the_article_in_one_statement(site, client):
+    translate(site, "de", slug="site", fuzzy=True)
+    page = client.get("/de/mikro/").text
+    shown = re.findall(r'name="digest" value="([0-9a-f]{64})"', page.split('id="approve-all"')[1])
+    assert len(shown) == 6
+    response = post(client, "/de/mikro/approve-all", read="yes", digest=shown)
+    assert response.status_code == 303
+    (line,) = ledger_lines(site, "de")
+    assert line["meaning"] == "approve" and sorted(line["digests"]) == sorted(shown)
+    assert not any(e.fuzzy for e in read_po(site.po("de")).messages)
+    assert all(e.fuzzy for e in read_po(site.po("de", "site")).messages)  # other catalogs untouched
+    verdict = evaluate(site.config, "de")
+    mikro = next(d for d in verdict.domains if d.domain == "mikro")
+    assert set(mikro.states.values()) == {APPROVED}
+    html = client.get(response.headers["location"]).text
+    assert "Approved 6 strings" in html and "Nothing of this article is waiting for you." in html
+
+
+def test_approve_all_needs_the_box_ticked_and_skips_what_changed(site, client):
+    shown = [digest_of(site, "en", msgid) for msgid in (TITLE, ITEM)]
+    before = site.snapshot()
+    response = post(client, "/en/mikro/approve-all", digest=shown)
+    assert response.status_code == 400 and "tick the box" in response.text
+    assert site.snapshot() == before
+    edit_translation(site, "en", ITEM, "Enlarged pores")
+    response = post(client, "/en/mikro/approve-all", read="yes", digest=shown)
+    (line,) = ledger_lines(site, "en")
+    assert list(line["digests"]) == [shown[0]]  # only what the doctor read, as it was read
+    html = client.get(response.headers["location"]).text
+    assert "Approved 1 string" in html and "1 string changed since the page was loaded" in html
+    again = post(client, "/en/mikro/approve", digest=shown[0])
+    assert "Nothing new to sign" in client.get(again.headers["location"]).text
+    assert len(ledger_lines(site, "en")) == 1
+
+
+def test_each_decision_is_reported_on_the_terminal(site):
+    said = []
+    client = TestClient(make_app(site, log=said.append))
+    client.get(f"/?token={TOKEN}")
+    post(client, "/en/mikro/approve", digest=digest_of(site, "en", TITLE))
+    (line,) = said
+    assert line.startswith("en/mikro: approved 1 string(s), signed 20") and TOKEN not in line
+
+
+def test_a_broken_catalog_is_shown_as_a_problem_not_a_traceback(site, client):
+    site.po("en").write_text('msgid "unterminated\n', encoding="utf-8")
+    response = client.get("/en/mikro/")
+    assert response.status_code == 500
+    assert "locale/en/LC_MESSAGES/mikro.po:1" in response.text and "Traceback" not in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+# ---------------------------------------------------------------- starting the server
+
+
+def test_the_address_is_jupyter_like_and_port_zero_picks_a_free_port():
+    assert address("127.0.0.1", 8421, "a-b_c") == "http://127.0.0.1:8421/?token=a-b_c"
+    assert address("0.0.0.0", 1, "t") == "http://127.0.0.1:1/?token=t"
+    assert address("::1", 2, "t") == "http://[::1]:2/?token=t"
+    listener = bind("127.0.0.1", 0)
+    try:
+        port = listener.getsockname()[1]
+        assert port > 0
+        with pytest.raises(ServeError, match=f"cannot listen on 127.0.0.1:{port}"):
+            bind("127.0.0.1", port)
+    finally:
+        listener.close()
+
+
+def test_serving_needs_a_rostered_doctor_with_their_key(site, tmp_path):
+    result = site.run("review", "serve", "--reviewer", "dr-nobody")
+    assert result.exit_code == 1 and "unknown reviewer 'dr-nobody'" in result.output
+    result = site.run("review", "serve", "--reviewer", "dr-test", "--lang", "ru",
+                      "--key-file", str(site.key))
+    assert result.exit_code == 1 and "may not sign off 'ru'" in result.output
+    result = site.run("review", "serve", "--reviewer", "dr-test", "--key-file",
+                      str(tmp_path / "missing.key"))
+    assert result.exit_code == 1 and "no key file here" in result.output
+
+
+def test_the_command_prints_an_address_that_opens_the_page(site):
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "review", "serve", "--reviewer", "dr-test",
+         "--key-file", str(site.key), "--lang", "en", "--port", "0"],
+        cwd=site.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
+    reader.start()
+    try:
+        url = _printed_address(lines)
+        base = url.split("?")[0]
+        with httpx.Client() as http:
+            assert http.get(base).status_code == 401
+            page = http.get(url, follow_redirects=True)
+            assert page.status_code == 200 and str(page.url) == base
+            assert "Dr. Test Hekim" in page.text and "German" not in page.text
+            digest = digest_of(site, "en", TITLE)
+            decided = http.post(f"{base}en/mikro/approve", data={"token": url.split("=", 1)[1],
+                                                                 "digest": digest})
+            assert decided.status_code == 303
+        assert digest in read_signoffs(site.config, "en").approved
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+    output = "".join(lines.queue)
+    assert process.returncode == 0, output
+    assert "en/mikro: approved 1 string(s)" in output and "review page stopped" in output
+
+
+def _printed_address(lines: queue.Queue) -> str:
+    seen = []
+    while True:
+        try:
+            line = lines.get(timeout=60)
+        except queue.Empty:
+            pytest.fail(f"no address printed; output so far: {''.join(seen)}")
+        seen.append(line)
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}", line)
+        if found:
+            return found.group(0)
+
+
+def _without_time(lines: list[dict]) -> list[dict]:
+    return [{k: v for k, v in line.items() if k not in ("time", "signature")} for line in lines]
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@pytest.fixture
+def live(site):
+    """The review app for dr-test on 127.0.0.1, a free port, in a background thread."""
+    config = uvicorn.Config(make_app(site, hosts=LOOPBACK_NAMES), host="127.0.0.1", port=0,
+                            log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60  # only so that a broken start fails instead of hanging
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the review server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture
+def doctor(browser, live):  # noqa: F811 - the chromium fixture
+    """A browser tab that opened the printed address."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    response = page.goto(f"{live}/?token={TOKEN}")
+    assert response is not None and response.ok
+    assert page.url == f"{live}/"  # the token left the address bar for a cookie
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_doctor_approves_a_string_and_the_article_in_the_browser(site, live, doctor, approve_all):
+    translate(site, "en", slug="site")
+    approve_all(site, "en", domain_filter=lambda domain: domain == "site")
+    doctor.locator('section[aria-labelledby="lang-en"]').get_by_role("link", name=TITLE).click()
+    doctor.wait_for_url(f"{live}/en/mikro/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    doctor.screenshot(path=str(ARTIFACTS / "review-en-1280px.png"), full_page=True)
+
+    doctor.get_by_role("button", name="Approve string 1", exact=True).click()
+    doctor.wait_for_url(re.compile(r".*/en/mikro/\?done=approved&count=1.*"))
+    doctor.reload()
+    first = doctor.locator("tbody tr").first
+    assert "Approved by Dr. Test Hekim on" in first.inner_text()
+    assert doctor.locator(".summary").inner_text().startswith("5 waiting")
+    title = digest_of(site, "en", TITLE)
+    assert [(line["meaning"], line["reviewer"], list(line["digests"]))
+            for line in ledger_lines(site, "en")][-1] == ("approve", "dr-test", [title])
+    assert read_signoffs(site.config, "en").approved[title].reviewer == "dr-test"
+    verdict = evaluate(site.config, "en")
+    mikro = next(d for d in verdict.domains if d.domain == "mikro")
+    assert mikro.states[(None, TITLE)] == APPROVED
+    assert not any(b.msgid == TITLE for b in verdict.blockers) and not verdict.publishable
+
+    doctor.get_by_label("I have read all 5 waiting strings above").check()
+    doctor.get_by_role("button", name="Approve 5 waiting strings").click()
+    doctor.wait_for_url(re.compile(r".*done=approved&count=5.*"))
+    assert "Approved 5 strings" in doctor.get_by_role("status").inner_text()
+    assert evaluate(site.config, "en").publishable
+    doctor.goto(f"{live}/")
+    assert "fully reviewed: published at the next build" in doctor.locator(
+        'section[aria-labelledby="lang-en"]').inner_text()
+    doctor.screenshot(path=str(ARTIFACTS / "review-index.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_a_doctor_rejects_with_a_note_using_only_the_keyboard(site, live, doctor):
+    doctor.goto(f"{live}/de/mikro/")
+    digest = digest_of(site, "de", ITEM)
+    summary = doctor.locator(f"#e-{digest[:16]} summary")
+    summary.focus()
+    doctor.keyboard.press("Enter")  # opens the note form
+    doctor.keyboard.press("Tab")
+    assert doctor.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    doctor.keyboard.type("Use 'vergrößerte Poren', the usual term")
+    doctor.keyboard.press("Tab")
+    assert doctor.evaluate("document.activeElement.textContent").startswith("Reject string")
+    assert doctor.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    doctor.keyboard.press("Enter")
+    doctor.wait_for_url(re.compile(r".*done=rejected.*"))
+    rejected = entry(site, "de", ITEM)
+    assert rejected.fuzzy
+    (comment,) = rejected.comments
+    assert re.fullmatch(r"rejected by Dr\. Test Hekim on \d{4}-\d\d-\d\d: "
+                        r"Use 'vergrößerte Poren', the usual term", comment)
+    row = doctor.locator(f"#e-{digest[:16]}").inner_text()
+    assert "Rejected by Dr. Test Hekim" in row and "vergrößerte Poren" in row
+    doctor.set_viewport_size({"width": 1024, "height": 768})  # a tablet held sideways
+    ARTIFACTS.mkdir(exist_ok=True)
+    doctor.screenshot(path=str(ARTIFACTS / "review-de-rejected-1024px.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_without_the_token_or_from_another_page_nothing_is_signed(site, live, doctor, browser):  # noqa: F811
+    stranger = browser.new_page()
+    try:
+        response = stranger.goto(f"{live}/en/mikro/")
+        assert response.status == 401 and "needs its access token" in stranger.content()
+    finally:
+        stranger.close()
+
+    # Another page in the doctor's own browser, even one that somehow knew the token.
+    digest = digest_of(site, "en", TITLE)
+    form = (f'<form method="post" action="{live}/en/mikro/approve">'
+            f'<input type="hidden" name="token" value="{TOKEN}">'
+            f'<input type="hidden" name="digest" value="{digest}">'
+            '<button type="submit">See your results</button></form>').encode()
+    evil = _serve_once(form)
+    try:
+        doctor.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
+        with doctor.expect_navigation() as navigation:
+            doctor.get_by_role("button", name="See your results").click()
+        assert navigation.value.status == 403
+        assert "came from another web page" in doctor.content()
+    finally:
+        evil.shutdown()
+        evil.server_close()
+    assert not ledger(site, "en").exists()
+    assert digest not in read_signoffs(site.config, "en").approved
+
+
+@pytest.mark.browser
+def test_the_arabic_column_reads_right_to_left_on_a_tablet(site, live, doctor):
+    doctor.set_viewport_size({"width": 768, "height": 1024})
+    doctor.goto(f"{live}/ar/mikro/")
+    directions = doctor.eval_on_selector_all(
+        "td.translation", "cells => cells.map(c => getComputedStyle(c).direction)")
+    assert directions == ["rtl"] * 6
+    assert doctor.eval_on_selector("td.source", "c => getComputedStyle(c).direction") == "ltr"
+    assert doctor.evaluate("getComputedStyle(document.body).direction") == "ltr"
+    widths = doctor.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page overflows a 768-px tablet: {widths}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    doctor.screenshot(path=str(ARTIFACTS / "review-ar-768px.png"), full_page=True)
+
+
+def _serve_once(body: bytes) -> ThreadingHTTPServer:
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(b"<!DOCTYPE html><title>Win</title>" + body)
+
+        def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
