@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from babel import Locale, UnknownLocaleError
 
@@ -45,7 +46,7 @@ class Config:
         except ValueError:
             return path.as_posix()
 
-    def check_languages(self, requested: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    def check_languages(self, requested: Sequence[str] | None) -> tuple[str, ...]:
         """The requested target languages (all when none), refusing unknown ones."""
         if not requested:
             return self.languages

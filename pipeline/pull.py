@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 from pipeline.catalogs.model import (Catalog, Entry, catalog_header_fields, format_header,
@@ -120,8 +121,7 @@ def _stage_article_files(settings: tuple[Config, str], paths: list[Path]
     try:
         for path in paths:
             article = read_article(path, config.relative(path))
-            plans = _plan_domain(article.slug,
-                                 lambda created, a=article: article_template(a, config, created),
+            plans = _plan_domain(article.slug, partial(article_template, article, config),
                                  config, stamp, cache)
             staged += _stage(plans)
             planned[article.slug] = _digests(plans)
@@ -169,7 +169,7 @@ def _plan_domain(domain: str, make_template: Callable[[str], Catalog], config: C
     """The template of one domain and its catalogs; the creation date moves only with content."""
     template_path = config.template_path(domain)
     existing = _read(template_path)
-    template = text = None
+    template, text = None, ""
     if existing is not None:
         # Keep the old creation date when nothing else in the template changed.
         kept = make_template(_creation_date(existing) or stamp)

@@ -63,6 +63,7 @@ def line_breaks(escaped: str, width: int, start_column: int) -> list[int]:
 def break_opportunities(escaped: str, dense: bool = False) -> list[int]:
     """Every position before which a line may break."""
     length = len(escaped)
+    candidates: range | list[int]
     if dense:
         candidates = range(1, length)
     else:

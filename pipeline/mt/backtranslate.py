@@ -51,7 +51,7 @@ class BackResult:
 def to_review(config: Config, language: str) -> list[Entry]:
     """The filled entries of a language that no valid approval covers yet, drafts included."""
     approved = approvals(config, language)
-    found = []
+    found: list[Entry] = []
     for domain in domains(config):
         path = config.catalog_path(language, domain)
         if path.exists():
@@ -80,6 +80,7 @@ def back_translate(config: Config, languages: Sequence[str] = (), dry_run: bool 
                    progress: Progress | None = None) -> BackResult:
     """Back-translate every string waiting for review, sending only what the store lacks."""
     engine = choose_engines(config, (DEEPL,), env).machine
+    assert engine is not None  # choose_engines refuses deepl without a key
     with lookup_store(config) as store:
         plans = [_plan(config, engine, store, language)
                  for language in config.check_languages(languages)]

@@ -160,6 +160,7 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
     if dry_run:
         return finish.result(dry_run=True)
     if sending:
+        assert machine is not None  # only a machine engine leaves texts to send
         finish.notices.extend(machine.prepare(config.source_language,
                                               [plan.language for plan in sending]))
     with open_store(config) if sending and billable else nullcontext() as store:
@@ -174,6 +175,7 @@ def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_L
         for plan in plans:
             plan.write_known()
         for plan in sending:
+            assert machine is not None  # only a machine engine leaves texts to send
             _send(machine, plan, store, progress)
     except KeyboardInterrupt:
         raise finish.stopped("interrupted", "", EXIT_INTERRUPTED) from None
@@ -302,7 +304,7 @@ class _LanguagePlan:
         self.known.setdefault(domain, {})[entry.key] = fill
 
     def _use_store(self, store: TranslationStore | None) -> None:
-        if store is None or not self.unsent:
+        if store is None or not self.unsent or self.machine is None:
             return
         options = self.machine.store_options(self.source, self.language)
         keys = {store_key(self.machine.name, options, self.source, self.language, text): text
@@ -355,7 +357,8 @@ class _LanguagePlan:
         texts = [text for text, _ in restored]
         forms = len(waiting.entry.msgstrs)
         msgstrs = (texts[0],) + (texts[-1],) * (forms - 1)
-        notes = (f"{NOTE_PREFIX} {self.machine.name}, {self.stamp}",)
+        name = self.machine.name if self.machine is not None else "machine"
+        notes: tuple[str, ...] = (f"{NOTE_PREFIX} {name}, {self.stamp}",)
         if not all(matches for _, matches in restored):
             notes += (MARKUP_NOTE,)
         return Fill(MACHINE, msgstrs, notes=notes)

@@ -208,4 +208,5 @@ def _front_matter(tokens: list[Token], text: str, path: Path) -> tuple[dict, dic
         if key in meta and not isinstance(meta[key], dt.date):
             raise SourceError(f"front matter '{key}' must be an ISO date such as 2023-02-06",
                               path, lines.get(key))
+    assert token.map is not None  # the front matter plugin always maps its token
     return meta, lines, token.map[1] + 1

@@ -163,12 +163,13 @@ class DeepLEngine:
 
     def translate(self, batch: Batch, source: str, target: str) -> list[Translation]:
         try:
-            results = self.client.translate_text(
+            answer = self.client.translate_text(
                 list(batch.texts), **self._request(batch, source, target, for_library=True))
         except deepl.DeepLException as exc:
             raise self._error(exc) from None
         except (TypeError, ValueError) as exc:
             raise EngineError(f"DeepL sent an answer this client cannot read ({exc})") from None
+        results = answer if isinstance(answer, list) else [answer]
         if len(results) != len(batch.texts):
             raise EngineError(f"DeepL answered {len(results)} translations for "
                               f"{len(batch.texts)} texts")
