@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 import statistics
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Callable, Iterator
 
 from pipeline.checks import validity
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.config import Config
-from pipeline.errors import CatalogError
 from pipeline.glossary import Glossary, fold, load_glossary, turkish_lower
 from pipeline.source.markup import NAMES, Inline, parse_inline, visible_length
 from pipeline.checks.numbers import extract_numbers, format_value, has_percentage, unmatched
@@ -280,76 +279,6 @@ def usual_ratio(catalog: Catalog, language: str) -> tuple[float, bool]:
     if len(ratios) >= _RATIO_SAMPLE:
         return statistics.median(ratios), True
     return DEFAULT_RATIOS.get(language.split("_")[0], 1.0), False
-
-
-@dataclass(frozen=True)
-class LanguageSummary:
-    language: str
-    catalogs: int
-    entries: int
-    errors: int
-    warnings: int
-    missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    findings: tuple[Finding, ...]
-    languages: tuple[LanguageSummary, ...] = field(default_factory=tuple)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for finding in self.findings if finding.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for finding in self.findings if finding.severity == WARNING)
-
-    def as_dict(self) -> dict:
-        return {"errors": self.errors, "warnings": self.warnings,
-                "languages": [asdict(summary) for summary in self.languages],
-                "findings": [finding.as_dict() for finding in self.findings]}
-
-
-def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckReport:
-    """Check every catalog of the given languages; a malformed catalog is itself an error finding.
-
-    Findings of catalogs unchanged since the last run come from what the gate keeps.
-    """
-    from pipeline.gate.facts import FactsStore, catalog_paths  # it builds on this module
-
-    findings: list[Finding] = []
-    summaries = []
-    for language in languages:
-        found: list[Finding] = []
-        catalogs = entries = 0
-        missing = []
-        store = FactsStore(config, language, check_catalog)
-        paths = catalog_paths(config, language)
-        try:
-            store.prepare(paths)
-            for domain, path, shown in paths:
-                try:
-                    facts = store.facts(domain, path, shown)
-                except CatalogError as error:
-                    catalogs += 1
-                    found.append(Finding("gettext", ERROR, error.message, shown, error.line or 1,
-                                         "", language=language))
-                    continue
-                if facts is None:
-                    missing.append(shown)
-                    continue
-                catalogs += 1
-                entries += facts.checked
-                found.extend(facts.findings())
-        finally:
-            store.save()
-            store.close()
-        findings.extend(found)
-        summaries.append(LanguageSummary(
-            language, catalogs, entries, sum(1 for f in found if f.severity == ERROR),
-            sum(1 for f in found if f.severity == WARNING), tuple(missing)))
-    return CheckReport(tuple(findings), tuple(summaries))
 
 
 # ------------------------------------------------------------------ errors

@@ -12,9 +12,9 @@ import pytest
 
 from conftest import REPO
 from pipeline.catalogs.model import Catalog, Entry
-from pipeline.checks import (CHECKS, ERROR, WARNING, Context, check_catalog, check_entry,
-                             final_mark, run_checks)
+from pipeline.checks import CHECKS, ERROR, WARNING, Context, check_catalog, check_entry, final_mark
 from pipeline.config import load_config
+from pipeline.gate.findings import run_checks
 from pipeline.glossary import Glossary, Term
 from pipeline.catalogs.pofile import format_po, parse_po, read_po
 

@@ -8,8 +8,8 @@ import pytest
 
 import pipeline.gate.facts as facts
 import pipeline.gate.verdict as gate
-from pipeline.checks import run_checks
 from pipeline.errors import CatalogError
+from pipeline.gate.findings import run_checks
 from pipeline.gate.verdict import CHANGED, NOT_APPROVED, evaluate
 from pipeline.signoff.review import revoke, translated_entries
 from signing import edit_translation, signed_off, translate
@@ -131,7 +131,7 @@ def test_check_reuses_the_kept_findings(site, monkeypatch):
     assert first.warnings
     monkeypatch.setattr(facts, "_context", lambda *args: "fixed")
     run_checks(site.config, ["en", "de"])
-    monkeypatch.setattr("pipeline.checks.check_catalog", lambda *args: 1 / 0)
+    monkeypatch.setattr("pipeline.gate.findings.check_catalog", lambda *args: 1 / 0)
     again = run_checks(site.config, ["en", "de"])
     assert again.as_dict() == first.as_dict()
 
