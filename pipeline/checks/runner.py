@@ -4,7 +4,8 @@ The runner knows the checks only through the registry; it knows nothing of
 caching or of the gate, which keeps what it finds (:mod:`pipeline.gate.facts`).
 Checks run errors first, the final ones (nothing else is worth saying about
 an empty or untranslated text) before the rest, then warnings; within a
-severity, in the order they were registered.
+severity, in the order they were registered. A project may disable warnings
+(``[checks] disable`` in pipeline.toml, read by :mod:`pipeline.config`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _plan(registered: tuple[Check[Any], ...], disabled: frozenset[str]) -> Plan:
 
 def check_catalog(catalog: Catalog, path: str, language: str, config: Config) -> list[Finding]:
     """Every finding of a catalog's header and filled-in entries (empty ones are untranslated)."""
-    checks = plan()
+    checks = plan(config.disabled_checks)
     context = make_context(catalog, language, config)
     memo = pair_memo(context, checks.pair)
     findings = [_finding(item, message, path, catalog.header, language)

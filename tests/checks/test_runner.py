@@ -43,6 +43,20 @@ def test_an_empty_translation_is_reported_once_not_by_every_check():
     assert [item.name for item, _ in found] == ["empty"]
 
 
+def test_disabled_warnings_are_not_run(project):
+    project.run("pull")
+    fill(project, "en", BAD_EN)
+    path = "locale/en/LC_MESSAGES/mikro.po"
+    everything = check_catalog(read_po(project.po("en")), path, "en", project.config)
+    assert {f.check for f in everything} == {"urls", "whitespace"}
+    project.write("pipeline.toml", project.read("pipeline.toml")
+                  + '\n[checks]\ndisable = ["whitespace", "length"]\n')
+    config = project.config
+    assert config.disabled_checks == {"whitespace", "length"}
+    assert [f for f in check_catalog(read_po(project.po("en")), path, "en", config)] == [
+        f for f in everything if f.check != "whitespace"]
+
+
 def test_a_check_reading_the_catalog_ratio_must_say_it_is_catalog_wide(project):
     project.run("pull")
     fill(project, "en", BAD_EN)

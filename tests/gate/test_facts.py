@@ -99,6 +99,16 @@ def test_a_newly_registered_check_runs_on_unchanged_catalogs(site):
         assert any(f.check == "no-x" for f in evaluate(site.config, "en").findings)
 
 
+def test_a_changed_checks_table_is_taken_into_account(site):
+    site.write("glossary/tr-en.csv", "source,target\nmikro iğneleme,microneedling\n")
+    assert any(f.check == "glossary" for f in run_checks(site.config, ["en"]).findings)
+    before = set(kept(site, facts.BUNDLE))
+    site.write("pipeline.toml", site.read("pipeline.toml") + '\n[checks]\ndisable = ["glossary"]\n')
+    assert not any(f.check == "glossary" for f in run_checks(site.config, ["en"]).findings)
+    assert not any(f.check == "glossary" for f in evaluate(site.config, "en").findings)
+    assert set(kept(site, facts.BUNDLE)) - before  # facts learnt again under a new address
+
+
 def test_a_damaged_cache_is_ignored_and_replaced(site):
     first = summary(evaluate(site.config, "en"))
     for kind in (facts.BUNDLE, facts.FACTS, facts.DETAILS):

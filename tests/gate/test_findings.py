@@ -78,3 +78,16 @@ def test_glossary_file_is_used_by_the_command(project):
     result = project.run("check", "--lang", "de")
     assert "[glossary] 'mikro iğneleme' should be rendered as 'Microneedling' " \
            "(glossary/tr-de.csv:2)" in result.output
+
+
+
+def test_a_disabled_warning_is_not_reported(project):
+    project.run("pull")
+    fill(project, "en", BAD_EN)
+    assert "warning: [whitespace]" in project.run("check", "--lang", "en").output
+    project.write("pipeline.toml", project.read("pipeline.toml")
+                  + '\n[checks]\ndisable = ["whitespace"]\n')
+    result = project.run("check", "--lang", "en")
+    assert result.exit_code == 1  # the error stays
+    assert "[whitespace]" not in result.output and "error: [urls]" in result.output
+    assert result.output.splitlines()[-1] == "1 error(s), 0 warning(s)"
