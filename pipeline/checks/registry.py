@@ -20,8 +20,9 @@ from pipeline.source.markup import Inline, parse_inline
 class Severity(enum.StrEnum):
     """How much a finding matters: an error blocks publication, a warning informs.
 
-    Ordered by weight (``ERROR > WARNING``), while the value stays the word
-    that reports and JSON show, ``"error"`` or ``"warning"``.
+    Ordered by weight, lightest first as declared (``ERROR > WARNING``). The
+    value is the word reports show, so ``str()``, JSON and kept findings give
+    ``"error"`` or ``"warning"`` (JSON would write an IntEnum as its number).
     """
 
     WARNING = "warning"
