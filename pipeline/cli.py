@@ -415,7 +415,8 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
 @pass_app
 def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Check translations: errors block publication, warnings inform; exit 1 on any error."""
-    from pipeline.checks import ERROR, run_checks
+    from pipeline.checks import ERROR
+    from pipeline.gate.findings import run_checks
     from pipeline.errors import EXIT_ERROR
 
     config = app.config

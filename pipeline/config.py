@@ -32,6 +32,7 @@ class Config:
     translations_dir: Path
     deepl: dict = field(default_factory=dict)
     path: Path | None = None
+    disabled_checks: frozenset[str] = frozenset()  # [checks] disable: warnings not wanted
 
     def template_path(self, domain: str) -> Path:
         return self.locale_dir / f"{domain}.pot"
@@ -139,6 +140,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
         translations_dir=translations_dir,
         deepl=deepl,
         path=path,
+        disabled_checks=_disabled_checks(data, path, text),
     )
 
 
@@ -164,6 +166,40 @@ def _string(table: dict, key: str, section: str, path: Path, text: str,
     return value
 
 
+def _disabled_checks(data: dict[str, object], path: Path, text: str) -> frozenset[str]:
+    """``[checks] disable``: the warnings a project does not want.
+
+    Error checks cannot be disabled: they are what keeps an unsafe or wrong
+    text from being published.
+    """
+    table = _table(data, "checks", path, text, required=False)
+    if not table:
+        return frozenset()
+    start = line_of(text, "[checks]") or 1
+    for key in table:
+        if key != "disable":
+            raise ConfigError(f"[checks] has no setting '{key}' (only 'disable')", path,
+                              line_of(text, key, start))
+    names = table["disable"]
+    where = line_of(text, "disable", start)
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ConfigError('[checks] disable must be a list of check names, such as ["length"]',
+                          path, where)
+    from pipeline.checks import CHECKS, WARNING  # the checks read this module: imported when used
+
+    for name in names:
+        item = CHECKS.get(name)
+        line = line_of(text, name, where or 1)
+        if item is None:
+            raise ConfigError(f"[checks] disable: there is no check '{name}' (the checks are "
+                              f"{', '.join(sorted(CHECKS))})", path, line)
+        if item.severity > WARNING:
+            raise ConfigError(f"[checks] disable: '{name}' is an error check, and error checks "
+                              "cannot be disabled (they keep unsafe or wrong text from being "
+                              "published); only warnings can", path, line)
+    return frozenset(names)
+
+
 def _check_apart(translations: Path, cache: Path, path: Path, text: str) -> None:
     """Paid translations may not live in the cache folder, which anyone may delete to start afresh."""
     here, caches = translations.resolve(), cache.resolve()
@@ -183,8 +219,9 @@ def _check_language(code: str, path: Path, text: str) -> None:
         raise ConfigError(f"unknown language '{code}'", path, line_of(text, code)) from None
 
 
-def line_of(text: str, needle: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
+def line_of(text: str, needle: str, start: int = 1) -> int | None:
+    """The number of the first line from ``start`` on that contains ``needle``."""
+    for number, line in enumerate(text.splitlines()[start - 1:], start=start):
         if needle in line:
             return number
     return None

@@ -59,3 +59,26 @@ def test_errors_name_the_line(tmp_path, change, line, message):
         load_config(tmp_path / "pipeline.toml")
     assert message in caught.value.message
     assert caught.value.line == line
+
+
+def test_checks_disable_turns_warnings_off(tmp_path):
+    (tmp_path / "pipeline.toml").write_text(
+        GOOD + '\n[checks]\ndisable = ["length", "repeated-words"]\n', encoding="utf-8")
+    assert load_config(tmp_path / "pipeline.toml").disabled_checks == {"length", "repeated-words"}
+    (tmp_path / "pipeline.toml").write_text(GOOD, encoding="utf-8")
+    assert load_config(tmp_path / "pipeline.toml").disabled_checks == frozenset()
+
+
+@pytest.mark.parametrize("table, line, message", [
+    ('[checks]\ndisable = [\n  "length",\n  "urls",\n]\n', 12, "'urls' is an error check"),
+    ('[checks]\ndisable = ["lenght"]\n', 10, "there is no check 'lenght'"),
+    ('[checks]\ndisable = "length"\n', 10, "must be a list of check names"),
+    ('[checks]\nenable = ["length"]\n', 10, "no setting 'enable'"),
+])
+def test_checks_disable_refuses_error_checks_and_unknown_names(tmp_path, table, line, message):
+    (tmp_path / "pipeline.toml").write_text(GOOD + "\n" + table, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "pipeline.toml")
+    assert message in caught.value.message
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{tmp_path / 'pipeline.toml'}:{line}: ")

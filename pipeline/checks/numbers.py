@@ -1,10 +1,12 @@
-"""Numbers in prose, read the way a reader of the text's language reads them.
+"""The number checks, and numbers in prose read the way a reader of the text's language reads them.
 
-Turkish "1.500" is fifteen hundred and "1,5" one and a half; English reads
-the same digits the other way round; Russian groups with a space and Arabic
-may use its own digits and separators (١٬٥٠٠ and ١٫٥). A number is reduced
-to its value so that "%30", "30%" and "٣٠ ٪" compare equal, and a value the
-locale leaves ambiguous keeps every reading it allows.
+A number of the source missing or changed is an error (a dose, a price, a
+share of patients); a number the translation adds is a warning. Turkish
+"1.500" is fifteen hundred and "1,5" one and a half; English reads the same
+digits the other way round; Russian groups with a space and Arabic may use
+its own digits and separators (١٬٥٠٠ and ١٫٥). A number is reduced to its
+value so that "%30", "30%" and "٣٠ ٪" compare equal, and a value the locale
+leaves ambiguous keeps every reading it allows.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Iterator
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from pipeline.checks.registry import ERROR, WARNING, Context, Pair, check
 
 ARABIC_DECIMAL = "\u066b"
 ARABIC_GROUP = "\u066c"
@@ -47,6 +52,44 @@ class Number:
 
     def matches(self, other: "Number") -> bool:
         return bool(self.values & other.values)
+
+
+def _number_difference(pair: Pair, context: Context
+                       ) -> tuple[list[Number], list[Number], list[Number]]:
+    """The source's numbers, those the translation lacks, and those it adds."""
+    source = extract_numbers(pair.source_inline.visible, context.source_language)
+    missing, extra = unmatched(source, extract_numbers(pair.inline.visible, context.language))
+    return source, missing, extra
+
+
+@check("numbers", ERROR)
+def numbers(pair: Pair, context: Context) -> Iterator[str]:
+    """A number of the source is missing or changed (read with each language's conventions)."""
+    source, missing, extra = _number_difference(pair, context)
+    if missing:
+        listed = ", ".join(_reading(number) for number in missing)
+        instead = (f"; the translation has {', '.join(n.text for n in extra)} instead"
+                   if extra else "")
+        what = "number" if len(missing) == 1 else "numbers"
+        verb = "is" if len(missing) == 1 else "are"
+        yield f"{what} {listed} of the source {verb} missing or changed{instead}"
+    if (any(number.percent for number in source)
+            and not has_percentage(pair.inline.visible, context.language)):
+        yield "the source gives a percentage (%) but the translation has no percent sign or word"
+
+
+def _reading(number: Number) -> str:
+    values = sorted(number.values)
+    plain = format_value(values[0])
+    return number.text if plain == number.text else f"{number.text} (= {plain})"
+
+
+@check("extra-numbers", WARNING)
+def extra_numbers(pair: Pair, context: Context) -> Iterator[str]:
+    """A number in the translation that the source does not have."""
+    _, missing, extra = _number_difference(pair, context)
+    if extra and not missing:
+        yield f"{', '.join(n.text for n in extra)} is not in the source: check it is meant"
 
 
 def extract_numbers(text: str, language: str) -> list[Number]:

@@ -1,4 +1,4 @@
-"""Numbers read with each language's conventions: separators, digits and percent signs."""
+"""The number checks, and numbers read with each language's separators, digits and percent signs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from pipeline.checks import CHECKS, WARNING
 from pipeline.checks.numbers import extract_numbers, format_value, has_percentage, unmatched
+from tests.checks.helpers import fired, table_tests
 
 
 def readings(text: str, language: str) -> list[tuple[str, set[str], bool]]:
@@ -61,3 +63,59 @@ def test_a_repeated_number_must_be_repeated():
 ])
 def test_has_percentage(text, language, expected):
     assert has_percentage(text, language) is expected
+
+
+# ------------------------------------------------------------------ the checks
+
+NUMBERS = [
+    # Turkish "%30" is English "30%", German and Russian "30 %", Arabic "٣٠٪".
+    ("en", "Hastaların %30'unda", "In 30% of patients", False),
+    ("de", "Hastaların %30'unda", "Bei 30 % der Patienten", False),
+    ("ar", "Hastaların %30'unda", "لدى ٣٠٪ من المرضى", False),
+    ("ru", "Hastaların %30'unda", "У 30 % пациентов", False),
+    ("de", "Hastaların %30'unda", "Bei 30 Prozent der Patienten", False),
+    ("en", "Hastaların %30'unda", "In 30 patients", True),  # no longer a percentage
+    ("ru", "Hastaların %30'unda", "У 3 % пациентов", True),
+    # decimal comma and point
+    ("en", "1,5 ml krem", "1.5 ml of cream", False),
+    ("de", "1,5 ml krem", "1,5 ml Creme", False),
+    ("ar", "1,5 ml krem", "١٫٥ مل من الكريم", False),
+    ("ar", "1,5 ml krem", "1.5 مل من الكريم", False),
+    ("ru", "1,5 ml krem", "1,5 мл крема", False),
+    ("en", "1,5 ml krem", "15 ml of cream", True),
+    ("ar", "1,5 ml krem", "١٥ مل من الكريم", True),
+    # thousands separators
+    ("en", "1.500 TL", "1,500 TL", False),
+    ("de", "1.500 TL", "1.500 TL", False),
+    ("ar", "1.500 TL", "١٬٥٠٠ ليرة", False),
+    ("ru", "1.500 TL", "1 500 лир", False),
+    ("ru", "1.500 TL", "1\u00a0500 лир", False),
+    ("en", "1.500 TL", "1.500 TL", True),  # an English reader reads one and a half
+    ("de", "1.500 TL", "1.050 TL", True),
+    # missing, changed, dates and ranges
+    ("en", "5 mg", "50 mg", True),
+    ("de", "2-3 gün", "2–3 Tage", False),
+    ("ar", "2-3 gün", "٢-٣ أيام", False),
+    ("ru", "2-3 gün", "2–4 дня", True),
+    ("en", "06.02.2023 tarihinde", "on 6/2/2023", False),
+    ("ar", "4 hafta sonra", "بعد أسابيع", True),
+]
+
+
+def test_numbers_message_says_what_is_missing_and_what_is_there_instead():
+    assert fired("1.500 TL", "1.500 TL", "en")["numbers"] == [
+        "number 1.500 (= 1500) of the source is missing or changed; the translation has "
+        "1.500 instead"]
+
+
+def test_a_number_added_by_the_translation_is_only_a_warning():
+    found = fired("Günde iki kez.", "Twice (2 times) a day.")
+    assert "numbers" not in found and "extra-numbers" in found
+    assert CHECKS["extra-numbers"].severity == WARNING
+
+
+
+TABLES = {"numbers": NUMBERS}
+
+
+test_check_table, test_every_check_has_both_outcomes_in_four_languages = table_tests(TABLES)

@@ -8,11 +8,13 @@ import pytest
 
 import pipeline.gate.facts as facts
 import pipeline.gate.verdict as gate
-from pipeline.checks import run_checks
+from pipeline.checks import WARNING, check
 from pipeline.errors import CatalogError
+from pipeline.gate.findings import run_checks
 from pipeline.gate.verdict import CHANGED, NOT_APPROVED, evaluate
 from pipeline.signoff.review import revoke, translated_entries
 from signing import edit_translation, signed_off, translate
+from tests.checks.helpers import registered_for_now
 
 TITLE = "Mikro İğneleme Nedir?"
 
@@ -86,18 +88,25 @@ def test_a_new_glossary_or_configuration_is_taken_into_account(site):
     assert set(kept(site, facts.BUNDLE)) - before  # facts learnt again under a new address
 
 
-def test_a_newly_registered_check_runs_on_unchanged_catalogs(site, monkeypatch):
-    from pipeline import checks
-
+def test_a_newly_registered_check_runs_on_unchanged_catalogs(site):
     evaluate(site.config, "en")
-    monkeypatch.setattr(checks, "CHECKS", dict(checks.CHECKS))
+    with registered_for_now():
+        @check("no-x", WARNING)
+        def no_x(pair, context):
+            """No x."""
+            yield "an x"
 
-    @checks.check("no-x", checks.WARNING)
-    def no_x(pair, context):
-        """No x."""
-        yield "an x"
+        assert any(f.check == "no-x" for f in evaluate(site.config, "en").findings)
 
-    assert any(f.check == "no-x" for f in evaluate(site.config, "en").findings)
+
+def test_a_changed_checks_table_is_taken_into_account(site):
+    site.write("glossary/tr-en.csv", "source,target\nmikro iğneleme,microneedling\n")
+    assert any(f.check == "glossary" for f in run_checks(site.config, ["en"]).findings)
+    before = set(kept(site, facts.BUNDLE))
+    site.write("pipeline.toml", site.read("pipeline.toml") + '\n[checks]\ndisable = ["glossary"]\n')
+    assert not any(f.check == "glossary" for f in run_checks(site.config, ["en"]).findings)
+    assert not any(f.check == "glossary" for f in evaluate(site.config, "en").findings)
+    assert set(kept(site, facts.BUNDLE)) - before  # facts learnt again under a new address
 
 
 def test_a_damaged_cache_is_ignored_and_replaced(site):
@@ -131,7 +140,7 @@ def test_check_reuses_the_kept_findings(site, monkeypatch):
     assert first.warnings
     monkeypatch.setattr(facts, "_context", lambda *args: "fixed")
     run_checks(site.config, ["en", "de"])
-    monkeypatch.setattr("pipeline.checks.check_catalog", lambda *args: 1 / 0)
+    monkeypatch.setattr("pipeline.gate.findings.check_catalog", lambda *args: 1 / 0)
     again = run_checks(site.config, ["en", "de"])
     assert again.as_dict() == first.as_dict()
 

@@ -1,6 +1,7 @@
 """gettext validity as ``msgfmt --check`` sees it: header, plural forms, newlines, format strings.
 
-Each function returns messages; the checks module turns them into findings.
+Two error checks, ``gettext-header`` and ``gettext``: a catalog msgfmt rejects
+cannot be compiled. Below them, msgfmt's rules, each returning messages.
 Format strings are checked only where an entry is flagged ``c-format``,
 ``python-format`` or ``python-brace-format``, as msgfmt does.
 """
@@ -11,8 +12,10 @@ import gettext
 import re
 import string
 from functools import lru_cache
+from typing import Callable, Iterator
 
 from pipeline.catalogs.model import Catalog, Entry, plural_count
+from pipeline.checks.registry import CATALOG, ENTRY, ERROR, Context, check
 
 # msgfmt evaluates the plural expression over this many values of n.
 _PLURAL_PROBE = range(0, 1001)
@@ -27,8 +30,24 @@ _C_TYPES = {**dict.fromkeys("di", "int"), **dict.fromkeys("ouxX", "unsigned int"
             "p": "pointer", "n": "count"}
 
 
+# (msgid or msgid_plural, msgstr, the msgstr's name, strict) → problems
+FormatCheck = Callable[[str, str, str, bool], list[str]]
+
+
 class _Invalid(ValueError):
     pass
+
+
+@check("gettext-header", ERROR, scope=CATALOG)
+def gettext_header(catalog: Catalog, context: Context) -> Iterator[str]:
+    """Header as msgfmt --check sees it: present, with a valid Plural-Forms."""
+    yield from header_problems(catalog)
+
+
+@check("gettext", ERROR, scope=ENTRY)
+def gettext_entry(entry: Entry, context: Context) -> Iterator[str]:
+    """Entry as msgfmt --check sees it: newlines at both ends, plural count, flagged formats."""
+    yield from entry_problems(entry, context.nplurals)
 
 
 def header_problems(catalog: Catalog) -> list[str]:
@@ -89,13 +108,13 @@ def entry_problems(entry: Entry, nplurals: int | None) -> list[str]:
     elif entry.msgid_plural is not None and len(entry.msgstrs) != nplurals:
         problems.append(f"{len(entry.msgstrs)} plural forms, but the header says "
                         f"nplurals={nplurals}")
-    for flag, check in _FORMAT_CHECKS.items():
+    for flag, compare in _FORMAT_CHECKS.items():
         if flag in entry.flags:
-            problems.extend(_format_problems(entry, check, flag))
+            problems.extend(_format_problems(entry, compare, flag))
     return problems
 
 
-def _newline_problems(entry: Entry):
+def _newline_problems(entry: Entry) -> Iterator[str]:
     pairs = [("msgid_plural", entry.msgid_plural)] if entry.msgid_plural is not None else []
     names = (["msgstr"] if entry.msgid_plural is None
              else [f"msgstr[{index}]" for index in range(len(entry.msgstrs))])
@@ -107,15 +126,15 @@ def _newline_problems(entry: Entry):
                        "(msgfmt --check rejects it)")
 
 
-def _format_problems(entry: Entry, check, flag: str) -> list[str]:
-    problems = []
+def _format_problems(entry: Entry, compare: FormatCheck, flag: str) -> list[str]:
+    problems: list[str] = []
     forms = [(entry.msgid, "msgstr", entry.msgstr)] if entry.msgid_plural is None else [
         (entry.msgid if index == 0 else entry.msgid_plural, f"msgstr[{index}]", text)
         for index, text in enumerate(entry.msgstrs)]
     for original, name, text in forms:
         if text:
-            problems.extend(f"{flag}: {message}"
-                            for message in check(original, text, name, entry.msgid_plural is None))
+            problems.extend(f"{flag}: {message}" for message in
+                            compare(original, text, name, entry.msgid_plural is None))
     return problems
 
 
@@ -217,5 +236,5 @@ def _brace_format(original: str, text: str, name: str, strict: bool) -> list[str
     return _compare_names(source, target, name, strict)
 
 
-_FORMAT_CHECKS = {"c-format": _c_format, "python-format": _python_format,
+_FORMAT_CHECKS: dict[str, FormatCheck] = {"c-format": _c_format, "python-format": _python_format,
                   "python-brace-format": _brace_format}
