@@ -16,7 +16,7 @@ import click
 
 from pipeline import __version__
 from pipeline.config import Config, load_config
-from pipeline.errors import EXIT_USAGE, PipelineError
+from pipeline.errors import Interrupted, PipelineError, UsageError
 
 
 class App:
@@ -33,7 +33,7 @@ class App:
         try:
             moved = move_old_store(config)  # at once, before anything deletes the cache folder
         except PipelineError as error:  # only commands that use the store need to stop
-            echo(style("warning: ", fg="yellow") + str(error), err=True)
+            echo(style("warning: ", fg="yellow") + error.format_message(), err=True)
             return config
         if moved:
             echo(style("notice: ", fg="cyan") + moved, err=True)
@@ -68,13 +68,20 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 
 
 class PipelineGroup(click.Group):
-    """Turns a PipelineError into one line on stderr and its exit code."""
+    """Shows a PipelineError as one line on stderr and exits with its code; Ctrl-C is one too."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        extra.setdefault("color", use_color())  # every command's context inherits it
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                raise Interrupted() from None
         except PipelineError as error:
-            echo(style("error: ", fg="red", bold=True) + str(error), err=True)
+            error.show()
             ctx.exit(error.exit_code)
 
 
@@ -260,7 +267,7 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
     from pipeline.signoff.sheet import approve_sheet
 
     if entries and sheet:
-        raise click.UsageError("give either --entry or --sheet, not both")
+        raise UsageError("give either --entry or --sheet, not both")
     config, language = app.config, _one_language(app, language)
     signer = _signer(app, language, reviewer, key_file)
     if sheet:
@@ -378,7 +385,7 @@ def review_verify(app: App, languages: tuple[str, ...]) -> None:
              err=not problem.harmless)
     echo(f"{counted} statement(s) verified, {len(failures)} line(s) rejected")
     if failures:
-        click.get_current_context().exit(1)
+        click.get_current_context().exit(PipelineError.exit_code)
 
 
 @review.command("serve")
@@ -416,7 +423,6 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
 def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Check translations: errors block publication, warnings inform; exit 1 on any error."""
     from pipeline.checks import ERROR, run_checks
-    from pipeline.errors import EXIT_ERROR
 
     config = app.config
     report = run_checks(config, config.check_languages(languages))
@@ -437,7 +443,7 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
                      err=True)
         echo(f"{report.errors} error(s), {report.warnings} warning(s)")
     if report.errors:
-        click.get_current_context().exit(EXIT_ERROR)
+        click.get_current_context().exit(PipelineError.exit_code)
 
 
 # ---------------------------------------------------------------- build
@@ -509,7 +515,7 @@ def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dr
 
     if back:
         if engines and set(engines) != {"deepl"}:
-            raise click.UsageError("--back uses the deepl engine only")
+            raise UsageError("--back uses the deepl engine only")
         from pipeline.mt.backtranslate import back_translate
 
         _print_back(back_translate(app.config, languages, dry_run=dry_run,
@@ -648,15 +654,11 @@ def mt_import(app: App, files: tuple[Path, ...]) -> None:
 
 
 def main() -> None:
-    try:
-        cli(prog_name="pipeline")
-    except KeyboardInterrupt:
-        echo("interrupted: work finished before the interrupt is kept", err=True)
-        sys.exit(130)
+    cli(prog_name="pipeline")
 
 
 if __name__ == "__main__":  # pragma: no cover
     main()
 
 
-__all__ = ["cli", "main", "App", "EXIT_USAGE"]
+__all__ = ["cli", "main", "App"]
