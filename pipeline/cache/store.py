@@ -32,6 +32,7 @@ import click
 from pipeline.cache.digests import digest_of, sha256
 from pipeline.cache.identity import code_identity
 from pipeline.cache.index import FileIndex
+from pipeline.fsutil import write_atomic
 
 SECRET_VARIABLE = "PIPELINE_CACHE_SECRET"
 SECRET_FILE = "cache-secret"
@@ -69,11 +70,7 @@ def _secret_file(path: Path) -> bytes:
     fresh = os.urandom(_MAC_SIZE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(fresh)
-        os.replace(temporary, path)
+        write_atomic(path, fresh, durable=False, mode=0o600)
     except OSError:
         pass  # a read-only home: this process's key only
     return fresh
@@ -134,11 +131,7 @@ class Store:
         address = self._address(kind, key)
         path = self._path(kind, address)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(temporary, "wb") as handle:
-                handle.write(self._mac(address, value) + value)
-            os.replace(temporary, path)
+            write_atomic(path, self._mac(address, value) + value, durable=False)
         except OSError:
             pass
 

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import ContextManager, Iterable, Sequence
 
 from pipeline.config import Config
 from pipeline.errors import StoreError
+from pipeline.fsutil import atomic_file
 
 STORE_NAME = "machine-translations.sqlite3"
 _COMPANIONS = ("-wal", "-shm")  # SQLite's files beside a database in WAL mode
@@ -255,14 +255,7 @@ def _move(source: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
-            shutil.copyfileobj(original, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with open(source, "rb") as original, \
+            atomic_file(target, mode=os.fstat(original.fileno()).st_mode & 0o777) as handle:
+        shutil.copyfileobj(original, handle)
     source.unlink()
