@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
 import time
 from pathlib import Path
 
-from pipeline.cache.digests import sha256
+from pipeline.cache.digests import keyed, sha256
 from pipeline.fsutil import read_if_exists, write_atomic
 
 # A file changed within this long of being indexed could keep its size and times
@@ -95,7 +94,7 @@ class FileIndex:
         return entries if isinstance(entries, dict) else {}
 
     def _mac(self, body: bytes) -> bytes:
-        return hmac.new(self.secret, b"file index\0" + body, hashlib.sha256).digest()
+        return keyed(self.secret, b"file index\0" + body)
 
 
 def _stat(file: Path) -> list[int] | None:

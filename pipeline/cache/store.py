@@ -19,7 +19,6 @@ bytes, so files that did not change are not hashed again.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cache.digests import digest_of, sha256
+from pipeline.cache.digests import digest_of, keyed, sha256
 from pipeline.cache.identity import code_identity
 from pipeline.cache.index import FileIndex
 from pipeline.fsutil import write_atomic
@@ -55,7 +54,7 @@ def cache_secret() -> bytes:
     """
     configured = os.environ.get(SECRET_VARIABLE)
     if configured:
-        return hashlib.sha256(configured.encode("utf-8")).digest()
+        return bytes.fromhex(sha256(configured.encode("utf-8")))
     return _secret_file(Path(click.get_app_dir("pipeline")) / SECRET_FILE)
 
 
@@ -161,8 +160,7 @@ class Store:
         return self.folder / "objects" / kind / address[:2] / address[2:]
 
     def _mac(self, address: str, value: bytes) -> bytes:
-        return hmac.new(self.secret, address.encode("ascii") + b"\0" + value,
-                        hashlib.sha256).digest()
+        return keyed(self.secret, address.encode("ascii") + b"\0" + value)
 
     def _sweep(self) -> None:
         stamp = self.folder / "swept"

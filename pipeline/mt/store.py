@@ -13,7 +13,6 @@ Earlier versions kept the file in the cache folder; the first open moves it here
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ContextManager, Iterable, Sequence
 
+from pipeline.cache.digests import sha256
 from pipeline.config import Config
 from pipeline.errors import StoreError
 from pipeline.fsutil import atomic_file
@@ -86,7 +86,7 @@ def store_key(engine: str, options: dict, source: str, target: str, text: str) -
     """A digest of everything that decides a translation: engine, its options, languages, text."""
     payload = json.dumps([engine, options, source, target, text], ensure_ascii=False,
                          sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return sha256(payload.encode("utf-8"))
 
 
 def store_path(config: Config) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import re
 import stat
@@ -22,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from pipeline.cache.digests import sha256
 from pipeline.errors import SignoffError
 from pipeline.fsutil import atomic_file
 
@@ -82,7 +82,7 @@ def decode_base64(text: str, size: int) -> bytes:
 def key_id(public_key: Ed25519PublicKey) -> str:
     """A 16-hex-digit fingerprint naming the key in ledger statements."""
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    return sha256(raw)[:16]
 
 
 def verify_signature(public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
