@@ -35,6 +35,8 @@ def import_graph(package: Path = PACKAGE) -> tuple[Edges, dict[str, Path]]:
     for name, path in files.items():
         graph[name] = {}
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
             for target in _imported(node, name, path.name == "__init__.py"):
                 found = _known(target, files)
                 if found is not None and found != name:
@@ -42,12 +44,10 @@ def import_graph(package: Path = PACKAGE) -> tuple[Edges, dict[str, Path]]:
     return graph, files
 
 
-def _imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
+def _imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> list[str]:
     """The dotted names an import statement may load: a module, or a name from one."""
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
-    if not isinstance(node, ast.ImportFrom):
-        return []
     base = node.module or ""
     if node.level:
         here = module.split(".") if is_package else module.split(".")[:-1]

@@ -38,7 +38,7 @@ def _identity_parts() -> Iterator[bytes]:
 
 def installed_distributions() -> list[str]:
     """``name-version`` of every distribution on the import path, from its metadata folder's name."""
-    found = set()
+    found: set[str] = set()
     for entry in sys.path:
         try:
             names = os.listdir(entry or ".")

@@ -78,6 +78,7 @@ class _TerminalProgress:
 def _print_translate(result: TranslateResult, stopped: bool = False) -> None:
     for notice in result.notices:
         warn("notice", notice, colour="cyan")
+    rows: list[tuple[object, ...]]
     if result.dry_run:
         echo("dry run: nothing written, nothing sent")
         rows = [(r.language, r.empty, r.memory, r.near, r.drafts, r.texts, r.characters,
