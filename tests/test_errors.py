@@ -46,6 +46,17 @@ def test_an_error_keeps_its_file_and_line_across_processes() -> None:
         "bad", Path("x.po"), 3)
 
 
+def _at_a_prompt(cause: BaseException) -> click.Abort:
+    """The Abort that click.prompt raises on Ctrl-C or Ctrl-D."""
+    try:
+        try:
+            raise cause
+        except (KeyboardInterrupt, EOFError):
+            raise click.Abort() from None
+    except click.Abort as abort:
+        return abort
+
+
 def _group_running(failure: BaseException) -> click.Group:
     group = PipelineGroup("pipeline")
 
@@ -58,6 +69,9 @@ def _group_running(failure: BaseException) -> click.Group:
 
 @pytest.mark.parametrize("failure, code, output", [
     (KeyboardInterrupt(), 130, "interrupted: work finished before the interrupt is kept\n"),
+    (_at_a_prompt(KeyboardInterrupt()), 130,
+     "interrupted: work finished before the interrupt is kept\n"),
+    (_at_a_prompt(EOFError()), 1, "Aborted!\n"),
     (UsageError("give either --entry or --sheet, not both"), 2,
      "error: give either --entry or --sheet, not both\n"),
     (StoppedError("stopped: de (not fully reviewed; see the report above)"), 3,

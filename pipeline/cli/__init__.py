@@ -41,6 +41,10 @@ class PipelineGroup(click.Group):
                 return super().invoke(ctx)
             except KeyboardInterrupt:
                 raise Interrupted() from None
+            except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
+                if isinstance(abort.__context__, KeyboardInterrupt):
+                    raise Interrupted() from None
+                raise
         except PipelineError as error:
             error.show()
             ctx.exit(error.exit_code)
