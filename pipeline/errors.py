@@ -1,22 +1,26 @@
-"""One exception hierarchy for everything a user can fix.
+"""One exception hierarchy for everything a user can fix, or chose to stop.
 
-Each error knows the file and line at fault and its exit code; the CLI prints
-``str(error)`` as one line on stderr and exits with ``error.exit_code``.
+Each error knows the file and line at fault, its exit code (a class
+attribute) and how to show itself: ``format_message()`` is the one line
+``file:line: message`` that the review page renders, ``show()`` what the CLI
+prints on stderr before exiting with ``exit_code``.
+
+Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 130 interrupted.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_STOPPED = 3
+import click
 
 
 class PipelineError(Exception):
     """An error the user can act on, pointing at the file and line at fault."""
 
-    exit_code = EXIT_ERROR
+    exit_code: int = 1
+    label: str | None = "error"  # shown before the message on stderr
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
         super().__init__(message)
@@ -24,17 +28,36 @@ class PipelineError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[PipelineError], tuple[str, Path | None, int | None]]:
         # Keep path and line when an error crosses from a worker process.
         return (type(self), (self.message, self.path, self.line))
 
-    def __str__(self) -> str:
+    def format_message(self) -> str:
+        """One line: ``file:line: message``, or only the message when no file is at fault."""
         if self.path is None:
             return self.message
         where = _display_path(self.path)
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.format_message()
+
+    def show(self, file: IO[str] | None = None) -> None:
+        """Print the error as the CLI does: one line on stderr (or ``file``), its label in colour.
+
+        Colour follows the Click context (the CLI turns it off for ``NO_COLOR``)
+        and is dropped when the output is not a terminal.
+        """
+        label = click.style(f"{self.label}: ", fg="red", bold=True) if self.label else ""
+        click.echo(label + self.format_message(), file=file, err=file is None)
+
+
+class UsageError(PipelineError):
+    """Options that do not go together, or a command used the wrong way."""
+
+    exit_code = 2
 
 
 class ConfigError(PipelineError):
@@ -68,7 +91,22 @@ class BuildError(PipelineError):
 class StoppedError(PipelineError):
     """A language was stopped because it is not fully reviewed (``--strict``)."""
 
-    exit_code = EXIT_STOPPED
+    exit_code = 3
+
+
+class Interrupted(PipelineError):
+    """Ctrl-C: the command stopped, and its message says what was kept.
+
+    Like Click's ``Abort``, not an error of the user's: shown without the
+    ``error:`` label.
+    """
+
+    exit_code = 130
+    label = None
+
+    def __init__(self, message: str = "interrupted: work finished before the interrupt is kept",
+                 path: Path | str | None = None, line: int | None = None):
+        super().__init__(message, path, line)
 
 
 def _display_path(path: Path) -> str:

@@ -1,31 +1,57 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half."""
+"""The package's one way to write a file: a reader sees the old file or the new one, never half.
+
+Every write goes to a new file beside its target, ``.NAME.RANDOM.tmp``, that
+a rename puts in place. A *durable* write reaches the disk before the rename
+(files a user keeps: catalogs, sheets, exports, keys); a cache file skips
+that, since a lost one is only made again.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Iterator
+
+_ATTEMPTS = 100  # random names tried before giving up (a clash is already unlikely)
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+def write_atomic(path: Path, data: bytes | str, durable: bool = True,
+                 mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    ``mode``: the file's permissions (default: an existing file's, else what the umask allows).
+    """
+    with atomic_file(path, durable, mode) as handle:
+        handle.write(_encoded(data))
+
+
+@contextmanager
+def atomic_file(path: Path, durable: bool = True, mode: int | None = None,
+                exclusive: bool = False) -> Iterator[BinaryIO]:
+    """``with atomic_file(path) as handle``: what is written takes ``path``'s place at the end.
+
+    On an error the temporary file is removed and ``path`` is as it was.
+    ``exclusive``: never replace a file; one that appeared meanwhile wins
+    (``FileExistsError``).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = _create_temporary(path, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+            if durable:
+                os.fsync(handle.fileno())
+        if exclusive:
+            os.link(temporary, path)
+            temporary.unlink()
         else:
-            os.chmod(tmp, 0o666 & ~umask())
-        os.replace(tmp, path)
+            os.replace(temporary, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -80,22 +106,44 @@ def stage_files(files: dict[Path, bytes | str]) -> Staging:
     staging = Staging()
     try:
         for path, data in files.items():
-            if isinstance(data, str):
-                data = data.encode("utf-8")
             staging.folders += _make_folders(path.parent)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            fd, temporary = _create_temporary(path)
             staging.files.append((temporary, path))
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            try:
-                os.chmod(temporary, path.stat().st_mode & 0o777)
-            except FileNotFoundError:
-                pass  # a new file keeps the mode the umask gave it
+                handle.write(_encoded(data))
     except BaseException:
         staging.discard()
         raise
     return staging
+
+
+def _create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
+    """A new file ``.NAME.RANDOM.tmp`` beside ``path``, open for writing, with the mode it will keep.
+
+    That is ``mode`` when given, else the mode of the file it replaces, else
+    what the umask allows (the kernel applies it to a new file).
+    """
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except FileNotFoundError:
+            pass
+    for _ in range(_ATTEMPTS):
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
+                         0o666 if mode is None else 0o600)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            try:
+                os.fchmod(fd, mode)  # exactly this mode, whatever the umask
+            except BaseException:
+                os.close(fd)
+                temporary.unlink(missing_ok=True)
+                raise
+        return fd, temporary
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -109,15 +157,19 @@ def _make_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
+def read_if_exists(path: Path) -> bytes | None:
+    """A file's bytes, or None when there is no such file (other errors go on)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
 def write_if_changed(path: Path, data: bytes | str) -> bool:
     """Write only when the bytes differ, so unchanged files keep their mtime."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    data = _encoded(data)
+    if read_if_exists(path) == data:
+        return False
     write_atomic(path, data)
     return True
 
@@ -136,3 +188,7 @@ def umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _encoded(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data

@@ -16,7 +16,6 @@ casing (İ/i, I/ı) and with suffixes attached (``mikro iğneleme`` also finds
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from pipeline.cache.digests import sha256
 from pipeline.config import Config
 from pipeline.errors import ConfigError
 
@@ -197,4 +197,4 @@ def glossary_digest(terms: dict[str, str]) -> str | None:
     if not terms:
         return None
     payload = json.dumps(sorted(terms.items()), ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+    return sha256(payload.encode("utf-8"))[:16]

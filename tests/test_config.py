@@ -76,9 +76,22 @@ def test_checks_disable_turns_warnings_off(tmp_path):
     ('[checks]\nenable = ["length"]\n', 10, "no setting 'enable'"),
 ])
 def test_checks_disable_refuses_error_checks_and_unknown_names(tmp_path, table, line, message):
+    from pipeline.checks.runner import disabled_checks
+
     (tmp_path / "pipeline.toml").write_text(GOOD + "\n" + table, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_config(tmp_path / "pipeline.toml")
+        disabled_checks(load_config(tmp_path / "pipeline.toml"))
     assert message in caught.value.message
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{tmp_path / 'pipeline.toml'}:{line}: ")
+
+
+@pytest.mark.parametrize("command", ["status", "check", "build"])
+def test_a_wrong_checks_table_stops_every_command_that_checks(project, command):
+    project.run("pull")
+    config = project.read("pipeline.toml")
+    project.write("pipeline.toml", config + '\n[checks]\ndisable = ["urls"]\n')
+    result = project.run(command)
+    assert result.exit_code == 1
+    line = len(config.splitlines()) + 3
+    assert f"pipeline.toml:{line}: [checks] disable: 'urls' is an error check" in result.output

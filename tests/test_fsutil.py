@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 
-from pipeline.fsutil import append_line, stage_files, write_atomic, write_if_changed
+from pipeline.fsutil import (append_line, atomic_file, read_if_exists, stage_files, umask,
+                             write_atomic, write_if_changed)
 
 
 def test_staged_files_replace_their_targets_only_on_commit(tmp_path):
@@ -50,3 +53,53 @@ def test_append_line_adds_exactly_one_line(tmp_path):
     append_line(path, '{"a": 1}')
     append_line(path, '{"b": 2}\n')
     assert path.read_text() == '{"a": 1}\n{"b": 2}\n'
+
+
+def test_a_new_file_gets_the_umask_s_mode_and_a_replaced_one_keeps_its_own(tmp_path: Path) -> None:
+    new, old = tmp_path / "new.po", tmp_path / "old.po"
+    old.write_text("eski")
+    os.chmod(old, 0o640)
+    for durable in (True, False):
+        write_atomic(new, "yeni", durable=durable)
+        write_atomic(old, "yeni", durable=durable)
+        assert new.stat().st_mode & 0o777 == 0o666 & ~umask()
+        assert old.stat().st_mode & 0o777 == 0o640 and old.read_text() == "yeni"
+    write_atomic(tmp_path / "secret", b"x", durable=False, mode=0o600)
+    assert (tmp_path / "secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_failed_write_leaves_the_file_as_it_was_and_no_temporary(tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    path.write_text("eski")
+    with pytest.raises(RuntimeError), atomic_file(path) as handle:
+        handle.write(b"half")
+        raise RuntimeError("disk full")
+    assert path.read_text() == "eski" and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_an_exclusive_write_never_replaces_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    with atomic_file(path, mode=0o600, exclusive=True) as handle:
+        handle.write(b"first")
+    with pytest.raises(FileExistsError), atomic_file(path, exclusive=True) as handle:
+        handle.write(b"second")
+    assert path.read_bytes() == b"first" and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_every_write_uses_one_temporary_name_beside_its_target(tmp_path: Path) -> None:
+    seen = []
+    with atomic_file(tmp_path / "a.po") as handle:
+        seen += [p.name for p in tmp_path.iterdir()]
+        handle.write(b"1")
+    staging = stage_files({tmp_path / "b.po": "2"})
+    seen += [p.name for p in tmp_path.iterdir() if p.name.startswith(".b.po")]
+    staging.discard()
+    assert len(seen) == 2 and all(re.fullmatch(r"\.[ab]\.po\.[0-9a-f]{8}\.tmp", n) for n in seen)
+
+
+def test_read_if_exists(tmp_path: Path) -> None:
+    assert read_if_exists(tmp_path / "missing") is None
+    (tmp_path / "x").write_bytes(b"data")
+    assert read_if_exists(tmp_path / "x") == b"data"
+    with pytest.raises(IsADirectoryError):
+        read_if_exists(tmp_path)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
+
+from pipeline.cache.digests import sha256_of_parts
 
 
 @lru_cache(maxsize=1)
@@ -20,16 +22,18 @@ def code_identity() -> str:
     distribution's metadata. Computed, never kept by hand: editing a module or
     upgrading a library makes every value new.
     """
+    return sha256_of_parts(_identity_parts())
+
+
+def _identity_parts() -> Iterator[bytes]:
     package = Path(__file__).resolve().parent.parent  # the whole pipeline package
-    hasher = hashlib.sha256(f"{sys.implementation.name} {sys.version}".encode())
+    yield f"{sys.implementation.name} {sys.version}".encode()
     for path in sorted(package.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
             continue
-        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes()
-                      + b"\0")
+        yield path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0"
     for name in installed_distributions():
-        hasher.update(name.encode() + b"\0")
-    return hasher.hexdigest()
+        yield name.encode() + b"\0"
 
 
 def installed_distributions() -> list[str]:

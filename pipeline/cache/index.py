@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
 import time
 from pathlib import Path
 
-from pipeline.cache.digests import sha256
+from pipeline.cache.digests import keyed, sha256
+from pipeline.fsutil import read_if_exists, write_atomic
 
 # A file changed within this long of being indexed could keep its size and times
 # (timestamps are coarse on some file systems): such a file is hashed again next time.
@@ -44,13 +44,13 @@ class FileIndex:
         known = self.entries.get(str(file))
         if known is not None and known[:4] == stat:
             return known[4]
-        data = _read(file)
+        data = read_if_exists(file)
         return None if data is None else self.record(file, data, stat)
 
     def read(self, file: Path) -> tuple[bytes, str] | None:
         """A file's bytes and their digest, read once (None when it does not exist)."""
         stat = _stat(file)
-        data = _read(file)
+        data = read_if_exists(file)
         if data is None or stat is None:
             return None
         return data, self.record(file, data, stat)
@@ -74,10 +74,7 @@ class FileIndex:
             return
         body = json.dumps(self.entries, separators=(",", ":")).encode("utf-8")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(self._mac(body) + body)
-            os.replace(temporary, self.path)
+            write_atomic(self.path, self._mac(body) + body, durable=False)
             self.changed = False
         except OSError:
             pass
@@ -97,7 +94,7 @@ class FileIndex:
         return entries if isinstance(entries, dict) else {}
 
     def _mac(self, body: bytes) -> bytes:
-        return hmac.new(self.secret, b"file index\0" + body, hashlib.sha256).digest()
+        return keyed(self.secret, b"file index\0" + body)
 
 
 def _stat(file: Path) -> list[int] | None:
@@ -112,9 +109,3 @@ def _settled(stat: list[int]) -> bool:
     """Modified long enough ago that a later change cannot share its times."""
     return time.time_ns() - max(stat[1], stat[2]) > RACY_SECONDS * 1e9
 
-
-def _read(file: Path) -> bytes | None:
-    try:
-        return file.read_bytes()
-    except FileNotFoundError:
-        return None

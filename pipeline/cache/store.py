@@ -19,7 +19,6 @@ bytes, so files that did not change are not hashed again.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import os
@@ -29,9 +28,10 @@ from pathlib import Path
 
 import click
 
-from pipeline.cache.digests import digest_of, sha256
+from pipeline.cache.digests import digest_of, keyed, sha256
 from pipeline.cache.identity import code_identity
 from pipeline.cache.index import FileIndex
+from pipeline.fsutil import write_atomic
 
 SECRET_VARIABLE = "PIPELINE_CACHE_SECRET"
 SECRET_FILE = "cache-secret"
@@ -54,7 +54,7 @@ def cache_secret() -> bytes:
     """
     configured = os.environ.get(SECRET_VARIABLE)
     if configured:
-        return hashlib.sha256(configured.encode("utf-8")).digest()
+        return bytes.fromhex(sha256(configured.encode("utf-8")))
     return _secret_file(Path(click.get_app_dir("pipeline")) / SECRET_FILE)
 
 
@@ -69,11 +69,7 @@ def _secret_file(path: Path) -> bytes:
     fresh = os.urandom(_MAC_SIZE)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(fresh)
-        os.replace(temporary, path)
+        write_atomic(path, fresh, durable=False, mode=0o600)
     except OSError:
         pass  # a read-only home: this process's key only
     return fresh
@@ -134,11 +130,7 @@ class Store:
         address = self._address(kind, key)
         path = self._path(kind, address)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(temporary, "wb") as handle:
-                handle.write(self._mac(address, value) + value)
-            os.replace(temporary, path)
+            write_atomic(path, self._mac(address, value) + value, durable=False)
         except OSError:
             pass
 
@@ -168,8 +160,7 @@ class Store:
         return self.folder / "objects" / kind / address[:2] / address[2:]
 
     def _mac(self, address: str, value: bytes) -> bytes:
-        return hmac.new(self.secret, address.encode("ascii") + b"\0" + value,
-                        hashlib.sha256).digest()
+        return keyed(self.secret, address.encode("ascii") + b"\0" + value)
 
     def _sweep(self) -> None:
         stamp = self.folder / "swept"

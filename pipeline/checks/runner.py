@@ -18,9 +18,10 @@ from typing import Any, NamedTuple
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks.gettext import header_plural_count
-from pipeline.checks.registry import (CATALOG, CHECKS, ENTRY, PAIR, Check, Context, Finding, Pair,
-                                      Scope)
-from pipeline.config import Config
+from pipeline.checks.registry import (CATALOG, CHECKS, ENTRY, PAIR, WARNING, Check, Context,
+                                      Finding, Pair, Scope)
+from pipeline.config import Config, line_of
+from pipeline.errors import ConfigError
 from pipeline.glossary import load_glossary
 from pipeline.source.markup import visible_length
 
@@ -48,9 +49,32 @@ def _plan(registered: tuple[Check[Any], ...], disabled: frozenset[str]) -> Plan:
     return Plan(scoped(CATALOG), scoped(ENTRY), scoped(PAIR))
 
 
+def disabled_checks(config: Config) -> frozenset[str]:
+    """The project's ``[checks] disable``, refused unless every name is a registered warning."""
+    for name in sorted(config.disabled_checks):
+        item = CHECKS.get(name)
+        if item is None:
+            raise _setting_error(config, name, f"[checks] disable: there is no check '{name}' "
+                                 f"(the checks are {', '.join(sorted(CHECKS))})")
+        if item.severity > WARNING:
+            raise _setting_error(config, name, f"[checks] disable: '{name}' is an error check, "
+                                 "and error checks cannot be disabled (they keep unsafe or wrong "
+                                 "text from being published); only warnings can")
+    return config.disabled_checks
+
+
+def _setting_error(config: Config, name: str, message: str) -> ConfigError:
+    try:
+        text = config.path.read_text(encoding="utf-8") if config.path else ""
+    except OSError:
+        text = ""
+    start = line_of(text, "[checks]") or 1
+    return ConfigError(message, config.path, line_of(text, f'"{name}"', start))
+
+
 def check_catalog(catalog: Catalog, path: str, language: str, config: Config) -> list[Finding]:
     """Every finding of a catalog's header and filled-in entries (empty ones are untranslated)."""
-    checks = plan(config.disabled_checks)
+    checks = plan(disabled_checks(config))
     context = make_context(catalog, language, config)
     memo = pair_memo(context, checks.pair)
     findings = [_finding(item, message, path, catalog.header, language)

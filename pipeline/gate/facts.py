@@ -24,6 +24,7 @@ from pipeline import checks
 from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import CatalogError
+from pipeline.fsutil import read_if_exists
 from pipeline.glossary import glossary_path
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.catalogs.pofile import parse_po_bytes
@@ -372,9 +373,7 @@ def read_judged(path: Path, sha: str) -> Catalog:
 
 def _read_plain(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+        return read_if_exists(path)
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path) from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from pipeline.checks import ERROR, WARNING, Finding, check_catalog
+from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.gate.facts import FactsStore, catalog_paths
@@ -53,6 +54,7 @@ def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckR
 
     Findings of catalogs unchanged since the last run come from what the gate keeps.
     """
+    disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
     findings: list[Finding] = []
     summaries: list[LanguageSummary] = []
     for language in languages:

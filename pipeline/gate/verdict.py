@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
+from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
 from pipeline.gate.facts import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED,
                             CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged)
@@ -246,6 +247,7 @@ class Verdict:
 def evaluate(config: Config, language: str, names: list[str] | None = None) -> Verdict:
     """The gate's verdict on one target language (``names``: the domains, when already listed)."""
     signoffs = read_signoffs(config, language)
+    disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
     store = FactsStore(config, language, check_catalog)
     verdicts = []
     catalogs = catalog_paths(config, language, names)

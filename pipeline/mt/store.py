@@ -13,20 +13,20 @@ Earlier versions kept the file in the cache folder; the first open moves it here
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ContextManager, Iterable, Sequence
 
+from pipeline.cache.digests import sha256
 from pipeline.config import Config
 from pipeline.errors import StoreError
+from pipeline.fsutil import atomic_file
 
 STORE_NAME = "machine-translations.sqlite3"
 _COMPANIONS = ("-wal", "-shm")  # SQLite's files beside a database in WAL mode
@@ -86,7 +86,7 @@ def store_key(engine: str, options: dict, source: str, target: str, text: str) -
     """A digest of everything that decides a translation: engine, its options, languages, text."""
     payload = json.dumps([engine, options, source, target, text], ensure_ascii=False,
                          sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return sha256(payload.encode("utf-8"))
 
 
 def store_path(config: Config) -> Path:
@@ -255,14 +255,7 @@ def _move(source: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
-            shutil.copyfileobj(original, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with open(source, "rb") as original, \
+            atomic_file(target, mode=os.fstat(original.fileno()).st_mode & 0o777) as handle:
+        shutil.copyfileobj(original, handle)
     source.unlink()

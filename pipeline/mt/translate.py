@@ -32,7 +32,7 @@ from pipeline.config import Config
 from pipeline.mt.engines import (Batch, Engine, EngineChoice, QuotaExceeded, Translation, Usage,
                               choose_engines, send_batches)
 from pipeline.mt.engines.memory import TranslationMemory
-from pipeline.errors import EngineError
+from pipeline.errors import EngineError, Interrupted
 from pipeline.fsutil import write_if_changed
 from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml
 from pipeline.mt.store import Row, TranslationStore, lookup_store, open_store, store_key
@@ -44,7 +44,6 @@ MARKUP_NOTE = (f"{NOTE_PREFIX} its inline markup differs from the source; restor
                "emphasis and code before clearing fuzzy")
 CONTEXT_KINDS = ("type: title", "type: description")
 MEMORY, NEAR, MACHINE = "memory", "near", "machine"
-EXIT_INTERRUPTED = 130
 
 
 class Progress(Protocol):
@@ -135,11 +134,13 @@ class TranslateResult:
 class TranslationStopped(EngineError):
     """The run stopped early; every draft received before is kept, and ``result`` says what remains."""
 
-    def __init__(self, message: str, result: TranslateResult, exit_code: int | None = None):
+    def __init__(self, message: str, result: TranslateResult):
         super().__init__(message)
         self.result = result
-        if exit_code is not None:
-            self.exit_code = exit_code
+
+
+class TranslationInterrupted(TranslationStopped, Interrupted):
+    """Ctrl-C stopped the run (exit code 130); every draft received before is kept."""
 
 
 def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[str] = (),
@@ -178,7 +179,7 @@ def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_L
             assert machine is not None  # only a machine engine leaves texts to send
             _send(machine, plan, store, progress)
     except KeyboardInterrupt:
-        raise finish.stopped("interrupted", "", EXIT_INTERRUPTED) from None
+        raise finish.stopped("interrupted", "", TranslationInterrupted) from None
     except QuotaExceeded as error:
         raise finish.stopped(str(error), " when the quota renews") from None
     except EngineError as error:
@@ -431,7 +432,8 @@ class _Finisher:
             dry_run=dry_run, missing_key=self.choice.missing_key, usage=self.usage,
             notices=tuple(self.notices))
 
-    def stopped(self, reason: str, again: str, exit_code: int | None = None) -> TranslationStopped:
+    def stopped(self, reason: str, again: str,
+                kind: type[TranslationStopped] = TranslationStopped) -> TranslationStopped:
         result = self.result()
         drafts = sum(r.drafts + r.memory + r.near for r in result.reports)
         left = [r for r in result.reports if r.remaining]
@@ -439,4 +441,4 @@ class _Finisher:
         message = (f"{reason}: stopped; {drafts} string(s) filled and kept, "
                    f"{result.remaining} still empty ({where}); run 'pipeline translate' "
                    f"again{again} — drafts already received are stored and not paid twice")
-        return TranslationStopped(message, result, exit_code)
+        return kind(message, result)

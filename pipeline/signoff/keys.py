@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +21,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from pipeline.cache.digests import sha256
 from pipeline.errors import SignoffError
+from pipeline.fsutil import atomic_file
 
 KEYS_DIR_VARIABLE = "PIPELINE_KEYS_DIR"
 REVIEWER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -82,7 +82,7 @@ def decode_base64(text: str, size: int) -> bytes:
 def key_id(public_key: Ed25519PublicKey) -> str:
     """A 16-hex-digit fingerprint naming the key in ledger statements."""
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+    return sha256(raw)[:16]
 
 
 def verify_signature(public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
@@ -132,17 +132,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 def _write_private(path: Path, data: bytes) -> None:
     """Write through a private temp file, then link it into place so an existing file always wins."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_file(path, mode=0o600, exclusive=True) as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise SignoffError("a key file appeared here while writing; it was left untouched",
-                               path) from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    except FileExistsError:
+        raise SignoffError("a key file appeared here while writing; it was left untouched",
+                           path) from None

@@ -229,7 +229,7 @@ class ReviewPages:
         return self.templates.TemplateResponse(request, name, context, status)
 
     async def failure(self, request: Request, error: PipelineError) -> Response:
-        return self.render(request, "error.html", 500, message=str(error))
+        return self.render(request, "error.html", 500, message=error.format_message())
 
     # ------------------------------------------------------------ decisions (POST only)
 
@@ -239,7 +239,7 @@ class ReviewPages:
         try:
             target = self.target(language, domain, form.get("digest"))
         except SignoffError as error:
-            return self.render_article(request, language, domain, ("problem", str(error)), 409)
+            return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
         if target.digest in read_signoffs(self.config, language).approved:
             return self.after(language, domain, Decision(None), "approved", target.digest)
         return self.after(language, domain, approve(self.config, language, self.signer, [target]),
@@ -252,7 +252,7 @@ class ReviewPages:
             target = self.target(language, domain, form.get("digest"))
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
         except SignoffError as error:
-            return self.render_article(request, language, domain, ("problem", str(error)), 409)
+            return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
         return self.after(language, domain, decision, "rejected", target.digest)
 
     async def approve_all(self, request: Request) -> Response:

@@ -10,7 +10,6 @@ losing them only costs time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from pipeline.gate.facts import gate_inputs
 from pipeline.site.pages import Site
 from pipeline.source.articles import domains, find_sources
 from pipeline.cache import digest_of, shared_store
+from pipeline.cache.digests import sha256 as sha
 
 KIND = "build"
 
@@ -137,10 +137,6 @@ class LastBuild:
         self.store.put_json(KIND, self.key, {"manifest": manifest, "pages": pages,
                                              "languages": reported})
         self.store.save()
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def compact(value) -> str:

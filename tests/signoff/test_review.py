@@ -7,7 +7,6 @@ import os
 
 import pytest
 
-from pipeline.cli import review as review_group
 from pipeline.signoff.review import translated_entries
 from pipeline.signoff.verify import read_signoffs
 from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, translate
@@ -34,14 +33,6 @@ def digest_of(project, language, msgid):
 def as_doctor(project, command, *args, input=None):
     return project.run("review", command, "--lang", args[0], "--reviewer", "dr-test", *args[1:],
                        input=input)
-
-
-@pytest.mark.parametrize("command", sorted(review_group.commands))
-def test_every_review_command_has_help_and_is_in_the_readme(project, command):
-    from conftest import REPO
-    result = project.run("review", command, "--help")
-    assert result.exit_code == 0 and review_group.commands[command].help
-    assert f"pipeline review {command}" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_list_shows_waiting_entries_with_digests_and_json(site):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.site.build import MANIFEST, MARKER, build
-from pipeline.errors import EXIT_STOPPED, BuildError, SourceError
+from pipeline.errors import BuildError, SourceError, StoppedError
 from pipeline.catalogs.pofile import format_po, read_po
 from pipeline.source.articles import domains
 
@@ -172,7 +172,7 @@ def test_only_the_source_is_published_when_nothing_is_reviewed(project):
 
 def test_strict_exits_with_the_stopped_code_when_a_language_is_stopped(published):
     result = published.run("build", "--strict")
-    assert result.exit_code == EXIT_STOPPED == 3
+    assert result.exit_code == StoppedError.exit_code == 3
     assert "stopped: de, ru" in result.output
     assert (published.root / "public" / "en" / "mikro" / "index.html").is_file()
 
@@ -393,7 +393,7 @@ def test_a_translation_with_a_foreign_link_stops_its_language(
     translate_all(project, "en", overrides={unit: translation})
     approve_all(project, "en")
     result = project.run("build", "--strict")
-    assert result.exit_code == EXIT_STOPPED
+    assert result.exit_code == StoppedError.exit_code
     assert re.search(r"locale/en/LC_MESSAGES/mikro\.po:\d+: check error: .*" + re.escape(detail),
                      result.output)
     assert not (project.root / "public" / "en").exists()

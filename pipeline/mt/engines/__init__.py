@@ -12,77 +12,17 @@ import os
 from contextlib import suppress
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Mapping, Protocol, Sequence
+from typing import Callable, Mapping, Sequence
 
 from pipeline.config import Config
 from pipeline.errors import EngineError
+from pipeline.mt.engines.base import (DEEPL, ENGINE_NAMES, KEY_VARIABLE, MACHINE_ENGINES, MEMORY,
+                                      PSEUDO, SERVER_VARIABLE, Batch, Engine, QuotaExceeded,
+                                      Translation, Usage, pack)
 
-MEMORY = "memory"
-DEEPL = "deepl"
-PSEUDO = "pseudo"
-ENGINE_NAMES = (MEMORY, DEEPL, PSEUDO)
-MACHINE_ENGINES = (DEEPL, PSEUDO)
-KEY_VARIABLE = "DEEPL_AUTH_KEY"
-SERVER_VARIABLE = "DEEPL_SERVER_URL"
-
-
-@dataclass(frozen=True)
-class Translation:
-    """One translated text (XML form) and the characters billed for it."""
-
-    text: str
-    billed: int
-
-
-@dataclass(frozen=True)
-class Batch:
-    """Texts sent in one request, sharing one context."""
-
-    texts: tuple[str, ...]
-    context: str | None = None
-
-
-@dataclass(frozen=True)
-class Usage:
-    """The account's characters used and allowed in this billing period."""
-
-    count: int | None
-    limit: int | None
-
-    @property
-    def remaining(self) -> int | None:
-        if self.count is None or self.limit is None:
-            return None
-        return max(self.limit - self.count, 0)
-
-
-class Engine(Protocol):
-    """What the translate stage needs from a machine engine; languages are project codes."""
-
-    name: str
-    billable: bool  # billable results are stored and their characters counted
-    concurrency: int
-    uses_context: bool  # wants the article's title and description with each batch
-
-    def store_options(self, source: str, target: str) -> dict:
-        """Everything besides the text that changes a translation, for the store key."""
-
-    def batches(self, items: Sequence[tuple[str, str | None]], source: str,
-                target: str) -> list[Batch]:
-        """(text, context) items cut into requests within the engine's limits."""
-
-    def usage(self) -> Usage | None:
-        """Check that the engine is reachable and the key accepted; the usage when known."""
-
-    def prepare(self, source: str, targets: Sequence[str]) -> list[str]:
-        """Get ready to translate into these languages; notices for the user."""
-
-    def translate(self, batch: Batch, source: str, target: str) -> list[Translation]:
-        """One request; raises EngineError (or QuotaExceeded) when it fails."""
-
-
-class QuotaExceeded(EngineError):
-    """The engine's quota for this billing period is used up."""
+__all__ = ["DEEPL", "ENGINE_NAMES", "KEY_VARIABLE", "MACHINE_ENGINES", "MEMORY", "PSEUDO",
+           "SERVER_VARIABLE", "Batch", "Engine", "EngineChoice", "QuotaExceeded", "Translation",
+           "Usage", "choose_engines", "pack", "send_batches"]
 
 
 @dataclass(frozen=True)
@@ -124,33 +64,6 @@ def _deepl(config: Config, key: str, env: Mapping[str, str]) -> Engine:
     from pipeline.mt.engines.deepl import DeepLEngine, DeepLSettings
     return DeepLEngine(config, DeepLSettings.from_config(config), key,
                        env.get(SERVER_VARIABLE, "").strip() or None)
-
-
-def pack(items: Sequence[tuple[str, str | None]], max_texts: int, max_bytes: int,
-         overhead: Callable[[str | None], int], size: Callable[[str], int]) -> list[Batch]:
-    """Texts grouped by context, in order, into batches of at most max_texts and max_bytes.
-
-    ``overhead(context)`` is the size of a request without texts and
-    ``size(text)`` what one text adds; a text too big for any request still
-    goes alone, so the engine can say what is wrong with it.
-    """
-    by_context: dict[str | None, list[str]] = {}
-    for text, context in items:
-        by_context.setdefault(context, []).append(text)
-    batches = []
-    for context, texts in by_context.items():
-        current: list[str] = []
-        used = overhead(context)
-        for text in texts:
-            cost = size(text)
-            if current and (len(current) >= max_texts or used + cost > max_bytes):
-                batches.append(Batch(tuple(current), context))
-                current, used = [], overhead(context)
-            current.append(text)
-            used += cost
-        if current:
-            batches.append(Batch(tuple(current), context))
-    return batches
 
 
 def send_batches(engine: Engine, batches: Sequence[Batch], source: str, target: str,

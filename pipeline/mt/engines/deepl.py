@@ -15,7 +15,8 @@ import deepl
 
 from pipeline import __version__
 from pipeline.config import Config, line_of
-from pipeline.mt.engines import (KEY_VARIABLE, Batch, QuotaExceeded, Translation, Usage, pack)
+from pipeline.mt.engines.base import (KEY_VARIABLE, Batch, QuotaExceeded, Translation, Usage,
+                                      pack)
 from pipeline.errors import ConfigError, EngineError
 from pipeline.mt.inline_xml import INLINE_TAGS, MARKUP_VERSION
 from pipeline.glossary import glossary_digest, load_glossary

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from pipeline.mt.engines import Batch, Translation, Usage, pack
+from pipeline.mt.engines.base import Batch, Translation, Usage, pack
 from pipeline.mt.inline_xml import billable_characters, map_text
 
 _ACCENTS = str.maketrans(

@@ -1,0 +1,77 @@
+"""The command line: parse options, call one stage function, print its result.
+
+No rule of the pipeline lives here; every command hands its work to a module
+of the package and only decides how the result is shown. The group builds one
+:class:`App` for its commands and turns every :class:`PipelineError` (and
+Ctrl-C) into one line on stderr and the error's exit code.
+
+- :mod:`pipeline.cli.options`: the options several commands share, declared once;
+- :mod:`pipeline.cli.stages`: ``pull``, ``status``, ``check``, ``build``;
+- :mod:`pipeline.cli.machine`: ``translate`` and the ``mt`` group;
+- :mod:`pipeline.cli.signoff`: ``keygen`` and the ``review`` group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline import __version__
+from pipeline.cli import machine, signoff, stages
+from pipeline.cli.app import App, use_color
+from pipeline.cli.machine import mt
+from pipeline.cli.options import config_option
+from pipeline.cli.signoff import review
+from pipeline.errors import Interrupted, PipelineError
+
+
+class PipelineGroup(click.Group):
+    """Shows a PipelineError as one line on stderr and exits with its code; Ctrl-C is one too."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        extra.setdefault("color", use_color())  # every command's context inherits it
+        return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                raise Interrupted() from None
+            except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
+                if isinstance(abort.__context__, KeyboardInterrupt):
+                    raise Interrupted() from None
+                raise
+        except PipelineError as error:
+            error.show()
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=PipelineGroup, context_settings={"auto_envvar_prefix": "PIPELINE",
+                                                  "help_option_names": ["-h", "--help"]})
+@config_option
+@click.version_option(__version__, prog_name="pipeline")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Reviewed translation pipeline for medical articles.
+
+    pull → translate → review → build: Turkish Markdown articles become gettext
+    catalogs, get machine drafts, are signed off by doctors, and only fully
+    reviewed languages are published.
+    """
+    ctx.obj = App(config_path)
+
+
+for _command in (*stages.COMMANDS, *machine.COMMANDS, *signoff.COMMANDS):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """The ``pipeline`` console script, and ``python -m pipeline``."""
+    cli(prog_name="pipeline")
+
+
+__all__ = ["App", "PipelineGroup", "cli", "main", "mt", "review"]

@@ -1,0 +1,92 @@
+"""What every command shares: the app object the group hands them, and how they print."""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Any, NoReturn, Sequence
+
+import click
+
+from pipeline.config import Config, load_config
+from pipeline.errors import PipelineError
+
+
+class App:
+    """The configuration, loaded on first use, and the languages a command asked for."""
+
+    def __init__(self, config_path: Path | None):
+        self.config_path = config_path
+
+    @cached_property
+    def config(self) -> Config:
+        from pipeline.mt.store import move_old_store
+
+        config = load_config(self.config_path)
+        try:
+            moved = move_old_store(config)  # at once, before anything deletes the cache folder
+        except PipelineError as error:  # only commands that use the store need to stop
+            warn("warning", error.format_message())
+            return config
+        if moved:
+            warn("notice", moved, colour="cyan")
+        return config
+
+    def languages(self, requested: Sequence[str]) -> tuple[str, ...]:
+        """The target languages of ``--lang`` (every one when none), refusing unknown ones."""
+        return self.config.check_languages(tuple(requested))
+
+    def language(self, requested: str) -> str:
+        """The one target language of a sign-off command, refusing an unknown one."""
+        return self.languages((requested,))[0]
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def use_color() -> bool | None:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return None
+
+
+def style(text: str, **kwargs: Any) -> str:
+    if use_color() is False:
+        return text
+    return click.style(text, **kwargs)
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    click.echo(text, err=err, color=use_color())
+
+
+def warn(label: str, text: str, colour: str = "yellow") -> None:
+    """One line on stderr, its label in colour: ``warning: …``, ``note: …``."""
+    echo(style(f"{label}: ", fg=colour) + text, err=True)
+
+
+def entries(count: int) -> str:
+    """``1 entry``, ``2 entries``."""
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
+
+
+def table(headings: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> str:
+    """A plain text table: the first column left-aligned, the numbers right-aligned."""
+    cells = [tuple(str(value) for value in row) for row in rows]
+    widths = [max(len(heading), *(len(row[i]) for row in cells)) if cells else len(heading)
+              for i, heading in enumerate(headings)]
+
+    def line(values: tuple[str, ...]) -> str:
+        return "  ".join(value.ljust(width) if i == 0 else value.rjust(width)
+                         for i, (value, width) in enumerate(zip(values, widths))).rstrip()
+
+    out = [style(line(headings), bold=True)]
+    out.extend(line(row) for row in cells)
+    return "\n".join(out)
+
+
+def fail() -> NoReturn:
+    """Exit with the error code after a report that already says what failed."""
+    click.get_current_context().exit(PipelineError.exit_code)

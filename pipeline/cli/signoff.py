@@ -1,0 +1,257 @@
+"""The doctors' sign-off: ``keygen`` and the ``review`` group."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from pipeline.cli.app import App, echo, entries, fail, pass_app, style, warn
+from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
+                                  page_option, reviewer_option)
+from pipeline.errors import PipelineError, UsageError
+
+if TYPE_CHECKING:
+    from pipeline.signoff.review import Decision, Signer
+
+
+def _signer(app: App, language: str, reviewer: str, key_file: Path | None) -> Signer:
+    from pipeline.signoff.review import open_signer
+
+    return open_signer(app.config, language, reviewer, key_file)
+
+
+def _report_decision(decision: Decision, what: str) -> None:
+    if decision.statement is None:
+        echo(f"nothing to {what}")
+        return
+    echo(f"{what}d {entries(len(decision.targets))}: one statement signed by "
+         f"{decision.statement.reviewer} at {decision.statement.time:%Y-%m-%d %H:%M:%S} UTC")
+    for path in decision.catalogs_written:
+        echo(f"updated {path}")
+
+
+@click.command()
+@click.argument("reviewer")
+@key_file_option
+@pass_app
+def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
+    """Create a doctor's signing key pair; print the roster lines with the public key.
+
+    The private key is written outside the repository (mode 0600) and never
+    overwritten. For a reviewer already in the roster, the lines rotate the key
+    and keep the old one valid for statements signed before now.
+    """
+    from pipeline.signoff.keys import check_reviewer_id, generate_key
+    from pipeline.signoff.ledger import utc_now
+    from pipeline.signoff.roster import load_roster, roster_lines
+
+    check_reviewer_id(reviewer)
+    try:
+        config = app.config
+    except PipelineError:
+        config = None  # a doctor may make a key on a machine without the project
+    existing = load_roster(config).get(reviewer) if config else None
+    new = generate_key(reviewer, key_file)
+    echo(f"wrote the private key of '{reviewer}' to {new.path} (mode 0600): keep it on this "
+         "machine only, never commit or send it")
+    echo(f"key id {new.key_id}; add these lines to reviewers.toml:\n")
+    echo(roster_lines(reviewer, new.public_key, existing, utc_now()))
+
+
+@click.group()
+def review() -> None:
+    """Doctors' sign-off: pending entries, approve, reject, review sheets, a review page, audit log, verify."""
+
+
+@review.command("list")
+@language_option
+@page_option
+@json_option
+@pass_app
+def review_list(app: App, language: str, page: str | None, as_json: bool) -> None:
+    """Entries waiting for a doctor (never approved, or changed since), with their warnings."""
+    from pipeline.signoff.review import pending
+    from pipeline.signoff.session import describe
+
+    items = pending(app.config, app.language(language), page)
+    if as_json:
+        echo(json.dumps([item.as_dict() for item in items], ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        echo(describe(app.config, language, item) + "\n")
+    stale = sum(1 for item in items if item.state == "stale")
+    echo(f"{entries(len(items))} of '{language}' waiting for a doctor "
+         f"({stale} changed since approval)")
+
+
+@review.command("approve")
+@language_option
+@reviewer_option
+@key_file_option
+@click.option("--entry", "digests", multiple=True, metavar="DIGEST",
+              help="Approve this entry digest (or a unique prefix of 8+ digits); repeatable.")
+@click.option("--sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="MANIFEST",
+              help="Approve exactly the entries a review sheet showed, if still unchanged.")
+@page_option
+@pass_app
+def review_approve(app: App, language: str, reviewer: str, key_file: Path | None,
+                   digests: tuple[str, ...], sheet: Path | None, page: str | None) -> None:
+    """Sign off entries: interactively one by one, or by --entry digests or a --sheet manifest.
+
+    Each decision is signed and appended to the ledger at once; quitting keeps
+    every decision made. Approving a fuzzy entry clears its fuzzy flag.
+    """
+    from pipeline.signoff.review import approve, pending, resolve, translated_entries
+    from pipeline.signoff.session import run_session
+    from pipeline.signoff.sheet import approve_sheet
+
+    if digests and sheet:
+        raise UsageError("give either --entry or --sheet, not both")
+    config, language = app.config, app.language(language)
+    signer = _signer(app, language, reviewer, key_file)
+    if sheet:
+        outcome = approve_sheet(config, language, signer, sheet)
+        _report_decision(outcome.decision, "approve")
+        for changed in outcome.changed:
+            warn("not approved", changed)
+        return
+    if digests:
+        targets = resolve(translated_entries(config, language), digests, language)
+        _report_decision(approve(config, language, signer, targets), "approve")
+        return
+    items = pending(config, language, page)
+    if not items:
+        echo(f"nothing of '{language}' is waiting for a doctor")
+        return
+    result = run_session(config, language, signer, items, echo)
+    echo(f"approved {result.approved}, rejected {result.rejected}, skipped {result.skipped}, "
+         f"left {result.remaining}")
+
+
+@review.command("reject")
+@language_option
+@reviewer_option
+@key_file_option
+@click.option("--entry", required=True, metavar="DIGEST", help="The entry digest (or a unique prefix).")
+@click.option("--note", required=True, help="What is wrong, for the translator.")
+@pass_app
+def review_reject(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
+                  note: str) -> None:
+    """Reject an entry: sign a reject statement, mark it fuzzy with the note for the translator."""
+    from pipeline.signoff.review import reject, resolve, translated_entries
+
+    config, language = app.config, app.language(language)
+    signer = _signer(app, language, reviewer, key_file)
+    (target,) = resolve(translated_entries(config, language), [entry], language)
+    _report_decision(reject(config, language, signer, target, note), "reject")
+
+
+@review.command("revoke")
+@language_option
+@reviewer_option
+@key_file_option
+@click.option("--entry", "digests", required=True, multiple=True, metavar="DIGEST",
+              help="An approved entry digest (or a unique prefix); repeatable.")
+@click.option("--note", default="", help="Why, for the audit trail.")
+@pass_app
+def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
+                  digests: tuple[str, ...], note: str) -> None:
+    """Withdraw approvals: the entries wait for a doctor again; the catalogs are not changed."""
+    from pipeline.signoff.review import resolve, revoke, translated_entries
+
+    config, language = app.config, app.language(language)
+    signer = _signer(app, language, reviewer, key_file)
+    targets = resolve(translated_entries(config, language), digests, language)
+    _report_decision(revoke(config, language, signer, targets, note), "revoke")
+
+
+@review.command("sheet")
+@language_option
+@page_option
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FILE.html", help="Where to write the sheet; the manifest goes beside it.")
+@pass_app
+def review_sheet(app: App, language: str, page: str | None, output: Path) -> None:
+    """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
+    from pipeline.signoff.sheet import write_sheet
+
+    files = write_sheet(app.config, app.language(language), output, page)
+    echo(f"wrote {files.html} ({entries(files.entries)}) and {files.manifest}")
+
+
+@review.command("log")
+@languages_option
+@json_option
+@pass_app
+def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
+    """The audit trail: who approved, rejected or revoked what, and when, with the text pairs."""
+    from pipeline.signoff.review import audit_log
+
+    records, problems = audit_log(app.config, app.languages(languages))
+    if as_json:
+        echo(json.dumps({"statements": [r.as_dict() for r in records],
+                         "problems": [str(p) for p in problems]}, ensure_ascii=False, indent=2))
+        return
+    for record in records:
+        s = record.statement
+        echo(f"{s.time:%Y-%m-%d %H:%M:%S}Z  {record.language}  {s.meaning:<7}  {record.name} "
+             f"({s.reviewer})  {entries(len(s.digests))}")
+        if s.note:
+            echo(f"    note: {s.note}")
+        for digest, place in record.texts.items():
+            if place is None:
+                echo(f"    {digest[:12]}  (text no longer in the catalogs)")
+            else:
+                echo(f"    {digest[:12]}  {place.where}  {place.entry.msgid!r} -> "
+                     f"{' | '.join(place.entry.msgstrs)!r}")
+    for problem in problems:
+        warn("not counted", str(problem))
+
+
+@review.command("verify")
+@languages_option
+@pass_app
+def review_verify(app: App, languages: tuple[str, ...]) -> None:
+    """Check every ledger line; exit 1 naming each line that does not count, and why."""
+    from pipeline.signoff.review import verify
+
+    counted, problems = verify(app.config, app.languages(languages))
+    failures = [p for p in problems if not p.harmless]
+    for problem in problems:
+        label = "note: " if problem.harmless else "error: "
+        echo(style(label, fg="yellow" if problem.harmless else "red") + str(problem),
+             err=not problem.harmless)
+    echo(f"{counted} statement(s) verified, {len(failures)} line(s) rejected")
+    if failures:
+        fail()
+
+
+@review.command("serve")
+@reviewer_option
+@languages_option
+@key_file_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; keep the default so only this machine can connect.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="The port to listen on (0: any free port; the address printed says which).")
+@pass_app
+def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: Path | None,
+                 host: str, port: int) -> None:
+    """A local review page in your browser: read, approve and reject translations, article by article.
+
+    Without --lang, every language you may approve. Your key is opened once
+    and stays in this process. The printed address carries a random token,
+    needed for every request, so no other user or web page can post
+    decisions; each decision is signed and saved at once.
+    """
+    from pipeline.signoff.server import serve
+
+    serve(app.config, reviewer, app.languages(languages) if languages else None,
+          key_file, host, port, echo)
+    echo("review page stopped")
+
+
+COMMANDS = (keygen, review)

@@ -1,0 +1,128 @@
+"""The pipeline's own commands: pull, status, check and build (translate: :mod:`pipeline.cli.machine`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from pipeline.cli.app import App, echo, fail, pass_app, style, table, warn
+from pipeline.cli.options import json_option, languages_option, out_option
+from pipeline.errors import StoppedError
+
+BUILD_SHOWN_BLOCKERS = 5
+
+
+@click.command()
+@pass_app
+def pull(app: App) -> None:
+    """Extract source articles into templates and merge them into every catalog."""
+    from pipeline.pull import pull as run_pull
+
+    result = run_pull(app.config)
+    for path in result.written:
+        echo(f"wrote {path}")
+    echo(f"{result.articles} article(s), {result.catalogs} catalog(s): "
+         f"{len(result.written)} file(s) written"
+         + ("" if result.written else ", everything up to date"))
+    for orphan in result.orphans:
+        warn("warning", f"{orphan} has no source article any more; "
+             "remove it and its catalogs if the article is gone")
+
+
+@click.command()
+@languages_option
+@json_option
+@pass_app
+def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
+    """Per language: progress, doctors' review state, check errors and the gate's verdict."""
+    from pipeline.gate.status import language_report
+
+    results = [language_report(app.config, lang) for lang in app.languages(languages)]
+    if as_json:
+        echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    headings = ("language", "strings", "translated", "fuzzy", "untranslated", "approved",
+                "stale", "waiting", "rejected", "errors", "verdict")
+    rows = [(r.progress.language, r.progress.strings, r.progress.translated, r.progress.fuzzy,
+             r.progress.untranslated, r.review["approved"], r.review["stale"],
+             r.review["waiting"], r.review["rejected"], r.check_errors, r.verdict)
+            for r in results]
+    echo(table(headings, rows))
+    for report in results:
+        if not report.publishable:
+            reasons = ", ".join(f"{count} {reason}" for reason, count in report.blocked.items())
+            echo(f"{report.progress.language}: stopped ({reasons or 'no catalogs'})")
+        for problem in report.ledger_problems:
+            warn("warning", f"{problem} (not counted)")
+
+
+@click.command()
+@languages_option
+@json_option
+@pass_app
+def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
+    """Check translations: errors block publication, warnings inform; exit 1 on any error."""
+    from pipeline.checks import ERROR
+    from pipeline.gate.findings import run_checks
+
+    report = run_checks(app.config, app.languages(languages))
+    if as_json:
+        echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        colours = {ERROR: "red"}
+        for finding in report.findings:
+            severity = style(finding.severity, fg=colours.get(finding.severity, "yellow"))
+            echo(f"{finding.path}:{finding.line}: {severity}: [{finding.check}] {finding.message}")
+        if report.findings:
+            echo()
+        rows = [(s.language, s.catalogs, s.entries, s.errors, s.warnings) for s in report.languages]
+        echo(table(("language", "catalogs", "checked", "errors", "warnings"), rows))
+        for summary in report.languages:
+            for path in summary.missing:
+                warn("note", f"{path} is missing: run 'pipeline pull'")
+        echo(f"{report.errors} error(s), {report.warnings} warning(s)")
+    if report.errors:
+        fail()
+
+
+@click.command()
+@out_option
+@click.option("--strict", is_flag=True,
+              help="Exit with code 3 when any configured language was stopped (for CI).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
+              show_default=True,
+              help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
+@pass_app
+def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
+    """Render the source language and every fully reviewed language; stop the others."""
+    from pipeline.site.build import build as run_build
+
+    result = run_build(app.config, out, fmt)
+    for report in result.languages:
+        if report.published:
+            note = " (source)" if report.is_source else ""
+            echo(f"{report.language}: " + style("published", fg="green") + note)
+            continue
+        reasons = ", ".join(f"{count} {reason}" for reason, count in report.reasons().items())
+        echo(f"{report.language}: " + style("stopped", fg="red", bold=True)
+             + f", {len(report.blockers)} string(s) hold it back: {reasons}")
+        for blocker in report.blockers[:BUILD_SHOWN_BLOCKERS]:
+            excerpt = blocker.msgid if len(blocker.msgid) <= 60 else blocker.msgid[:59] + "…"
+            echo(f"  {blocker}" + (f"  \"{excerpt}\"" if excerpt else ""))
+        if len(report.blockers) > BUILD_SHOWN_BLOCKERS:
+            echo(f"  … and {len(report.blockers) - BUILD_SHOWN_BLOCKERS} more "
+                 f"('pipeline status --lang {report.language}')")
+    where = app.config.relative(result.out)
+    if result.changed:
+        echo(f"built {where}/: {result.pages} page(s), {result.rendered} rendered, "
+             f"{result.reused} unchanged")
+    else:
+        echo(f"{where}/ is up to date: {result.pages} page(s), nothing written")
+    if strict and result.stopped:
+        names = ", ".join(report.language for report in result.stopped)
+        raise StoppedError(f"stopped: {names} (not fully reviewed; see the report above)")
+
+
+COMMANDS = (pull, status, check, build)
