@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import textwrap
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from deepl_server import MAX_BODY
+from conftest import Project
+from deepl_server import MAX_BODY, FakeDeepL
 from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import format_po, read_po
+from pipeline.mt import translate as translate_module
+from pipeline.mt.engines.deepl import DeepLSettings
+from pipeline.mt.inline_xml import restore, to_xml
 from pipeline.mt.translate import MARKUP_NOTE
+from pipeline.source.articles import domains
 
 TODAY = "machine draft: deepl, "
 SECOND = textwrap.dedent("""\
@@ -434,6 +442,126 @@ def test_ctrl_c_keeps_the_drafts_received(make_project, fake_deepl):
             "still empty") in result.output
     drafted = [e for e in entries(project, "en", "liste").values() if e.msgstr]
     assert len(drafted) == answered
+
+
+def drafts_missing(project: Project, server: FakeDeepL) -> list[str]:
+    """Every translation the server sent back that is not the draft of its entry in a catalog."""
+    config = project.config
+    settings = DeepLSettings()
+    language_of = {settings.target_code(language): language for language in config.languages}
+    drafts: dict[tuple[str, str], Entry] = {}
+    for language in config.languages:
+        for domain in domains(config):
+            for entry in read_po(config.catalog_path(language, domain)).messages:
+                drafts[(language, to_xml(entry.msgid).xml)] = entry
+    missing = []
+    for text, translation, target in server.translations_answered():
+        entry = drafts[(language_of[target], text)]
+        if entry.msgstr != restore(entry.msgid, to_xml(entry.msgid), translation)[0]:
+            missing.append(f"{language_of[target]}: {entry.msgid}")
+    return missing
+
+
+def assert_catalogs_whole(project: Project) -> None:
+    """Every catalog passes msgfmt --check and no temporary file is left beside them."""
+    locale = project.root / "locale"
+    leftovers = [path.name for path in locale.rglob("*") if path.name.endswith(".tmp")]
+    assert leftovers == []
+    for path in sorted(locale.rglob("*.po")):
+        checked = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+
+
+@pytest.fixture
+def interrupted_project(make_project) -> Project:
+    """Two articles in two languages: "kisa" takes two requests, "liste" seven (one at a time)."""
+    project = pulled(make_project({"kisa": many_items(60, "Satır"), "liste": many_items(300)},
+                                  targets=("en", "de")))
+    add_deepl_config(project, "concurrency = 1\n")
+    return project
+
+
+def interrupt_on_write(monkeypatch: pytest.MonkeyPatch, when: Callable[[Path], bool]) -> list[Path]:
+    """Ctrl-C (a real SIGINT to this process) as the first catalog write ``when`` picks begins."""
+    real = translate_module.write_if_changed
+    interrupted: list[Path] = []
+
+    def write(path: Path, data: bytes | str) -> bool:
+        if not interrupted and when(path):
+            interrupted.append(path)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(path, data)
+
+    monkeypatch.setattr(translate_module, "write_if_changed", write)
+    return interrupted
+
+
+def test_a_ctrl_c_while_a_catalog_is_written_loses_no_draft(interrupted_project, fake_deepl,
+                                                             monkeypatch):
+    project = interrupted_project
+    written = interrupt_on_write(monkeypatch, lambda path: path.name == "kisa.po")
+
+    result = project.run("translate")
+
+    assert written and result.exit_code == 130, result.output
+    assert 0 < len(fake_deepl.translations_answered()) < 2 * 362
+    assert drafts_missing(project, fake_deepl) == []
+    assert_catalogs_whole(project)
+
+
+def test_a_second_ctrl_c_while_the_drafts_are_written_loses_none(interrupted_project,
+                                                                  fake_deepl, monkeypatch):
+    project = interrupted_project
+    first: list[str] = []
+
+    def interrupt_during_the_fourth_request(text: str, target: str) -> str:
+        if len(fake_deepl.translate_requests()) == 4 and not first:
+            first.append(text)
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # the answer arrives after the interrupt
+        return f"[{target}] {text}"
+
+    fake_deepl.translator = interrupt_during_the_fourth_request
+    second = interrupt_on_write(monkeypatch, lambda path: bool(first))
+
+    result = project.run("translate")
+
+    assert first and second and result.exit_code == 130, result.output
+    assert 0 < len(fake_deepl.translations_answered()) < 2 * 362
+    assert drafts_missing(project, fake_deepl) == []
+    assert_catalogs_whole(project)
+
+
+@pytest.mark.parametrize("second", [0.05, 0.15])
+def test_a_second_ctrl_c_still_writes_every_draft_received(make_project, second):
+    """The real thing: ``python -m pipeline translate``, Ctrl-C mid-run and again soon after."""
+    project = pulled(make_project({"kisa": many_items(60, "Satır"), "liste": many_items(400)},
+                                  targets=("en", "de")))
+    add_deepl_config(project, "concurrency = 3\n")
+    with FakeDeepL(latency=0.3) as server:
+        process = project.start_subprocess("translate", env=server.env)
+        try:
+            deadline = time.monotonic() + 20
+            while len(server.translations_answered()) < 100 or not server.in_flight:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.005)
+            process.send_signal(signal.SIGINT)
+            time.sleep(second)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        answered = server.translations_answered()
+
+    assert process.returncode == 130, stderr
+    assert "interrupt noted: stopping" in stderr  # the second one came while stopping
+    assert "interrupted: stopped; " in stderr
+    assert 100 <= len(answered) < 2 * 462
+    assert drafts_missing(project, server) == []
+    assert_catalogs_whole(project)
 
 
 # ---------------------------------------------------------------- drafts
