@@ -5,7 +5,7 @@ per request, ``EN``/``PT`` without a variant, formality where the target has
 none), records every request as received (raw body and query string) and
 every answer it sends, and can be told to misbehave: statuses for the
 next translate requests, a status once N translate requests succeeded, a
-fixed latency per request.
+fixed latency per request, answers held back until the test resumes it.
 
     with FakeDeepL(latency=0.1) as server:
         env = {"DEEPL_AUTH_KEY": server.key, "DEEPL_SERVER_URL": server.url}
@@ -94,6 +94,9 @@ class FakeDeepL:
         self.successes = 0
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests the server was answering at once
+        self.held = 0  # requests waiting for resume()
+        self._open = threading.Event()
+        self._open.set()
         self._lock = threading.Lock()
         self.server = HTTPServer(host="127.0.0.1", threaded=True)
         self.server.no_handler_status_code = 404
@@ -124,6 +127,13 @@ class FakeDeepL:
     def env(self) -> dict[str, str]:
         return {"DEEPL_AUTH_KEY": self.key, "DEEPL_SERVER_URL": self.url}
 
+    def pause(self) -> None:
+        """Hold every request, in flight or coming, after its latency until :meth:`resume`."""
+        self._open.clear()
+
+    def resume(self) -> None:
+        self._open.set()
+
     def translate_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.path == "/v2/translate"]
 
@@ -142,6 +152,12 @@ class FakeDeepL:
         try:
             if self.latency:
                 time.sleep(self.latency)
+            if not self._open.is_set():
+                with self._lock:
+                    self.held += 1
+                self._open.wait()
+                with self._lock:
+                    self.held -= 1
             recorded, response = self._route(request)
             with self._lock:
                 self.answers.append(Answer(recorded, response.status_code, response.get_data()))
