@@ -36,7 +36,7 @@ from pipeline.mt.engines import (Batch, Engine, EngineChoice, QuotaExceeded, Tra
 from pipeline.mt.engines.memory import TranslationMemory
 from pipeline.errors import EngineError
 from pipeline.fsutil import write_if_changed
-from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml
+from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml, visible_words
 from pipeline.mt.store import Row, TranslationStore, lookup_store, open_store, store_key
 from pipeline.catalogs.pofile import format_po
 from pipeline.source.articles import domains
@@ -420,10 +420,14 @@ class _LanguagePlan:
 
 
 def _context(catalog: Catalog) -> str | None:
-    """The article's title and description: context for the engine, never billed."""
-    parts = [entry.msgid for entry in catalog.messages
+    """The words of the article's title and description: context for the engine, never billed.
+
+    Plain text, so only their visible words: link targets, URLs, e-mail
+    addresses and code spans are left out, as in the texts (:func:`visible_words`).
+    """
+    parts = [visible_words(entry.msgid) for entry in catalog.messages
              if any(kind in entry.extracted for kind in CONTEXT_KINDS)]
-    return " ".join(parts) or None
+    return " ".join(part for part in parts if part) or None
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -10,11 +11,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 
 from conftest import Project
-from deepl_server import MAX_BODY, FakeDeepL
+from deepl_server import MAX_BODY, FakeDeepL, Recorded
 from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import format_po, read_po
 from pipeline.mt import translate as translate_module
@@ -175,6 +177,51 @@ def test_what_the_client_sends(project, fake_deepl):
     assert 'Mikro iğneleme, cildiniz için <b i="0">minimal invaziv</b> bir prosedürdür.' \
         in request.texts
     assert b"example.org" not in request.body and b"kilavuz" not in request.body
+
+
+NEVER_SENT = textwrap.dedent("""\
+    ---
+    title: "[Kılavuz](https://gizli-baglanti.example/yol) ve `GIZLI_KOD_42` rehberi"
+    description: "Bkz. https://ciplak-adres.example/sayfa, <https://otomatik-adres.example/x>,
+      <hasta@eposta-otomatik.example>, [yazın](mailto:bilgi@eposta-baglanti.example),
+      mailto:kayit@eposta-ciplak.example ve doktor@eposta-adres.example."
+    ---
+
+    Bkz. [kılavuz](https://gizli-baglanti.example/yol), `GIZLI_KOD_42` ve doktor@eposta-adres.example.
+    """)
+# What must never reach DeepL: link targets, bare URLs, autolinks, e-mail addresses, code.
+SECRETS = ("gizli-baglanti.example", "ciplak-adres.example", "otomatik-adres.example",
+           "eposta-otomatik.example", "eposta-baglanti.example", "eposta-ciplak.example",
+           "eposta-adres.example", "GIZLI_KOD_42", "https:", "mailto:", "@")
+
+
+def everything_sent(request: Recorded) -> str:
+    """A request as the server received it, raw and decoded: path, query, headers and body."""
+    raw = [request.path, request.query.decode("utf-8", "replace"),
+           request.body.decode("utf-8", "replace"), *map(str, request.headers.values())]
+    decoded = [unquote_plus(part) for part in raw]
+    if request.json is not None:
+        decoded.append(json.dumps(request.json, ensure_ascii=False))
+    return "\n".join(raw + decoded)
+
+
+def test_no_url_e_mail_or_code_is_ever_sent_not_even_in_the_context(make_project, fake_deepl):
+    project = pulled(make_project({"gizli": NEVER_SENT}, targets=("en", "de")))
+    project.write("glossary/tr-en.csv", "source,target\nkılavuz,guide\n")
+
+    drafted = project.run("translate")
+    backwards = project.run("translate", "--back")
+
+    assert drafted.exit_code == 0 and backwards.exit_code == 0, drafted.output + backwards.output
+    kinds = {(r.method, r.path) for r in fake_deepl.requests}
+    assert {("POST", "/v2/translate"), ("POST", "/v2/glossaries")} <= kinds
+    for request in fake_deepl.requests:
+        sent = everything_sent(request).lower()
+        assert [secret for secret in SECRETS if secret.lower() in sent] == [], request
+    contexts = {r.json.get("context") for r in fake_deepl.translate_requests()}
+    assert contexts == {None, "Kılavuz ve rehberi Bkz. , , , yazın, ve ."}  # None: back
+    draft = entries(project, "en", "gizli")[NEVER_SENT.splitlines()[-1]]
+    assert draft.msgstr == "[EN-US] " + NEVER_SENT.splitlines()[-1]  # all restored locally
 
 
 def test_existing_translations_are_never_overwritten(project, fake_deepl):
