@@ -102,9 +102,19 @@ class Project:
 
     def run_subprocess(self, *args: str, env: dict | None = None, timeout: float = 120):
         """Run ``python -m pipeline`` as a separate process, as a user or CI would."""
-        environment = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **(env or {})}
         return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=self.root,
-                              env=environment, capture_output=True, text=True, timeout=timeout)
+                              env=self._environment(env), capture_output=True, text=True,
+                              timeout=timeout)
+
+    def start_subprocess(self, *args: str, env: dict | None = None) -> subprocess.Popen:
+        """Start ``python -m pipeline`` as a separate process, to signal it while it runs."""
+        return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=self.root,
+                                env=self._environment(env), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def _environment(env: dict | None) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **(env or {})}
 
 
 @pytest.fixture(autouse=True)

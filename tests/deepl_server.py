@@ -2,9 +2,10 @@
 
 It checks what the real service checks (the key, at most 50 texts and 128 KiB
 per request, ``EN``/``PT`` without a variant, formality where the target has
-none), records every request, and can be told to misbehave: statuses for the
+none), records every request as received (raw body and query string) and
+every answer it sends, and can be told to misbehave: statuses for the
 next translate requests, a status once N translate requests succeeded, a
-fixed latency per request.
+fixed latency per request, answers held back until the test resumes it.
 
     with FakeDeepL(latency=0.1) as server:
         env = {"DEEPL_AUTH_KEY": server.key, "DEEPL_SERVER_URL": server.url}
@@ -43,10 +44,28 @@ class Recorded:
     headers: dict
     body: bytes
     json: object
+    query: bytes = b""  # the raw query string
 
     @property
     def texts(self) -> list[str]:
         return list(self.json.get("text", [])) if isinstance(self.json, dict) else []
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer as the server sent it, with the request it answers."""
+
+    request: Recorded
+    status: int
+    body: bytes
+
+    def translations(self) -> list[tuple[str, str, str]]:
+        """(text, translation, target code) of a successful translate answer; [] otherwise."""
+        if self.request.path != "/v2/translate" or self.status != 200:
+            return []
+        target = str(self.request.json["target_lang"]).upper()  # type: ignore[index]
+        sent = json.loads(self.body)["translations"]
+        return [(text, item["text"], target) for text, item in zip(self.request.texts, sent, strict=True)]
 
 
 def tagged_translation(text: str, target: str) -> str:
@@ -70,10 +89,14 @@ class FakeDeepL:
         self.fail_next: list[int] = []
         self.fail_after: tuple[int, int] | None = None
         self.requests: list[Recorded] = []
+        self.answers: list[Answer] = []
         self.glossaries: dict[str, dict] = {}
         self.successes = 0
         self.in_flight = 0
         self.max_in_flight = 0  # the most requests the server was answering at once
+        self.held = 0  # requests waiting for resume()
+        self._open = threading.Event()
+        self._open.set()
         self._lock = threading.Lock()
         self.server = HTTPServer(host="127.0.0.1", threaded=True)
         self.server.no_handler_status_code = 404
@@ -104,8 +127,21 @@ class FakeDeepL:
     def env(self) -> dict[str, str]:
         return {"DEEPL_AUTH_KEY": self.key, "DEEPL_SERVER_URL": self.url}
 
+    def pause(self) -> None:
+        """Hold every request, in flight or coming, after its latency until :meth:`resume`."""
+        self._open.clear()
+
+    def resume(self) -> None:
+        self._open.set()
+
     def translate_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.path == "/v2/translate"]
+
+    def translations_answered(self) -> list[tuple[str, str, str]]:
+        """Every (text, translation, target code) the server sent back."""
+        with self._lock:
+            answers = list(self.answers)
+        return [found for answer in answers for found in answer.translations()]
 
     # ------------------------------------------------------------ handling
 
@@ -116,17 +152,30 @@ class FakeDeepL:
         try:
             if self.latency:
                 time.sleep(self.latency)
-            return self._route(request)
+            if not self._open.is_set():
+                with self._lock:
+                    self.held += 1
+                self._open.wait()
+                with self._lock:
+                    self.held -= 1
+            recorded, response = self._route(request)
+            with self._lock:
+                self.answers.append(Answer(recorded, response.status_code, response.get_data()))
+            return response
         finally:
             with self._lock:
                 self.in_flight -= 1
 
-    def _route(self, request: Request) -> Response:
+    def _route(self, request: Request) -> tuple[Recorded, Response]:
         body = request.get_data()
         parsed = request.get_json(silent=True)
+        recorded = Recorded(request.method, request.path, dict(request.headers), body, parsed,
+                            request.query_string)
         with self._lock:
-            self.requests.append(Recorded(request.method, request.path, dict(request.headers),
-                                          body, parsed))
+            self.requests.append(recorded)
+        return recorded, self._respond(request, body, parsed)
+
+    def _respond(self, request: Request, body: bytes, parsed: object) -> Response:
         if request.headers.get("Authorization") != f"DeepL-Auth-Key {self.key}":
             return _answer(403, {"message": "Wrong endpoint or invalid auth key"})
         route = (request.method, request.path)

@@ -3,8 +3,10 @@
 Machine translation would translate, drop or mangle Markdown syntax, so every
 inline element becomes an XML tag for DeepL's ``tag_handling='xml'``, which
 keeps tags with the words they wrap. What must never change or be sent —
-link targets, code spans, autolinks and bare URLs — becomes an empty
-placeholder tag whose original Markdown stays here and is put back locally.
+link targets, code spans, autolinks, bare URLs and e-mail addresses — becomes
+an empty placeholder tag whose original Markdown stays here and is put back
+locally. Where DeepL takes plain text (the ``context``), :func:`visible_words`
+gives the words of the same XML form, so the same things are left out.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ MARKUP_VERSION = 1
 # Inline tags DeepL must not treat as sentence boundaries.
 INLINE_TAGS = ("b", "i", "a", "img", "code", "link", "url")
 
-# A URL stops before quotes, brackets and trailing punctuation ("…/kilavuz'dan", "…/a.").
-_URL_RE = re.compile(r"\b(?:(?:https?|ftp)://|mailto:)[^\s<>()\[\]'’\"]*[^\s<>()\[\]'’\".,;:!?*_]")
+# Bare URLs and e-mail addresses in text. A URL stops before quotes, brackets and trailing
+# punctuation ("…/kilavuz'dan", "…/a."); an address ends with its last domain label.
+_URL_RE = re.compile(r"\b(?:(?:https?|ftp)://|mailto:)[^\s<>()\[\]'’\"]*[^\s<>()\[\]'’\".,;:!?*_]"
+                     r"|[\w+-][\w.+-]*@[\w-]+(?:\.[\w-]+)+")
 _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>])")
 _ENTITY_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
@@ -306,9 +310,24 @@ def _inline(text: str) -> list[Token]:
 def billable_characters(xml: str) -> int:
     """Characters DeepL bills for an XML text: the text outside tags, in code points."""
     try:
-        return len("".join(_parse(xml).itertext()))
+        return len(_outside_tags(xml))
     except MarkupError:
         return len(xml)
+
+
+def visible_words(text: str) -> str:
+    """The words of an inline Markdown text as plain text, for where DeepL takes no tags.
+
+    The text outside the tags of :func:`to_xml`, spaces collapsed: link and
+    emphasis text stay, while link targets, code spans, autolinks, bare URLs
+    and e-mail addresses are left out (not replaced), exactly as in the texts
+    sent for translation.
+    """
+    return " ".join(_outside_tags(to_xml(text).xml).split())
+
+
+def _outside_tags(xml: str) -> str:
+    return "".join(_parse(xml).itertext())
 
 
 def map_text(xml: str, change: Callable[[str], str]) -> str:

@@ -7,11 +7,12 @@ A run goes in four steps:
    for the engine;
 2. when texts must be sent, ask the engine whether the key works and get it
    ready (formality, glossaries) — a failure here leaves every file as it was;
-3. write what is already known, then send batches and write the drafts of
-   each batch as it arrives (re-reading the catalog, so a translator's edit
+3. write what is already known, then send batches and write each catalog
+   as its last draft arrives (re-reading the catalog, so a translator's edit
    made meanwhile wins);
 4. on a used-up quota, an error or Ctrl-C: send nothing more, keep every
-   draft received, and say what is still empty.
+   draft received, and say what is still empty; a second Ctrl-C does not cut
+   that short (:mod:`pipeline.interrupts`).
 
 Existing translations are never touched: only entries whose every form is
 empty get a draft.
@@ -25,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping, Protocol, Sequence
 
+from pipeline import interrupts
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.catalogs.cache import CatalogCache
 from pipeline.cache import shared_store
@@ -34,7 +36,7 @@ from pipeline.mt.engines import (Batch, Engine, EngineChoice, QuotaExceeded, Tra
 from pipeline.mt.engines.memory import TranslationMemory
 from pipeline.errors import EngineError, Interrupted
 from pipeline.fsutil import write_if_changed
-from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml
+from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml, visible_words
 from pipeline.mt.store import Row, TranslationStore, lookup_store, open_store, store_key
 from pipeline.catalogs.pofile import format_po
 from pipeline.source.articles import domains
@@ -171,13 +173,18 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
 
 def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_LanguagePlan"],
          store: TranslationStore | None, progress: Progress, finish: "_Finisher") -> None:
-    """Write what is known, then send; a stop keeps everything written and says what is left."""
+    """Write what is known, then send; a stop keeps everything written and says what is left.
+
+    The first Ctrl-C stops the run; any later one is ignored until every draft
+    received is written (:mod:`pipeline.interrupts`).
+    """
     try:
-        for plan in plans:
-            plan.write_known()
-        for plan in sending:
-            assert machine is not None  # only a machine engine leaves texts to send
-            _send(machine, plan, store, progress)
+        with interrupts.guard():
+            for plan in plans:
+                plan.write_known()
+            for plan in sending:
+                assert machine is not None  # only a machine engine leaves texts to send
+                _send(machine, plan, store, progress)
     except KeyboardInterrupt:
         raise finish.stopped("interrupted", "", TranslationInterrupted) from None
     except QuotaExceeded as error:
@@ -350,7 +357,8 @@ class _LanguagePlan:
         """Write the drafts received for one catalog (or all): at its last draft, or on a stop."""
         for name in [domain] if domain else list(self.drafted):
             if self.drafted.get(name):
-                self._write(name, self.drafted.pop(name))
+                self._write(name, self.drafted[name])
+                del self.drafted[name]  # once written (again: a no-op, filled entries take none)
 
     def _machine_fill(self, waiting: _Waiting) -> Fill:
         restored = [restore(source, tagged, self.results[tagged.xml])
@@ -365,19 +373,23 @@ class _LanguagePlan:
         return Fill(MACHINE, msgstrs, notes=notes)
 
     def _write(self, domain: str, fills: dict[tuple, Fill]) -> None:
-        """Apply fills to the catalog as it is on disk now, and write it atomically."""
-        path = self.paths[domain]
-        catalog = self.catalogs.read(path)  # as it is on disk now: a translator's edit wins
-        applied = []
-        for index, entry in enumerate(catalog.entries):
-            fill = fills.get(entry.key)
-            if entry.obsolete or fill is None or not fill.fits(entry):
-                continue
-            catalog.entries[index] = fill.apply(entry)
-            applied.append(fill)
-        write_if_changed(path, format_po(catalog))
-        for fill in applied:  # counted once written, so an interrupted write counts nothing
-            self._count(fill)
+        """Apply fills to the catalog as it is on disk now, and write it atomically.
+
+        Shielded: a Ctrl-C waits until the catalog is written and its fills counted.
+        """
+        with interrupts.shielded():
+            path = self.paths[domain]
+            catalog = self.catalogs.read(path)  # as it is on disk now: a translator's edit wins
+            applied = []
+            for index, entry in enumerate(catalog.entries):
+                fill = fills.get(entry.key)
+                if entry.obsolete or fill is None or not fill.fits(entry):
+                    continue
+                catalog.entries[index] = fill.apply(entry)
+                applied.append(fill)
+            write_if_changed(path, format_po(catalog))
+            for fill in applied:  # counted once written, so a failed write counts nothing
+                self._count(fill)
 
     def _count(self, fill: Fill) -> None:
         if fill.kind == MEMORY:
@@ -409,10 +421,14 @@ class _LanguagePlan:
 
 
 def _context(catalog: Catalog) -> str | None:
-    """The article's title and description: context for the engine, never billed."""
-    parts = [entry.msgid for entry in catalog.messages
+    """The words of the article's title and description: context for the engine, never billed.
+
+    Plain text, so only their visible words: link targets, URLs, e-mail
+    addresses and code spans are left out, as in the texts (:func:`visible_words`).
+    """
+    parts = [visible_words(entry.msgid) for entry in catalog.messages
              if any(kind in entry.extracted for kind in CONTEXT_KINDS)]
-    return " ".join(parts) or None
+    return " ".join(part for part in parts if part) or None
 
 
 @dataclass

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.mt.inline_xml import (MarkupError, billable_characters, from_xml, map_text, restore,
-                             same_structure, structure, to_xml)
+                             same_structure, structure, to_xml, visible_words)
 from pipeline.source.articles import markdown
 
 
@@ -29,6 +29,7 @@ ROUND_TRIPS = [
     "Yüzde %30 ve 5 < 6 & 7 > 3.",
     "Hedef [boşluklu](<https://example.org/a b>) adres.",
     "[ilk](https://a.example/1) ve [ikinci](https://a.example/2) bağlantı.",
+    "Yazın: hasta.kayit+tr@example.org, mailto:bilgi@example.org'a ya da [buraya](mailto:x@a.example).",
 ]
 
 
@@ -55,6 +56,22 @@ def test_the_xml_form_uses_tags_for_inline_elements():
     tagged = to_xml("**a** _b_ [c](https://x.example) `d`")
     assert tagged.xml == ('<b i="0">a</b> <i i="1">b</i> <a i="2">c</a> <code i="3"/>')
     assert tagged.slots == ("**", "_", "(https://x.example)", "`d`")
+
+
+def test_bare_e_mail_addresses_are_placeholders_like_urls():
+    tagged = to_xml("Yazın: doktor@klinik.example.")
+    assert tagged.xml == 'Yazın: <url i="0"/>.' and tagged.slots == ("doktor@klinik.example",)
+    assert not same_structure("Yazın: doktor@klinik.example.", "Write: doctor@klinik.example.")
+
+
+@pytest.mark.parametrize("source, words", [
+    ("[Kılavuz](https://x.example/a \"Başlık\") ve `kod` **rehberi**", "Kılavuz ve rehberi"),
+    ("Bkz. https://x.example/a, <https://x.example/b> ve <a@x.example>.", "Bkz. , ve ."),
+    ("![Cilt *görüntüsü*](resim.png) doktor@x.example", "Cilt görüntüsü"),
+    ("5 < 6 & `x`", "5 < 6 &"),
+])
+def test_visible_words_are_the_text_sent_without_its_tags(source, words):
+    assert visible_words(source) == words
 
 
 def test_billable_characters_count_text_outside_tags():

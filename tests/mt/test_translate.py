@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import subprocess
 import textwrap
+import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 
-from deepl_server import MAX_BODY
+from conftest import Project
+from deepl_server import MAX_BODY, FakeDeepL, Recorded
 from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import format_po, read_po
+from pipeline.mt import translate as translate_module
+from pipeline.mt.engines.deepl import DeepLSettings
+from pipeline.mt.inline_xml import restore, to_xml
 from pipeline.mt.translate import MARKUP_NOTE
+from pipeline.source.articles import domains
 
 TODAY = "machine draft: deepl, "
 SECOND = textwrap.dedent("""\
@@ -166,6 +177,51 @@ def test_what_the_client_sends(project, fake_deepl):
     assert 'Mikro iğneleme, cildiniz için <b i="0">minimal invaziv</b> bir prosedürdür.' \
         in request.texts
     assert b"example.org" not in request.body and b"kilavuz" not in request.body
+
+
+NEVER_SENT = textwrap.dedent("""\
+    ---
+    title: "[Kılavuz](https://gizli-baglanti.example/yol) ve `GIZLI_KOD_42` rehberi"
+    description: "Bkz. https://ciplak-adres.example/sayfa, <https://otomatik-adres.example/x>,
+      <hasta@eposta-otomatik.example>, [yazın](mailto:bilgi@eposta-baglanti.example),
+      mailto:kayit@eposta-ciplak.example ve doktor@eposta-adres.example."
+    ---
+
+    Bkz. [kılavuz](https://gizli-baglanti.example/yol), `GIZLI_KOD_42` ve doktor@eposta-adres.example.
+    """)
+# What must never reach DeepL: link targets, bare URLs, autolinks, e-mail addresses, code.
+SECRETS = ("gizli-baglanti.example", "ciplak-adres.example", "otomatik-adres.example",
+           "eposta-otomatik.example", "eposta-baglanti.example", "eposta-ciplak.example",
+           "eposta-adres.example", "GIZLI_KOD_42", "https:", "mailto:", "@")
+
+
+def everything_sent(request: Recorded) -> str:
+    """A request as the server received it, raw and decoded: path, query, headers and body."""
+    raw = [request.path, request.query.decode("utf-8", "replace"),
+           request.body.decode("utf-8", "replace"), *map(str, request.headers.values())]
+    decoded = [unquote_plus(part) for part in raw]
+    if request.json is not None:
+        decoded.append(json.dumps(request.json, ensure_ascii=False))
+    return "\n".join(raw + decoded)
+
+
+def test_no_url_e_mail_or_code_is_ever_sent_not_even_in_the_context(make_project, fake_deepl):
+    project = pulled(make_project({"gizli": NEVER_SENT}, targets=("en", "de")))
+    project.write("glossary/tr-en.csv", "source,target\nkılavuz,guide\n")
+
+    drafted = project.run("translate")
+    backwards = project.run("translate", "--back")
+
+    assert drafted.exit_code == 0 and backwards.exit_code == 0, drafted.output + backwards.output
+    kinds = {(r.method, r.path) for r in fake_deepl.requests}
+    assert {("POST", "/v2/translate"), ("POST", "/v2/glossaries")} <= kinds
+    for request in fake_deepl.requests:
+        sent = everything_sent(request).lower()
+        assert [secret for secret in SECRETS if secret.lower() in sent] == [], request
+    contexts = {r.json.get("context") for r in fake_deepl.translate_requests()}
+    assert contexts == {None, "Kılavuz ve rehberi Bkz. , , , yazın, ve ."}  # None: back
+    draft = entries(project, "en", "gizli")[NEVER_SENT.splitlines()[-1]]
+    assert draft.msgstr == "[EN-US] " + NEVER_SENT.splitlines()[-1]  # all restored locally
 
 
 def test_existing_translations_are_never_overwritten(project, fake_deepl):
@@ -434,6 +490,154 @@ def test_ctrl_c_keeps_the_drafts_received(make_project, fake_deepl):
             "still empty") in result.output
     drafted = [e for e in entries(project, "en", "liste").values() if e.msgstr]
     assert len(drafted) == answered
+
+
+def drafts_missing(project: Project, server: FakeDeepL) -> list[str]:
+    """Every translation the server sent back that is not the draft of its entry in a catalog."""
+    config = project.config
+    settings = DeepLSettings()
+    language_of = {settings.target_code(language): language for language in config.languages}
+    drafts: dict[tuple[str, str], Entry] = {}
+    for language in config.languages:
+        for domain in domains(config):
+            for entry in read_po(config.catalog_path(language, domain)).messages:
+                drafts[(language, to_xml(entry.msgid).xml)] = entry
+    missing = []
+    for text, translation, target in server.translations_answered():
+        entry = drafts[(language_of[target], text)]
+        if entry.msgstr != restore(entry.msgid, to_xml(entry.msgid), translation)[0]:
+            missing.append(f"{language_of[target]}: {entry.msgid}")
+    return missing
+
+
+def assert_catalogs_whole(project: Project) -> None:
+    """Every catalog passes msgfmt --check and no temporary file is left beside them."""
+    locale = project.root / "locale"
+    leftovers = [path.name for path in locale.rglob("*") if path.name.endswith(".tmp")]
+    assert leftovers == []
+    for path in sorted(locale.rglob("*.po")):
+        checked = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+
+
+@pytest.fixture
+def interrupted_project(make_project) -> Project:
+    """Two articles in two languages: "kisa" takes two requests, "liste" seven (one at a time)."""
+    project = pulled(make_project({"kisa": many_items(60, "Satır"), "liste": many_items(300)},
+                                  targets=("en", "de")))
+    add_deepl_config(project, "concurrency = 1\n")
+    return project
+
+
+def interrupt_on_write(monkeypatch: pytest.MonkeyPatch, when: Callable[[Path], bool]) -> list[Path]:
+    """Ctrl-C (a real SIGINT to this process) as the first catalog write ``when`` picks begins."""
+    real = translate_module.write_if_changed
+    interrupted: list[Path] = []
+
+    def write(path: Path, data: bytes | str) -> bool:
+        if not interrupted and when(path):
+            interrupted.append(path)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(path, data)
+
+    monkeypatch.setattr(translate_module, "write_if_changed", write)
+    return interrupted
+
+
+def test_a_ctrl_c_while_a_catalog_is_written_loses_no_draft(interrupted_project, fake_deepl,
+                                                             monkeypatch):
+    project = interrupted_project
+    written = interrupt_on_write(monkeypatch, lambda path: path.name == "kisa.po")
+
+    result = project.run("translate")
+
+    assert written and result.exit_code == 130, result.output
+    assert 0 < len(fake_deepl.translations_answered()) < 2 * 362
+    assert drafts_missing(project, fake_deepl) == []
+    assert_catalogs_whole(project)
+
+
+def test_a_second_ctrl_c_while_the_drafts_are_written_loses_none(interrupted_project,
+                                                                  fake_deepl, monkeypatch):
+    project = interrupted_project
+    first: list[str] = []
+
+    def interrupt_during_the_fourth_request(text: str, target: str) -> str:
+        if len(fake_deepl.translate_requests()) == 4 and not first:
+            first.append(text)
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # the answer arrives after the interrupt
+        return f"[{target}] {text}"
+
+    fake_deepl.translator = interrupt_during_the_fourth_request
+    second = interrupt_on_write(monkeypatch, lambda path: bool(first))
+
+    result = project.run("translate")
+
+    assert first and second and result.exit_code == 130, result.output
+    assert 0 < len(fake_deepl.translations_answered()) < 2 * 362
+    assert drafts_missing(project, fake_deepl) == []
+    assert_catalogs_whole(project)
+
+
+def wait_for(condition: Callable[[], object], process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60  # generous: a loaded machine is slow, not wrong
+    while not condition():
+        assert process.poll() is None, f"the command ended before {what}"
+        assert time.monotonic() < deadline, f"no {what} within a minute"
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("second", [0.05, 0.15])
+def test_a_second_ctrl_c_still_writes_every_draft_received(make_project, second):
+    """The real thing: ``python -m pipeline translate``, Ctrl-C mid-run and again while it stops."""
+    project = pulled(make_project({"kisa": many_items(60, "Satır"), "liste": many_items(400)},
+                                  targets=("en", "de")))
+    add_deepl_config(project, "concurrency = 3\n")
+    with FakeDeepL(latency=0.2) as server:
+        process = project.start_subprocess("translate", env=server.env)
+        stderr: list[str] = []
+        reader = threading.Thread(target=lambda: stderr.extend(process.stderr or ()), daemon=True)
+        reader.start()
+        try:
+            wait_for(lambda: len(server.translations_answered()) >= 100 and server.in_flight,
+                     process, "a request in flight after 100 answers")
+            server.pause()  # the answers in flight come once the second Ctrl-C was seen
+            wait_for(lambda: server.held, process, "a request held")
+            process.send_signal(signal.SIGINT)
+            time.sleep(second)
+            process.send_signal(signal.SIGINT)
+            presses = [time.monotonic()] * 2
+
+            def noted() -> bool:
+                """Whether the process said it got a Ctrl-C while stopping. Two signals close
+                together may arrive as one on a loaded machine: press again, a few times."""
+                if any("interrupt noted" in line for line in stderr) or len(presses) > 5 \
+                        or process.poll() is not None:
+                    return True
+                if time.monotonic() - presses[-1] > 0.5:
+                    process.send_signal(signal.SIGINT)
+                    presses.append(time.monotonic())
+                return False
+
+            wait_for(noted, process, "the second Ctrl-C")
+            server.resume()
+            process.wait(timeout=60)
+            reader.join(timeout=60)
+        finally:
+            server.resume()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        answered = server.translations_answered()
+    errors = "".join(stderr)
+
+    assert process.returncode == 130, errors
+    assert 100 <= len(answered) < 2 * 462
+    assert drafts_missing(project, server) == []
+    assert_catalogs_whole(project)
+    assert "interrupt noted: stopping" in errors and "interrupted: stopped; " in errors
 
 
 # ---------------------------------------------------------------- drafts

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
+from pipeline import interrupts
 from pipeline.config import Config
 from pipeline.errors import EngineError
 from pipeline.mt.engines.base import (DEEPL, ENGINE_NAMES, KEY_VARIABLE, MACHINE_ENGINES, MEMORY,
@@ -75,6 +76,8 @@ def send_batches(engine: Engine, batches: Sequence[Batch], source: str, target: 
     translation is kept even if handling it fails later. On a failure or
     Ctrl-C nothing more is sent, the requests in flight are awaited and every
     batch received is still handed to ``on_result`` before the error goes on.
+    A Ctrl-C never cuts an ``on_result`` short, and once the run is stopping
+    no further Ctrl-C interrupts it (:mod:`pipeline.interrupts`).
     """
     def send(batch: Batch) -> list[Translation]:
         translations = engine.translate(batch, source, target)
@@ -82,20 +85,26 @@ def send_batches(engine: Engine, batches: Sequence[Batch], source: str, target: 
             store(batch, translations)
         return translations
 
-    pool = ThreadPoolExecutor(max_workers=engine.concurrency, thread_name_prefix=engine.name)
-    futures = {pool.submit(send, batch): batch for batch in batches}
-    handled: set[Future] = set()
-    try:
-        for future in as_completed(futures):
-            on_result(futures[future], future.result())
-            handled.add(future)
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        for future, batch in futures.items():
-            if future not in handled and future.done() and not future.cancelled() \
-                    and future.exception() is None:
-                with suppress(Exception):  # the error that stopped the run is the one to report
-                    on_result(batch, future.result())
-        raise
-    finally:
-        pool.shutdown(wait=True)
+    with interrupts.guard():
+        pool = ThreadPoolExecutor(max_workers=engine.concurrency, thread_name_prefix=engine.name)
+        futures: dict[Future[list[Translation]], Batch] = {}
+        handled: set[Future[list[Translation]]] = set()
+        try:
+            with interrupts.shielded():  # every future submitted is known, to be awaited
+                for batch in batches:
+                    futures[pool.submit(send, batch)] = batch
+            for future in as_completed(futures):  # only this wait is cut short by a Ctrl-C
+                with interrupts.shielded():
+                    on_result(futures[future], future.result())
+                    handled.add(future)
+        except BaseException:
+            with interrupts.shielded():
+                pool.shutdown(wait=True, cancel_futures=True)
+                for future, batch in futures.items():
+                    if future not in handled and future.done() and not future.cancelled() \
+                            and future.exception() is None:
+                        with suppress(Exception):  # the error that stopped the run is reported
+                            on_result(batch, future.result())
+            raise
+        finally:
+            pool.shutdown(wait=True)

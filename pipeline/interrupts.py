@@ -1,0 +1,115 @@
+"""Ctrl-C during work that must be finished: the first one stops the run, none cuts the stopping short.
+
+Within :func:`guard`, the first SIGINT raises KeyboardInterrupt as usual —
+unless it arrives inside a :func:`shielded` block, which then runs to its end
+and raises it there. From that first interrupt on, and from the moment any
+exception leaves a shielded block, the run is *stopping*: every further Ctrl-C
+is noted (one line on stderr) and ignored until the guard ends, so the work of
+stopping — awaiting the requests in flight, writing what they returned — is
+never cut short. (Ignoring it costs no time: the interpreter would await the
+requests in flight before exiting anyway.)
+
+Python delivers signals to the main thread only; elsewhere both are no-ops.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType, TracebackType
+
+NOTE = (b"interrupt noted: stopping; waiting for the requests in flight and keeping every "
+        b"translation received\n")
+
+
+class _Guard:
+    """The state of the one SIGINT handler of this process, while a guard is installed."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.depth = 0          # shielded blocks open in the main thread
+        self.stopping = False   # an interrupt was raised (or deferred), or an error left a shield
+        self.pending = False    # the first interrupt arrived inside a shielded block
+        self.noted = False
+
+    def reset(self) -> None:
+        self.depth, self.stopping, self.pending, self.noted = 0, False, False, False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping or not self.active:
+            self._note()
+            return
+        self.stopping = True
+        if self.depth:
+            self.pending = True
+            return
+        raise KeyboardInterrupt
+
+    def _note(self) -> None:
+        if not self.noted:
+            self.noted = True
+            with suppress(OSError):
+                os.write(2, NOTE)  # safe in a signal handler, unlike print
+
+
+_GUARD = _Guard()
+
+
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Stop at the first Ctrl-C and ignore the others until the block ends; nestable.
+
+    Not installed outside the main thread, nor where SIGINT is ignored (a
+    background job), nor inside another guard (the outer one decides).
+    """
+    if _GUARD.active or not _in_main_thread() or signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    _GUARD.reset()
+    _GUARD.active = True
+    try:
+        signal.signal(signal.SIGINT, _GUARD.handle)
+        yield
+    finally:
+        _GUARD.active = False
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+
+
+def shielded() -> _Shield:
+    """A block no Ctrl-C cuts short: the first one arriving inside is raised at its end.
+
+    Use it around work that must be whole: a file and the bookkeeping of what
+    went into it, a batch received and handed over. An exception leaving the
+    block means the run is stopping: no later Ctrl-C interrupts the stopping.
+    """
+    return _Shield()
+
+
+class _Shield:
+    def __init__(self) -> None:
+        self.counted = False
+
+    def __enter__(self) -> None:
+        if _GUARD.active and _in_main_thread():
+            _GUARD.depth += 1
+            self.counted = True
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if not self.counted:
+            return
+        _GUARD.depth -= 1
+        if kind is not None:
+            _GUARD.stopping = True
+            _GUARD.pending = False
+        elif not _GUARD.depth and _GUARD.pending:
+            _GUARD.pending = False
+            raise KeyboardInterrupt
