@@ -100,6 +100,7 @@ def pull(app: App) -> None:
     """Extract source articles into templates and merge them into every catalog."""
     from pipeline.pull import pull as run_pull
 
+    _warn_near_misses(app.config)
     result = run_pull(app.config)
     for path in result.written:
         echo(f"wrote {path}")
@@ -109,6 +110,15 @@ def pull(app: App) -> None:
     for orphan in result.orphans:
         echo(style("warning: ", fg="yellow") + f"{orphan} has no source article any more; "
              "remove it and its catalogs if the article is gone", err=True)
+
+
+def _warn_near_misses(config: Config) -> None:
+    """One warning line for each file of the source folder that looks meant as an article."""
+    from pipeline.source.articles import near_miss_advice, near_misses
+
+    for path in near_misses(config.source_dir):
+        echo(style("warning: ", fg="yellow") + f"{config.relative(path)}: {near_miss_advice(path)}",
+             err=True)
 
 
 @cli.command()
@@ -459,6 +469,7 @@ def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
     from pipeline.site.build import build as run_build
     from pipeline.errors import StoppedError
 
+    _warn_near_misses(app.config)
     result = run_build(app.config, out, fmt)
     for report in result.languages:
         if report.published:

@@ -72,8 +72,13 @@ class StoppedError(PipelineError):
 
 
 def _display_path(path: Path) -> str:
-    """Show paths relative to the working directory when they are inside it."""
+    """Show paths relative to the working directory when they are inside it.
+
+    A link is shown as itself, not as where it leads: it is the file at fault.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        unfollowed = path.resolve() if path.name in ("", ".", "..") else \
+            path.parent.resolve() / path.name
+        return str(unfollowed.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
