@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.config import Config, load_config
+from pipeline.config import Config, load_config, project_root
 from pipeline.errors import EXIT_USAGE, PipelineError
 
 
@@ -215,7 +215,7 @@ def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
     except PipelineError:
         config = None  # a doctor may make a key on a machine without the project
     existing = load_roster(config).get(reviewer) if config else None
-    new = generate_key(reviewer, key_file)
+    new = generate_key(reviewer, key_file, config.root if config else project_root(app.config_path))
     echo(f"wrote the private key of '{reviewer}' to {new.path} (mode 0600): keep it on this "
          "machine only, never commit or send it")
     echo(f"key id {new.key_id}; add these lines to reviewers.toml:\n")

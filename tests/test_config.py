@@ -20,6 +20,7 @@ targets = ["en", "pt_BR"]
 
 def test_defaults_and_paths(tmp_path):
     (tmp_path / "pipeline.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "source").mkdir()
     config = load_config(tmp_path / "pipeline.toml")
     assert config.languages == ("en", "pt_BR")
     assert config.base_url == "https://klinik.example"
