@@ -81,6 +81,7 @@ class PipelineGroup(click.Group):
 @click.group(cls=PipelineGroup, context_settings={"auto_envvar_prefix": "PIPELINE",
                                                   "help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              envvar="PIPELINE_CONFIG",
               help="The project's pipeline.toml (default: found in this or a parent directory).")
 @click.version_option(__version__, prog_name="pipeline")
 @click.pass_context
@@ -463,14 +464,16 @@ BUILD_SHOWN_BLOCKERS = 5
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
               show_default=True,
               help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
+@click.option("--allow-empty", is_flag=True,
+              help="Build even when no source article is left, removing every article page.")
 @pass_app
-def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
+def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool) -> None:
     """Render the source language and every fully reviewed language; stop the others."""
     from pipeline.site.build import build as run_build
     from pipeline.errors import StoppedError
 
     _warn_near_misses(app.config)
-    result = run_build(app.config, out, fmt)
+    result = run_build(app.config, out, fmt, allow_empty)
     for report in result.languages:
         if report.published:
             note = " (source)" if report.is_source else ""

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.errors import ConfigError
+from pipeline.errors import EXIT_USAGE, ConfigError
 from pipeline.paths import Bounds, escapes, outside
 
 CONFIG_NAME = "pipeline.toml"
@@ -65,10 +65,16 @@ class Config:
             return self.languages
         unknown = [lang for lang in requested if lang not in self.languages]
         if unknown:
-            raise ConfigError(
-                f"unknown language {', '.join(unknown)}: configured targets are "
-                f"{', '.join(self.languages)}", self.path)
+            raise LanguageError(
+                f"unknown language {', '.join(repr(lang) for lang in unknown)} for --lang: the "
+                f"target languages in {CONFIG_NAME} are {', '.join(self.languages)}")
         return tuple(requested)
+
+
+class LanguageError(ConfigError):
+    """A ``--lang`` the configuration does not name: wrong usage, as Click's own errors are."""
+
+    exit_code = EXIT_USAGE
 
 
 def find_config(start: Path | None = None) -> Path:
