@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
 from babel import Locale, UnknownLocaleError
 
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, LanguageError
+from pipeline.paths import Bounds, escapes, outside
 
 CONFIG_NAME = "pipeline.toml"
+# [paths] entries that must be inside the project (the others may be anywhere: see _check_places).
+INSIDE = ("source", "locale", "reviewers", "glossary")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2}|_[A-Z][a-z]{3})?$")
 
 
@@ -35,10 +39,19 @@ class Config:
     disabled_checks: frozenset[str] = frozenset()  # [checks] disable: warnings not wanted
 
     def template_path(self, domain: str) -> Path:
-        return self.locale_dir / f"{domain}.pot"
+        return self.inside(self.locale_dir / f"{domain}.pot", "template", self.locale_dir)
 
     def catalog_path(self, language: str, domain: str) -> Path:
-        return self.locale_dir / language / "LC_MESSAGES" / f"{domain}.po"
+        return self.inside(self.locale_dir / language / "LC_MESSAGES" / f"{domain}.po", "catalog",
+                           self.locale_dir)
+
+    def inside(self, path: Path, what: str, folder: Path | None = None) -> Path:
+        """``path``, refused (OutsideError) when links or '..' lead it out of ``folder`` (the project)."""
+        return self._bounds.check(path, self.root if folder is None else folder, what)
+
+    @cached_property
+    def _bounds(self) -> Bounds:
+        return Bounds(self.root)
 
     def relative(self, path: Path) -> str:
         """A path as written in references and reports: relative to the project, with slashes."""
@@ -53,9 +66,9 @@ class Config:
             return self.languages
         unknown = [lang for lang in requested if lang not in self.languages]
         if unknown:
-            raise ConfigError(
-                f"unknown language {', '.join(unknown)}: configured targets are "
-                f"{', '.join(self.languages)}", self.path)
+            raise LanguageError(
+                f"unknown language {', '.join(repr(lang) for lang in unknown)} for --lang: the "
+                f"target languages in {CONFIG_NAME} are {', '.join(self.languages)}")
         return tuple(requested)
 
 
@@ -68,6 +81,14 @@ def find_config(start: Path | None = None) -> Path:
             return candidate
     raise ConfigError(f"no {CONFIG_NAME} here or in any parent directory "
                       "(run the command inside the project, or pass --config)")
+
+
+def project_root(path: Path | None = None) -> Path | None:
+    """The project's folder, even when its configuration does not load; None outside any project."""
+    try:
+        return (path or find_config()).parent
+    except ConfigError:
+        return None
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -125,7 +146,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
     deepl = data.get("deepl", {})
     if not isinstance(deepl, dict):
         raise ConfigError("[deepl] must be a table", path, line_of(text, "deepl"))
-    return Config(
+    config = Config(
         root=root,
         site_name=_string(site, "name", "site", path, text),
         base_url=base_url.rstrip("/"),
@@ -142,6 +163,8 @@ def _build(data: dict, path: Path, text: str) -> Config:
         path=path,
         disabled_checks=_disabled_checks(data, path, text),
     )
+    _check_places(config, paths, text)
+    return config
 
 
 def _table(data: dict, name: str, path: Path, text: str, required: bool = True) -> dict:
@@ -196,6 +219,62 @@ def _check_apart(translations: Path, cache: Path, path: Path, text: str) -> None
         raise ConfigError("[paths] translations must be outside the cache folder: the cache is "
                           "thrown away (make clean), the machine translations were paid for",
                           path, line_of(text, "translations"))
+
+
+def _check_places(config: Config, paths: dict, text: str) -> None:
+    """Fail closed: what the pipeline reads is inside the project, and what is named exists.
+
+    The sources, catalogs, ledgers, roster and glossaries must be inside the project
+    (:mod:`pipeline.paths`). Output, cache and machine-translation store may be anywhere:
+    the output is only written (and replaced only when the pipeline made it), the cache
+    decides nothing, and the store holds drafts a doctor still has to approve.
+
+    A folder or file written in ``[paths]`` must exist (a typo would otherwise read as
+    no articles or no doctors); so must the source folder, configured or not. The
+    locale folder may be missing, named or not: ``pull`` makes it, and without it every
+    language is stopped ("catalog missing"), never published. No ``reviewers.toml`` or
+    ``glossary/`` by default means no doctors or no glossary yet.
+    """
+    places = {"source": (config.source_dir, "folder", "the source articles"),
+              "locale": (config.locale_dir, "folder", "the catalogs and ledgers"),
+              "reviewers": (config.roster_path, "file", "the doctor roster"),
+              "glossary": (config.glossary_dir, "folder", "the glossaries")}
+    assert config.path is not None
+    for key in INSIDE:
+        place, kind, holds = places[key]
+        line = _line_of_key(text, "paths", key)
+        where = escapes(place, config.root)
+        if where is not None:
+            if key not in paths:
+                raise outside(place, f"the {key} {kind}", "the project", where)
+            raise ConfigError(f"[paths] {key} = \"{paths[key]}\" resolves outside the project "
+                              f"(to {where}): sources, catalogs, ledgers, roster and glossaries "
+                              "must be inside it (only output, cache and translations may be "
+                              "elsewhere)", config.path, line)
+        required = (key in paths and key != "locale") or key == "source"
+        exists = place.is_dir() if kind == "folder" else place.is_file()
+        if exists or not (required or place.exists()):
+            continue
+        shown = config.relative(place)
+        problem = (f"'{shown}' is not a {kind}" if place.exists()
+                   else f"there is no {kind} '{shown}'")
+        if key in paths:
+            raise ConfigError(f"[paths] {key}: {problem} ({holds}; a {kind} named in [paths] "
+                              "must exist)", config.path, line)
+        raise ConfigError(f"{problem} for [paths] {key} ({holds}): create it, or set [paths] {key}",
+                          config.path)
+
+
+def _line_of_key(text: str, section: str, key: str) -> int | None:
+    """The line of ``key = …`` in ``[section]``."""
+    current = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1)
+        elif current == section and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
 
 
 def _check_language(code: str, path: Path, text: str) -> None:

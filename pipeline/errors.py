@@ -64,6 +64,12 @@ class ConfigError(PipelineError):
     """pipeline.toml or reviewers.toml is missing or wrong."""
 
 
+class LanguageError(ConfigError):
+    """A ``--lang`` the configuration does not name: wrong usage, as Click's own errors are."""
+
+    exit_code = UsageError.exit_code
+
+
 class SourceError(PipelineError):
     """A source article cannot be read or parsed."""
 
@@ -110,8 +116,13 @@ class Interrupted(PipelineError):
 
 
 def _display_path(path: Path) -> str:
-    """Show paths relative to the working directory when they are inside it."""
+    """Show paths relative to the working directory when they are inside it.
+
+    A link is shown as itself, not as where it leads: it is the file at fault.
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        unfollowed = path.resolve() if path.name in ("", ".", "..") else \
+            path.parent.resolve() / path.name
+        return str(unfollowed.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

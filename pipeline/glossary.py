@@ -128,7 +128,8 @@ class Glossary:
 
 
 def glossary_path(config: Config, language: str) -> Path:
-    return config.glossary_dir / f"{config.source_language}-{language}.csv"
+    return config.inside(config.glossary_dir / f"{config.source_language}-{language}.csv",
+                         "glossary", config.glossary_dir)
 
 
 def load_glossary(config: Config, language: str) -> Glossary:

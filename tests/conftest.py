@@ -130,6 +130,7 @@ def make_project(tmp_path):
     def factory(articles: dict[str, str] | None = None, targets=("en", "de", "ar", "ru")) -> Project:
         project = Project(tmp_path / "project")
         project.write("pipeline.toml", CONFIG.format(targets=list(targets)).replace("'", '"'))
+        (project.root / "source").mkdir()
         for slug, text in (articles if articles is not None else {"mikro": ARTICLE}).items():
             project.write(f"source/{slug}.md", text)
         return project

@@ -70,11 +70,30 @@ def test_each_shared_option_is_declared_once() -> None:
 def test_the_one_language_and_the_reviewer_come_from_the_environment(
         project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPELINE_LANG", "xx")
-    assert "unknown language xx" in project.run("review", "list").output
-    assert "unknown language xx" in project.run("status").output
+    assert "unknown language 'xx' for --lang" in project.run("review", "list").output
+    assert "unknown language 'xx' for --lang" in project.run("status").output
     monkeypatch.setenv("PIPELINE_LANG", "en")
     monkeypatch.setenv("PIPELINE_REVIEWER", "nobody")
     assert "Missing option" not in project.run("review", "approve").output
+
+
+def test_json_page_out_and_key_file_come_from_the_environment(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    assert project.run("pull").exit_code == 0
+    monkeypatch.setenv("PIPELINE_JSON", "1")
+    assert isinstance(json.loads(project.run("status").output), list)
+    monkeypatch.setenv("PIPELINE_PAGE", "nope")
+    monkeypatch.setenv("PIPELINE_LANG", "en")
+    assert "no page 'nope'" in project.run("review", "list").output
+    monkeypatch.delenv("PIPELINE_PAGE")
+    monkeypatch.setenv("PIPELINE_OUT", str(tmp_path / "elsewhere"))
+    assert project.run("build").exit_code == 0
+    assert (tmp_path / "elsewhere" / "tr" / "mikro" / "index.html").is_file()
+    monkeypatch.setenv("PIPELINE_KEY_FILE", str(tmp_path / "keys" / "someone.key"))
+    assert project.run("keygen", "someone").exit_code == 0
+    assert (tmp_path / "keys" / "someone.key").is_file()
 
 
 def test_missing_config_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,6 +20,7 @@ targets = ["en", "pt_BR"]
 
 def test_defaults_and_paths(tmp_path):
     (tmp_path / "pipeline.toml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "source").mkdir()
     config = load_config(tmp_path / "pipeline.toml")
     assert config.languages == ("en", "pt_BR")
     assert config.base_url == "https://klinik.example"
@@ -62,6 +63,7 @@ def test_errors_name_the_line(tmp_path, change, line, message):
 
 
 def test_checks_disable_turns_warnings_off(tmp_path):
+    (tmp_path / "source").mkdir()
     (tmp_path / "pipeline.toml").write_text(
         GOOD + '\n[checks]\ndisable = ["length", "repeated-words"]\n', encoding="utf-8")
     assert load_config(tmp_path / "pipeline.toml").disabled_checks == {"length", "repeated-words"}
@@ -78,6 +80,7 @@ def test_checks_disable_turns_warnings_off(tmp_path):
 def test_checks_disable_refuses_error_checks_and_unknown_names(tmp_path, table, line, message):
     from pipeline.checks.runner import disabled_checks
 
+    (tmp_path / "source").mkdir()
     (tmp_path / "pipeline.toml").write_text(GOOD + "\n" + table, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         disabled_checks(load_config(tmp_path / "pipeline.toml"))

@@ -124,7 +124,7 @@ def test_non_utf8_source_is_refused_and_nothing_is_written(project):
 def test_removed_article_is_reported_not_deleted(project):
     project.run("pull")
     (project.root / "source" / "mikro.md").unlink()
-    project.write("source/baska.md", "Başka bir makale.\n")
+    project.write("source/baska.md", "---\ntitle: Başka\n---\n\nBaşka bir makale.\n")
     result = project.run("pull")
     assert "locale/mikro.pot has no source article" in result.output
     assert (project.root / "locale" / "mikro.pot").exists()

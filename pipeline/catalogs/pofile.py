@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.catalogs.model import FUZZY, Catalog, Entry
+from pipeline.catalogs.model import FUZZY, Catalog, Entry, parse_header
 from pipeline.errors import CatalogError
 from pipeline.catalogs.linebreak import line_breaks
 
@@ -42,13 +42,52 @@ def read_po(path: Path) -> Catalog:
 
 
 def parse_po_bytes(data: bytes, path: Path) -> Catalog:
-    """A catalog from the bytes of its file (catalogs are UTF-8)."""
+    """A catalog from the bytes of its file: UTF-8, and a header that says so."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8 (catalogs must be UTF-8)", path, line) from None
-    return parse_po(text, path)
+        raise CatalogError("not valid UTF-8 (catalogs must be UTF-8: convert it with "
+                           "'msgconv --to-code=UTF-8')", path, line) from None
+    catalog = parse_po(text, path)
+    check_charset(catalog, text, path)
+    return catalog
+
+
+_CHARSET_RE = re.compile(r"charset\s*=\s*([^\s;]+)", re.I)
+
+
+def check_charset(catalog: Catalog, text: str, path: Path | str) -> None:
+    """Refuse a header that declares another charset than UTF-8, or none.
+
+    The pipeline reads and writes catalogs as UTF-8 only, whatever the header says,
+    while msgfmt and every PO editor believe the header: UTF-8 text under
+    ``charset=ISO-8859-9`` shows garbled there. A catalog without a header entry is
+    left to the ``gettext-header`` check, which reports it.
+    """
+    if not catalog.header.msgstr:
+        return
+    match = _CHARSET_RE.search(parse_header(catalog.header.msgstr).get("Content-Type", ""))
+    charset = match.group(1) if match else None
+    if charset is not None and charset.upper() == "UTF-8":
+        return
+    said = f"says charset={charset}" if charset else "declares no charset"
+    raise CatalogError(f"the header {said}, but catalogs are UTF-8 (the pipeline reads and writes "
+                       "nothing else, gettext tools would believe the header): make it "
+                       "'Content-Type: text/plain; charset=UTF-8\\n'", path,
+                       _header_line(text, catalog.header.line, "Content-Type:"))
+
+
+def _header_line(text: str, start: int, field: str) -> int:
+    """The line of a header field's string, from the header's msgid line to the blank line after."""
+    lines = text.split("\n")
+    for number in range(max(start, 1), len(lines) + 1):
+        line = lines[number - 1]
+        if field in line:
+            return number
+        if not line.strip():
+            break
+    return start or 1
 
 
 def parse_po(text: str, path: Path | str = "<string>") -> Catalog:

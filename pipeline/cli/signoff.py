@@ -11,6 +11,7 @@ import click
 from pipeline.cli.app import App, echo, entries, fail, pass_app, style, warn
 from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
                                   page_option, reviewer_option)
+from pipeline.config import project_root
 from pipeline.errors import PipelineError, UsageError
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
     except PipelineError:
         config = None  # a doctor may make a key on a machine without the project
     existing = load_roster(config).get(reviewer) if config else None
-    new = generate_key(reviewer, key_file)
+    new = generate_key(reviewer, key_file,
+                       config.root if config else project_root(app.config_path))
     echo(f"wrote the private key of '{reviewer}' to {new.path} (mode 0600): keep it on this "
          "machine only, never commit or send it")
     echo(f"key id {new.key_id}; add these lines to reviewers.toml:\n")

@@ -20,6 +20,7 @@ def pull(app: App) -> None:
     """Extract source articles into templates and merge them into every catalog."""
     from pipeline.pull import pull as run_pull
 
+    _warn_near_misses(app)
     result = run_pull(app.config)
     for path in result.written:
         echo(f"wrote {path}")
@@ -29,6 +30,14 @@ def pull(app: App) -> None:
     for orphan in result.orphans:
         warn("warning", f"{orphan} has no source article any more; "
              "remove it and its catalogs if the article is gone")
+
+
+def _warn_near_misses(app: App) -> None:
+    """One warning line for each file of the source folder that looks meant as an article."""
+    from pipeline.source.articles import near_miss_advice, near_misses
+
+    for path in near_misses(app.config.source_dir):
+        warn("warning", f"{app.config.relative(path)}: {near_miss_advice(path)}")
 
 
 @click.command()
@@ -94,12 +103,15 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
               show_default=True,
               help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
+@click.option("--allow-empty", is_flag=True,
+              help="Build even when no source article is left, removing every article page.")
 @pass_app
-def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
+def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool) -> None:
     """Render the source language and every fully reviewed language; stop the others."""
     from pipeline.site.build import build as run_build
 
-    result = run_build(app.config, out, fmt)
+    _warn_near_misses(app)
+    result = run_build(app.config, out, fmt, allow_empty)
     for report in result.languages:
         if report.published:
             note = " (source)" if report.is_source else ""

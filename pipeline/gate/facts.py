@@ -348,7 +348,8 @@ def catalog_paths(config: Config, language: str, names: list[str] | None = None
     """
     from pipeline.source.articles import domains
 
-    folder = config.locale_dir / language / "LC_MESSAGES"
+    folder = config.inside(config.locale_dir / language / "LC_MESSAGES", "catalog folder",
+                           config.locale_dir)
     shown_folder = config.relative(folder)
     try:
         links = {entry.name for entry in os.scandir(folder) if entry.is_symlink()}
@@ -357,8 +358,8 @@ def catalog_paths(config: Config, language: str, names: list[str] | None = None
     found = []
     for domain in names if names is not None else domains(config):
         path = folder / f"{domain}.po"
-        shown = (config.relative(path) if path.name in links
-                 else f"{shown_folder}/{domain}.po")
+        shown = (config.relative(config.inside(path, "catalog", config.locale_dir))
+                 if path.name in links else f"{shown_folder}/{domain}.po")
         found.append((domain, path, shown))
     return found
 

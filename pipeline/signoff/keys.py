@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pipeline.cache.digests import sha256
 from pipeline.errors import SignoffError
 from pipeline.fsutil import atomic_file
+from pipeline.paths import escapes, real
 
 KEYS_DIR_VARIABLE = "PIPELINE_KEYS_DIR"
 REVIEWER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -44,11 +45,37 @@ def keys_dir() -> Path:
     configured = os.environ.get(KEYS_DIR_VARIABLE)
     if configured:
         return Path(configured).expanduser()
-    return Path(click.get_app_dir("pipeline")) / "keys"
+    return _default_keys_dir()
 
 
 def default_key_file(reviewer: str) -> Path:
     return keys_dir() / f"{reviewer}.key"
+
+
+def outside_project(path: Path, project: Path | None, writing: bool) -> Path:
+    """``path``, refused when it is (really) inside the project: ``git add -A`` would commit it.
+
+    A key in the repository lets anyone who can read it sign in the doctor's name, so
+    keys are neither written nor read there (``*.key`` is in ``.gitignore`` as well).
+    """
+    if project is None or escapes(path, project) is not None:
+        return path
+    if writing and os.environ.get(KEYS_DIR_VARIABLE) and real(path.parent) == real(keys_dir()):
+        raise SignoffError(f"{KEYS_DIR_VARIABLE} points into the project, where 'git add -A' would "
+                           "commit a private key: set it to a folder outside the project, or unset "
+                           f"it (default: {_default_keys_dir()})", path)
+    if writing:
+        raise SignoffError("a private key is never written inside the project ('git add -A' would "
+                           "commit it): pass a --key-file outside the project, or leave it out "
+                           f"(default: {_default_keys_dir()})", path)
+    raise SignoffError("a private key inside the project is refused ('git add -A' would commit it "
+                       "and anyone with the repository could sign in your name): move it out "
+                       f"(e.g. to {_default_keys_dir()}) and pass its new --key-file, or set "
+                       f"{KEYS_DIR_VARIABLE}; if it was ever committed, make a new key", path)
+
+
+def _default_keys_dir() -> Path:
+    return Path(click.get_app_dir("pipeline")) / "keys"
 
 
 def check_reviewer_id(reviewer: str) -> None:
@@ -93,10 +120,13 @@ def verify_signature(public_key: Ed25519PublicKey, signature: bytes, data: bytes
     return True
 
 
-def generate_key(reviewer: str, path: Path | None = None) -> NewKey:
-    """Write a new private key (mode 0600, never over an existing file) and return its public half."""
+def generate_key(reviewer: str, path: Path | None = None, project: Path | None = None) -> NewKey:
+    """Write a new private key (mode 0600, never over an existing file) and return its public half.
+
+    With ``project`` (the project's root), a key path inside it is refused.
+    """
     check_reviewer_id(reviewer)
-    path = path or default_key_file(reviewer)
+    path = outside_project(path or default_key_file(reviewer), project, writing=True)
     if path.exists():
         raise SignoffError("a key file already exists here and is never overwritten: "
                            "move it away first, or pass another --key-file", path)

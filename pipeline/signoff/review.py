@@ -21,7 +21,7 @@ from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.fsutil import write_if_changed
 from pipeline.gate.verdict import STALE, WAITING, earlier_approval, evaluate
-from pipeline.signoff.keys import default_key_file, key_id, load_private_key
+from pipeline.signoff.keys import default_key_file, key_id, load_private_key, outside_project
 from pipeline.signoff.ledger import APPROVE, REJECT, REVOKE, Statement, append_statement, format_time, sign
 from pipeline.catalogs.pofile import format_po, read_po
 from pipeline.signoff.roster import Reviewer, load_roster
@@ -134,7 +134,7 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
         if not reviewer.may_review(language):
             raise SignoffError(f"reviewer '{reviewer_id}' may not sign off '{language}' "
                                f"(the roster allows: {allowed})", roster.path)
-    path = key_file or default_key_file(reviewer_id)
+    path = outside_project(key_file or default_key_file(reviewer_id), config.root, writing=False)
     private_key = load_private_key(path)
     found = key_id(private_key.public_key())
     if found != reviewer.current_key.key_id:

@@ -127,7 +127,8 @@ def entry_ids(domain: str, entry: Entry) -> tuple[str, ...]:
 
 
 def ledger_path(config: Config, language: str) -> Path:
-    return config.locale_dir / language / LEDGER_NAME
+    """The language's ledger; one whose link leads out of the locale folder is refused."""
+    return config.inside(config.locale_dir / language / LEDGER_NAME, "ledger", config.locale_dir)
 
 
 def approvals(config: Config, language: str) -> dict[str, Approval]:

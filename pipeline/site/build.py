@@ -90,8 +90,14 @@ class _Output:
     render: tuple[Edition, Article] | None = None
 
 
-def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResult:
-    """Gate every language, render the published ones and swap them into ``out``."""
+def build(config: Config, out: Path | None = None, fmt: str = HTML,
+          allow_empty: bool = False) -> BuildResult:
+    """Gate every language, render the published ones and swap them into ``out``.
+
+    With no source article left, a build that would remove the pages ``out`` holds
+    is refused unless ``allow_empty``: vanished sources are more often a mistake
+    (a wrong checkout, a moved folder) than the end of the site.
+    """
     if fmt not in FORMATS:
         raise BuildError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     out = Path(out) if out is not None else config.output_dir
@@ -104,6 +110,10 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
         return BuildResult(out, fmt, tuple(LanguageReport(*item) for item in reported), pages, 0,
                            pages, changed=False)
     sources = {slug_for(path): sha(read_source_bytes(path)) for path in find_sources(config.source_dir)}
+    if not sources and not allow_empty and _has_article_pages(out):
+        raise BuildError(f"there is no article left in {config.relative(config.source_dir)}/, and "
+                         f"building would remove every article page of {config.relative(out)}/: "
+                         "pass --allow-empty if that is meant", config.source_dir)
     previous = read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
@@ -152,6 +162,12 @@ def _kept(last: LastBuild, result: BuildResult) -> BuildResult:
 
 def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
     return tuple(reports[lang] for lang in (config.source_language, *config.languages))
+
+
+def _has_article_pages(out: Path) -> bool:
+    """Whether an output the pipeline made holds article pages (of either format), on disk."""
+    return (out / MARKER).is_file() and (next(out.glob("*/*/index.html"), None) is not None
+                                         or next(out.glob("*/*.md"), None) is not None)
 
 
 def check_output_folder(out: Path) -> None:

@@ -9,6 +9,7 @@ see the links and emphasis they have to keep.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,9 +22,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.errors import SourceError
+from pipeline.paths import escapes, outside
 
 SITE_DOMAIN = "site"  # the catalog of the page templates; no article may take this name
 TRANSLATABLE_META = ("title", "description")
+TEXT_META = (*TRANSLATABLE_META, "reviewed_by")
 DATE_META = ("published", "updated")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _HARD_BREAK_RE = re.compile(r"(?: {2,}|\\)\n")
@@ -71,8 +74,63 @@ def slug_for(path: Path) -> str:
     return slug
 
 
+ARTICLE_SUFFIX = ".md"
+# Names that look meant as articles but are not read: other Markdown suffixes, other case.
+_NEAR_MISS_RE = re.compile(r"\.(?:md|markdown|mdown|mkdn?|mdwn|mdtext)(?:\.[^.]+)?$", re.I)
+
+
 def find_sources(source_dir: Path) -> list[Path]:
-    return sorted(source_dir.glob("*.md"))
+    """The articles: every ``*.md`` file of the source folder, in name order.
+
+    A ``*.md`` that is a folder, a dangling link, or a link leading out of the
+    source folder (:mod:`pipeline.paths`) is an error naming it: it is neither
+    skipped nor read.
+    """
+    return scan_sources(source_dir)[0]
+
+
+def near_misses(source_dir: Path) -> list[Path]:
+    """Files that look meant as articles but are not read (``yeni.MD``, ``yeni.markdown``)."""
+    return scan_sources(source_dir)[1]
+
+
+def scan_sources(source_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The articles of the source folder, and the near misses beside them."""
+    try:
+        entries = sorted(os.scandir(source_dir), key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return [], []
+    except OSError as exc:
+        raise SourceError(f"cannot read the source folder: {exc.strerror}", source_dir) from None
+    articles, misses = [], []
+    for entry in entries:
+        path = source_dir / entry.name
+        if not entry.name.endswith(ARTICLE_SUFFIX):
+            if _NEAR_MISS_RE.search(entry.name) and not entry.name.startswith("."):
+                misses.append(path)
+            continue
+        if not entry.is_symlink() and entry.is_file():
+            articles.append(path)
+            continue
+        if entry.is_symlink():
+            where = escapes(path, source_dir)
+            if where is not None:
+                raise outside(path, "source article", f"{source_dir.name}/", where)
+            if not path.exists():
+                raise SourceError(f"a link to '{os.readlink(path)}', which does not exist: "
+                                  "remove the link or restore its target", path)
+        if entry.is_dir():
+            raise SourceError("a folder named like an article: articles are files in the source "
+                              "folder itself; rename or move the folder", path)
+        articles.append(path)
+    return articles, misses
+
+
+def near_miss_advice(path: Path) -> str:
+    """What to do about a near miss: the name it would need to be read."""
+    stem = _NEAR_MISS_RE.sub("", path.name)
+    return (f"not read: articles are '*.md' files (lowercase suffix); rename it to '{stem}.md' "
+            "if it is one")
 
 
 def domains(config) -> list[str]:
@@ -84,6 +142,9 @@ def read_article(path: Path, display_path: str | None = None, data: bytes | None
     """Read and segment one article; any problem is a SourceError naming file and line."""
     slug = slug_for(path)
     text = _decode(path, data if data is not None else read_source_bytes(path))
+    if not text.strip():
+        raise SourceError("the article is empty: it needs at least front matter with a title",
+                          path, 1)
     tokens = markdown().parse(text)
     meta, meta_lines, body_line = _front_matter(tokens, text, path)
     units = [Unit(str(meta[key]).strip(), key, meta_lines[key])
@@ -180,7 +241,8 @@ def _front_matter(tokens: list[Token], text: str, path: Path) -> tuple[dict, dic
     if not tokens or tokens[0].type != "front_matter":
         if text.startswith("---\n") or text.startswith("---\r\n"):
             raise SourceError("front matter opened with '---' is never closed", path, 1)
-        return {}, {}, 1
+        raise SourceError("no front matter: an article starts with a '---' line, 'title: …' "
+                          "and another '---' line", path, 1)
     token = tokens[0]
     offset = 2  # the content starts on the line after the opening '---'
     try:
@@ -191,17 +253,28 @@ def _front_matter(tokens: list[Token], text: str, path: Path) -> tuple[dict, dic
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if mark is None or (exc.context_mark and mark.index >= len(token.content.rstrip())):
-            mark = exc.context_mark  # "unexpected end": point where the open construct began
-        line = mark.line + offset if mark else 1
-        raise SourceError(f"malformed front matter: {exc.problem or exc}", path, line) from None
+        line, began = _yaml_error_line(exc, token.content)
+        where = f", {exc.context} that begins on this line" if began else ""
+        raise SourceError(f"malformed front matter: {exc.problem or exc}{where}", path,
+                          line + offset if line is not None else 1) from None
     if not isinstance(meta, dict):
         raise SourceError("front matter must be a mapping of 'key: value' lines", path, offset)
-    lines = {key.value: key.start_mark.line + offset for key, _ in node.value} if node else {}
-    for key in TRANSLATABLE_META:
-        if key in meta and not isinstance(meta[key], str):
-            raise SourceError(f"front matter '{key}' must be text", path, lines.get(key))
+    lines: dict[str, int] = {}
+    for key, _ in node.value if node else ():
+        line = key.start_mark.line + offset
+        if key.value in lines:
+            raise SourceError(f"front matter '{key.value}' is given twice (first at line "
+                              f"{lines[key.value]}); YAML would silently keep the last", path, line)
+        lines[key.value] = line
+    for key in (key for key in TEXT_META if key in meta):
+        value = meta[key]
+        if value is None or (key == "title" and isinstance(value, str) and not value.strip()):
+            raise SourceError(f"front matter '{key}' is empty", path, lines.get(key))
+        if not isinstance(value, str):
+            kind = ("a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict)
+                    else type(value).__name__)
+            raise SourceError(f"front matter '{key}' must be text, not {kind}", path,
+                              lines.get(key))
     if "title" not in meta:
         raise SourceError("front matter has no 'title'", path, 1)
     for key in DATE_META:
@@ -210,3 +283,19 @@ def _front_matter(tokens: list[Token], text: str, path: Path) -> tuple[dict, dic
                               path, lines.get(key))
     assert token.map is not None  # the front matter plugin always maps its token
     return meta, lines, token.map[1] + 1
+
+
+# Errors noticed only after the construct at fault: an unclosed quote, bracket or brace, or a
+# key without its ':'. The parser reports where it noticed (a later line); the fault is where
+# the construct began.
+_OPENED_AT = ("while scanning a quoted scalar", "while scanning a simple key",
+              "while parsing a flow sequence", "while parsing a flow mapping")
+
+
+def _yaml_error_line(exc: yaml.MarkedYAMLError, content: str) -> tuple[int | None, bool]:
+    """The 0-based line at fault in a YAML error, and whether it is where a construct began."""
+    problem, context = exc.problem_mark, exc.context_mark
+    if context is not None and (problem is None or problem.index >= len(content.rstrip())
+                                or (exc.context in _OPENED_AT and context.line < problem.line)):
+        return context.line, bool(exc.context)
+    return (problem.line if problem is not None else None), False

@@ -9,6 +9,7 @@ and gated like the articles.
 
 from __future__ import annotations
 
+import os
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from jinja2 import TemplateSyntaxError
 from pipeline.catalogs.model import Catalog, Entry, format_header, template_header_fields
 from pipeline.config import Config
 from pipeline.errors import SourceError
+from pipeline.paths import is_link
 from pipeline.source.articles import SITE_DOMAIN
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "site"
@@ -30,7 +32,8 @@ COMMENT_TAGS = ("Translators:",)
 
 
 def project_templates(config: Config) -> Path:
-    return config.root / "templates"
+    """The project's ``templates/`` folder, refused when it is a link leading out of the project."""
+    return config.inside(config.root / "templates", "the templates folder")
 
 
 def template_files(config: Config) -> dict[str, tuple[Path, str]]:
@@ -41,10 +44,23 @@ def template_files(config: Config) -> dict[str, tuple[Path, str]]:
             found[path.name] = (path, f"pipeline/site/templates/{path.name}")
     override = project_templates(config)
     if override.is_dir():
+        _confine(config, override)
         for path in sorted(override.iterdir()):
             if path.suffix in TEMPLATE_SUFFIXES and path.is_file():
                 found[path.name] = (path, config.relative(path))
     return dict(sorted(found.items()))
+
+
+def _confine(config: Config, folder: Path) -> None:
+    """Refuse a link anywhere under the templates folder that leads out of it.
+
+    Not only the templates listed here: a template can include any file of the folder.
+    """
+    for parent, folders, files in os.walk(folder):
+        for name in (*folders, *files):
+            path = Path(parent, name)
+            if is_link(path):
+                config.inside(path, "project template", folder)
 
 
 def site_template(config: Config, created: str) -> Catalog:

@@ -50,8 +50,8 @@ def test_check_json_output(project):
 def test_check_unknown_language_is_a_usage_error(project):
     project.run("pull")
     result = project.run("check", "--lang", "xx")
-    assert result.exit_code == 1
-    assert "unknown language xx" in result.output
+    assert result.exit_code == 2
+    assert "unknown language 'xx' for --lang" in result.output
 
 
 def test_malformed_catalog_is_an_error_finding_and_other_languages_are_still_checked(project):

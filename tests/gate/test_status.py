@@ -37,5 +37,5 @@ def test_table_for_one_language(project):
 
 def test_unknown_language_is_refused(project):
     result = project.run("status", "--lang", "xx")
-    assert result.exit_code == 1
-    assert "unknown language xx" in result.output
+    assert result.exit_code == 2
+    assert "unknown language 'xx' for --lang" in result.output

@@ -48,7 +48,7 @@ def test_list_shows_waiting_entries_with_digests_and_json(site):
 
 def test_list_of_an_unknown_page_or_language_is_an_error(site):
     assert "no page 'nope'" in site.run("review", "list", "--lang", "en", "--page", "nope").output
-    assert "unknown language xx" in site.run("review", "list", "--lang", "xx").output
+    assert "unknown language 'xx'" in site.run("review", "list", "--lang", "xx").output
 
 
 def test_approve_by_digest_prefix_signs_one_statement(site):

@@ -95,9 +95,10 @@ def test_each_block_type_and_inline_markdown_kept_as_written(tmp_path):
     ]
 
 
-def test_article_without_front_matter_is_fine(tmp_path):
-    parsed = article(tmp_path, "Yalnızca bir paragraf.\n")
-    assert [u.text for u in parsed.units] == ["Yalnızca bir paragraf."]
+def test_article_without_front_matter_is_refused(tmp_path):
+    with pytest.raises(SourceError) as caught:
+        article(tmp_path, "Yalnızca bir paragraf.\n")
+    assert "no front matter" in caught.value.message and caught.value.line == 1
 
 
 @pytest.mark.parametrize("text, line, message", [
