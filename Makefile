@@ -2,15 +2,19 @@
 #             reviewed languages into public/ and print the report
 # make test   the whole test suite
 # make lock   refresh requirements.lock (UPGRADE=1: the newest releases pyproject.toml allows)
+# make bench  time every stage on a varied and a repetitive N-article site (N=1000)
+# make bench-memory  peak memory of pull, status and build, cold, on varied sites of MEMORY_N articles
 VENV      ?= .venv
 PYTHON    ?= python3
 PY        := $(VENV)/bin/python
 PIPELINE  := $(VENV)/bin/pipeline
 N         ?= 1000
+VARIETY   ?= both
+MEMORY_N  ?= 1000 3000
 LOCK      := requirements.lock
 
 .DEFAULT_GOAL := all
-.PHONY: all setup lock pull translate status check build test bench clean
+.PHONY: all setup lock pull translate status check build test bench bench-memory clean
 
 all: pull translate status build
 
@@ -59,8 +63,15 @@ build: setup
 check: setup
 	$(PIPELINE) build --strict
 
+# The varied site (every body sentence distinct) is the reference; the repetitive one is
+# measured beside it for comparison (VARIETY=varied or repetitive: one site, every stage).
 bench: setup
-	$(PY) bench/run.py -n $(N)
+	$(PY) bench/run.py -n $(N) --variety $(VARIETY)
+
+# Only what peak memory needs (pull, status, build, cold, once each) at each size; into
+# bench/results-memory.json, so that it does not replace make bench's results.
+bench-memory: setup
+	$(PY) bench/run.py --memory-only --memory-articles $(MEMORY_N) --out bench/results-memory.json
 
 test: setup
 	$(PY) -m pytest
@@ -69,7 +80,8 @@ test: setup
 # [paths] translations) were paid for and stay; so does a store an earlier version left in
 # the cache folder, until the next pipeline command moves it out.
 clean:
-	rm -rf public .pytest_cache test-artifacts bench/results.json bench/site bench/site-*
+	rm -rf public .pytest_cache test-artifacts bench/results.json bench/results-memory.json \
+		bench/site bench/site-*
 	[ ! -d .pipeline-cache ] || find .pipeline-cache -mindepth 1 -maxdepth 1 \
 		! -name 'machine-translations.sqlite3*' -exec rm -rf {} +
 	rmdir .pipeline-cache 2>/dev/null || true

@@ -1,10 +1,19 @@
 """Generate a deterministic synthetic site from the shipped article, for benchmarks.
 
-N articles × 5 target languages, 40–60 strings each: paragraphs reworded, numbers
-changed, sentences reordered (realistic variety), and boilerplate paragraphs shared by
-many articles (realistic repetition). Stand-in translations are generated for every
-catalog and signed off by a throwaway bench reviewer (real Ed25519 statements, about
-50 per language), so that the gate and the build have real work.
+N articles × 5 target languages, 40–60 strings each, in one of two varieties:
+
+- ``repetitive``: the shipped article's own paragraphs, lightly reworded, renumbered
+  and reordered, plus boilerplate paragraphs shared by many articles. Most strings
+  recur across the site (3,355 distinct text pairs per language of about 46,000
+  strings at 1,000 articles).
+- ``varied``: every body sentence, heading, list item, title and description distinct
+  across the site (bench/varied.py); only real boilerplate repeats (a few shared
+  disclaimer and contact paragraphs, and the site chrome), as on a real clinic's site.
+
+The same variety, seed and count give the same bytes. Stand-in translations are
+generated for every catalog and signed off by a throwaway bench reviewer (real
+Ed25519 statements, about 50 per language), so that the gate and the build have
+real work.
 """
 
 from __future__ import annotations
@@ -22,6 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pipeline.source.articles import read_article  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import varied  # noqa: E402
 
 LANGUAGES = ["en", "de", "ar", "ru", "fr"]
 BOILERPLATE = [
@@ -76,16 +88,33 @@ def article_text(index: int, units, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def generate(root: Path, count: int) -> None:
-    article = read_article(REPO / "source" / "mikro-igneleme-nedir.md")
+VARIETIES = ("repetitive", "varied")
+
+
+def generate(root: Path, count: int, variety: str = "repetitive", seed: int = 0) -> int:
+    """Write the site's configuration and ``count`` articles; returns how many texts repeat.
+
+    The count is of body texts the varied generator could not make distinct (0 for
+    a varied site of any size this bench uses); a repetitive site returns 0.
+    """
+    if variety not in VARIETIES:
+        raise ValueError(f"variety must be one of {', '.join(VARIETIES)}, not {variety!r}")
     (root / "source").mkdir(parents=True, exist_ok=True)
     (root / "pipeline.toml").write_text(
         '[site]\nname = "Benchmark Kliniği"\nbase_url = "https://bench.example.org"\n\n'
         f'[languages]\nsource = "tr"\ntargets = {LANGUAGES!r}\n'.replace("'", '"'), encoding="utf-8")
+    if variety == "varied":
+        site = varied.VariedSite(seed, count)
+        for index in range(count):
+            path = root / "source" / f"makale-{index:04d}.md"
+            path.write_text(site.article(index), encoding="utf-8")
+        return site.repeats
+    article = read_article(REPO / "source" / "mikro-igneleme-nedir.md")
     for index in range(count):
-        rng = random.Random(index)
+        rng = random.Random(index if not seed else f"{seed}:{index}")
         path = root / "source" / f"makale-{index:04d}.md"
         path.write_text(article_text(index, article.units, rng), encoding="utf-8")
+    return 0
 
 
 
@@ -212,11 +241,16 @@ def change_one_translation(root: Path, key_dir: Path, number: int = 0,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path)
     parser.add_argument("-n", type=int, default=1000)
+    parser.add_argument("--variety", choices=VARIETIES, default="repetitive")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    generate(args.root, args.n)
+    repeats = generate(args.root, args.n, args.variety, args.seed)
+    if repeats:
+        print(f"{repeats} texts could not be made distinct", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,23 @@
 """``make bench``: every stage of the pipeline at site scale, beside the tools users would use instead.
 
-Generates a deterministic N-article × 5-language site (bench/generate.py), then
-times each stage as a whole process (median and spread of several runs, peak
-memory of that process): pull; in the same run `msgmerge --previous`, Babel's
-catalog update and a polib read/write of every catalog; then, with every
-translation signed off in real Ed25519 statements by a throwaway bench
-reviewer, status (the gate), check and build, cold and with nothing changed,
+Generates deterministic N-article × 5-language sites (bench/generate.py): a varied
+one, where every body sentence is distinct, and the repetitive one whose strings
+recur across articles, and prints each site's distinct text pairs per language
+beside its figures. On each it times every stage as a whole process (median and
+spread of several runs, peak memory of that process): pull; in the same run
+`msgmerge --previous`, Babel's catalog update and a polib read/write of every
+catalog; then, with every translation signed off in real Ed25519 statements by
+a throwaway bench reviewer, status (the gate), check and build, cold and with nothing changed,
 and a build after one paragraph's translation changed and was approved again.
-Prints a table; writes bench/results.json.
+When both sites are measured, the repetitive one is the comparison: each stage
+once, without the other tools or the one-request-at-a-time translate.
+``--memory-articles`` adds larger varied sites where only the peak memory (and
+time) of pull, status and build, cold, is taken. Prints a table per site and
+the sites side by side; writes bench/results.json.
 
-    python bench/run.py -n 1000          # the reference size
-    python bench/run.py -n 100 --runs 1  # a quick look
+    python bench/run.py -n 1000                         # the reference size, both sites
+    python bench/run.py -n 100 --runs 1                 # a quick look
+    python bench/run.py --memory-only --memory-articles 1000 3000   # peak memory only
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -177,9 +185,9 @@ def pull_stages(site: Path, args, stages: list[dict]) -> Path:
 def translate_stages(site: Path, args, stages: list[dict]) -> dict:
     """Drafts for every empty string from a local DeepL-speaking server answering in 100 ms.
 
-    Run twice on the freshly pulled site: with the configured concurrency and one
-    request at a time. Counts requests per language and characters sent against
-    the ideal, the unique untranslated characters.
+    Run twice on the freshly pulled site: with the configured concurrency and (unless
+    ``args.sequential`` is false) one request at a time. Counts requests per language
+    and characters sent against the ideal, the unique untranslated characters.
     """
     sys.path.insert(0, str(REPO / "tests"))
     from deepl_server import FakeDeepL
@@ -193,7 +201,7 @@ def translate_stages(site: Path, args, stages: list[dict]) -> dict:
               for language in generate.LANGUAGES}
     ideal = sum(billable_characters(to_xml(msgid).xml) for texts in unique.values() for msgid in texts)
     figures = {"unique_texts": sum(len(texts) for texts in unique.values()), "ideal_characters": ideal}
-    for concurrency in (4, 1):
+    for concurrency in (4, 1) if args.sequential else (4,):
         with FakeDeepL(latency=0.1, character_limit=10**12) as server:
             def fresh(_run: int) -> None:
                 restore(site, empty)
@@ -251,42 +259,172 @@ def gate_and_build_stages(site: Path, keys: Path, args, stages: list[dict]) -> d
     return approved
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", "--articles", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--warm-runs", type=int, default=5,
-                        help="runs of the short stages where nothing changed")
-    parser.add_argument("--skip-others", action="store_true", help="skip msgmerge, Babel and polib")
-    parser.add_argument("--skip-translate", action="store_true",
-                        help="skip the machine-translation stages (they wait 100 ms per request)")
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
-    parser.add_argument("--site", type=Path, default=HERE / "site",
-                        help="where to generate the site (replaced)")
-    args = parser.parse_args(argv)
-    site = args.site.resolve()
+def text_pairs(site: Path) -> dict[str, dict[str, int]]:
+    """Language → strings (entries of every catalog) and distinct text pairs (source, translation).
+
+    A distinct pair is what the gate checks once per language however many
+    catalogs repeat it, so it is the measure of how much a site flatters a cold run.
+    """
+    from pipeline.catalogs.pofile import read_po
+    counts = {}
+    for language in generate.LANGUAGES:
+        strings, pairs = 0, set()
+        for path in sorted((site / "locale" / language / "LC_MESSAGES").glob("*.po")):
+            for entry in read_po(path).messages:
+                strings += 1
+                sources = [entry.msgid] + [entry.msgid_plural] * (len(entry.msgstrs) - 1)
+                pairs.update(zip(sources, entry.msgstrs))
+        counts[language] = {"strings": strings, "distinct_pairs": len(pairs)}
+    return counts
+
+
+def _describe(counts: dict[str, dict[str, int]]) -> str:
+    figures = {(c["strings"], c["distinct_pairs"]) for c in counts.values()}
+    if len(figures) == 1:
+        strings, pairs = figures.pop()
+        return f"{pairs:,} distinct text pairs of {strings:,} strings per language"
+    return "distinct text pairs / strings: " + ", ".join(
+        f"{language} {c['distinct_pairs']:,}/{c['strings']:,}" for language, c in counts.items())
+
+
+def bench_site(variety: str, count: int, site: Path, args, comparison: bool = False) -> dict:
+    """Every stage on one generated site (each a separate process); its figures.
+
+    A ``comparison`` site (the repetitive one, when both are measured) runs each stage
+    once, without the other tools and without the one-request-at-a-time translate:
+    it is there to show what repetition flatters, not to be the reference.
+    """
+    started = time.perf_counter()
+    if comparison:
+        args = argparse.Namespace(**{**vars(args), "runs": 1, "warm_runs": 1,
+                                     "skip_others": True, "sequential": False})
     shutil.rmtree(site, ignore_errors=True)
-    generate.generate(site, args.articles)
-    results = {"articles": args.articles, "languages": len(generate.LANGUAGES),
-               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "stages": []}
-    stages = results["stages"]
-    print(f"{args.articles} articles × {len(generate.LANGUAGES)} languages")
+    repeats = generate.generate(site, count, variety, args.seed)
+    result = {"variety": variety, "articles": count, "seed": args.seed,
+              "comparison": comparison, "stages": []}
+    stages = result["stages"]
+    print(f"\n{variety} site: {count:,} articles × {len(generate.LANGUAGES)} languages", flush=True)
     keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
     try:
         translated = pull_stages(site, args, stages)
+        result["text_pairs"] = text_pairs(site)
+        result["repeated_texts"] = repeats
+        print(f"  ({variety}: {_describe(result['text_pairs'])})", flush=True)
         if not args.skip_translate:
-            results["translate"] = translate_stages(site, args, stages)
+            result["translate"] = translate_stages(site, args, stages)
             restore(site, translated)
-        results["approved_entries"] = gate_and_build_stages(site, keys, args, stages)
+        result["approved_entries"] = gate_and_build_stages(site, keys, args, stages)
     finally:
         shutil.rmtree(keys, ignore_errors=True)
     shutil.rmtree(translated, ignore_errors=True)
     shutil.rmtree(site.parent / f"{site.name}-empty", ignore_errors=True)
     _print_ratios(stages)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    result["wall_s"] = time.perf_counter() - started
+    print(f"  {variety} site ({_describe(result['text_pairs'])}) measured in "
+          f"{result['wall_s'] / 60:.1f} min", flush=True)
+    return result
+
+
+def bench_memory(count: int, site: Path, args) -> dict:
+    """Peak memory (and time) of pull, status and build, cold, once each, on a varied site."""
+    started = time.perf_counter()
+    shutil.rmtree(site, ignore_errors=True)
+    repeats = generate.generate(site, count, "varied", args.seed)
+    result = {"variety": "varied", "articles": count, "seed": args.seed, "scope": "memory",
+              "stages": []}
+    stages = result["stages"]
+    print(f"\nvaried site, peak memory: {count:,} articles × {len(generate.LANGUAGES)} languages",
+          flush=True)
+    pull = [*PIPELINE, "pull"]
+    stages.append(repeat("pull, cold", pull, site, 1))
+    generate.fill_translations(site)
+    timed(pull, site)
+    result["text_pairs"] = text_pairs(site)
+    result["repeated_texts"] = repeats
+    print(f"  (varied: {_describe(result['text_pairs'])})", flush=True)
+    keys = Path(tempfile.mkdtemp(prefix="bench-keys-"))
+    try:
+        result["approved_entries"] = generate.sign_everything(site, keys)
+    finally:
+        shutil.rmtree(keys, ignore_errors=True)
+    shutil.rmtree(site / ".pipeline-cache", ignore_errors=True)
+    stages.append(repeat("status, cold", [*PIPELINE, "status"], site, 1))
+    shutil.rmtree(site / ".pipeline-cache", ignore_errors=True)
+    stages.append(repeat("build, cold", [*PIPELINE, "build"], site, 1))
+    shutil.rmtree(site, ignore_errors=True)  # the largest site: not kept
+    result["wall_s"] = time.perf_counter() - started
+    print(f"  measured in {result['wall_s'] / 60:.1f} min", flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", "--articles", type=int, default=1000)
+    parser.add_argument("--variety", choices=[*generate.VARIETIES, "both"], default="both",
+                        help="which generated site to measure; both: the varied site, then the "
+                             "repetitive one for comparison (each stage once, no other tools, "
+                             "no one-at-a-time translate)")
+    parser.add_argument("--seed", type=int, default=0, help="the generator's seed")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warm-runs", type=int, default=5,
+                        help="runs of the short stages where nothing changed")
+    parser.add_argument("--skip-others", action="store_true",
+                        help="skip msgmerge, Babel and polib")
+    parser.add_argument("--skip-translate", action="store_true",
+                        help="skip the machine-translation stages (they wait 100 ms per request)")
+    parser.add_argument("--memory-articles", type=int, nargs="*", default=[], metavar="N",
+                        help="also measure peak memory of pull, status and build, cold, once "
+                             "each, on a varied site of N articles (e.g. 3000)")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="measure only the --memory-articles sites")
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--site", type=Path, default=HERE / "site",
+                        help="where to generate the sites: SITE-varied, SITE-repetitive (replaced)")
+    parser.set_defaults(sequential=True)
+    args = parser.parse_args(argv)
+    if args.memory_only and not args.memory_articles:
+        parser.error("--memory-only needs --memory-articles N")
+    base = args.site.resolve()
+    varieties = [] if args.memory_only else (
+        ["varied", "repetitive"] if args.variety == "both" else [args.variety])
+    results = {"articles": None if args.memory_only else args.articles,
+               "languages": len(generate.LANGUAGES),
+               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               "sites": []}
+
+    def save() -> None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+
+    for variety in varieties:
+        site = base.parent / f"{base.name}-{variety}"
+        comparison = variety == "repetitive" and len(varieties) > 1
+        results["sites"].append(bench_site(variety, args.articles, site, args, comparison))
+        save()
+    for count in args.memory_articles:
+        results["sites"].append(bench_memory(count, base.parent / f"{base.name}-memory", args))
+        save()
+    _print_comparison(results["sites"])
     print(f"results written to {args.out}")
+
+
+def _print_comparison(sites: list[dict]) -> None:
+    """The sites side by side: distinct pairs, then each stage's median and peak memory."""
+    if len(sites) < 2:
+        return
+    names = [f"{site['variety']}, {site['articles']:,}" for site in sites]
+    print(f"\n  {'':<44}" + "".join(f"{name:>22}" for name in names))
+    cells = [f"{site['text_pairs']['en']['distinct_pairs']:,} / {site['text_pairs']['en']['strings']:,}"
+             for site in sites]
+    print(f"  {'distinct text pairs / strings, per language':<44}" + "".join(f"{c:>22}" for c in cells))
+    stages = list(dict.fromkeys(stage["stage"] for site in sites for stage in site["stages"]))
+    for name in stages:
+        cells = []
+        for site in sites:
+            stage = next((s for s in site["stages"] if s["stage"] == name), None)
+            cells.append(f"{stage['median_s']:.2f} s {stage['peak_mib']:5.0f} MiB" if stage else "—")
+        print(f"  {name:<44}" + "".join(f"{cell:>22}" for cell in cells))
 
 
 def _print_ratios(stages: list[dict]) -> None:
