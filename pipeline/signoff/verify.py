@@ -1,10 +1,22 @@
 """Doctor sign-off: entry digests, and which ledger statements count.
 
-A statement counts only when its line is well formed, it belongs to the ledger
-of its language, its reviewer is in the roster and allowed for that language,
-its key is one of that reviewer's keys (a retired one only for statements made
-before its retirement) and its signature verifies. For each digest, the
-latest statement that counts decides: approved, rejected or revoked.
+Each line of a language's ledger is checked in this order, and the first rule it
+breaks is reported; such a line is never counted:
+
+1. it is a well-formed statement of today's format (v1 lines, without ``prev``,
+   are an old format to sign again);
+2. it is not a copy of an earlier line (a duplicate is harmless: counted once);
+3. it belongs to the ledger of its language;
+4. its reviewer is in the roster and allowed for that language;
+5. its key is one of that reviewer's keys and (a retired key) the statement is
+   dated before the key's retirement;
+6. its signature verifies;
+7. its ``prev`` names an earlier line of the same ledger ("" for a first line);
+8. its time is not in the future (beyond :data:`CLOCK_SKEW`) and not earlier than
+   the time of the authentic statement it names as ``prev``.
+
+The standing of each digest is then decided by replaying the counted statements in
+ledger (file) order, never by the times they claim: the last word on a digest stands.
 """
 
 from __future__ import annotations
@@ -13,14 +25,17 @@ import hashlib
 from json.encoder import encode_basestring
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.signoff.keys import verify_signature
-from pipeline.signoff.ledger import APPROVE, LEDGER_NAME, REVOKE, Statement, format_time, read_ledger
+from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REVOKE, LedgerLine, Statement, format_time,
+                                     read_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
+
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this machine's clock a statement may be
 
 _json_string = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 
@@ -135,39 +150,78 @@ def approvals(config: Config, language: str) -> dict[str, Approval]:
     return read_signoffs(config, language).approved
 
 
-def read_signoffs(config: Config, language: str, roster: Roster | None = None) -> SignoffState:
+def read_signoffs(config: Config, language: str, roster: Roster | None = None,
+                  now: datetime | None = None) -> SignoffState:
     """Verify the ledger of a language and work out each digest's standing."""
     roster = roster if roster is not None else load_roster(config)
     path = ledger_path(config, language)
-    shown = config.relative(path)
+    return check_ledger(read_ledger(path), language, roster, config.relative(path), now)
+
+
+def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
+                 now: datetime | None = None) -> SignoffState:
+    """Verify the lines of one ledger (see the module's rules) and replay what counts."""
+    latest = (now or utc_now()) + CLOCK_SKEW
     problems: list[LedgerProblem] = []
     counted: list[Signed] = []
     seen: dict[tuple[bytes, str], int] = {}
-    for line in read_ledger(path):
-        if line.statement is None:
-            problems.append(LedgerProblem(shown, line.number, line.error))
+    earlier: dict[str, int] = {}  # hash of each line → its (first) line number
+    authentic: dict[int, Statement] = {}  # line number → statement its reviewer really signed
+    for line in lines:
+        problem, harmless = _line_problem(line, language, roster, seen, earlier, authentic, latest)
+        earlier.setdefault(line.hash, line.number)
+        if problem or line.statement is None:
+            problems.append(LedgerProblem(shown, line.number, problem or line.error, harmless))
             continue
-        statement = line.statement
-        signed_bytes = statement.signed_bytes()
-        identity = (signed_bytes, statement.signature)
-        if identity in seen:
-            problems.append(LedgerProblem(shown, line.number, f"duplicate of line {seen[identity]} "
-                                          "(counted once)", harmless=True))
-            continue
-        problem = statement_problem(statement, language, roster, signed_bytes)
-        if problem:
-            problems.append(LedgerProblem(shown, line.number, problem))
-            continue
-        seen[identity] = line.number
-        counted.append(Signed(line.number, statement, roster.get(statement.reviewer)))
-    counted.sort(key=lambda signed: (signed.statement.time, signed.line))
+        reviewer = roster.get(line.statement.reviewer)
+        assert reviewer is not None  # a statement of a reviewer not in the roster has a problem
+        counted.append(Signed(line.number, line.statement, reviewer))
     approved, rejected = _standing(counted)
     return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected)
 
 
+def _line_problem(line: LedgerLine, language: str, roster: Roster,
+                  seen: dict[tuple[bytes, str], int], earlier: dict[str, int],
+                  authentic: dict[int, Statement], latest: datetime) -> tuple[str | None, bool]:
+    """Why one line does not count (and whether that is harmless), or (None, False)."""
+    statement = line.statement
+    if statement is None:
+        return line.error, False
+    signed_bytes = statement.signed_bytes()
+    identity = (signed_bytes, statement.signature)
+    if identity in seen:
+        return f"duplicate of line {seen[identity]} (counted once)", True
+    problem = statement_problem(statement, language, roster, signed_bytes)
+    if problem:
+        return problem, False
+    seen[identity] = line.number
+    authentic[line.number] = statement
+    return place_problem(statement, earlier, authentic, latest), False
+
+
+def place_problem(statement: Statement, earlier: dict[str, int],
+                  authentic: dict[int, Statement], latest: datetime) -> str | None:
+    """Why an authentic statement cannot stand where it is in the ledger, or None."""
+    before = None
+    if statement.prev:
+        number = earlier.get(statement.prev)
+        if number is None:
+            return (f"the line it was appended after (prev {statement.prev[:12]}…) is not before "
+                    "it in this ledger: a line before it was removed or edited, or lines were "
+                    "moved")
+        before = authentic.get(number)
+    if statement.time > latest:
+        return (f"dated {format_time(statement.time)}, in the future (more than "
+                f"{CLOCK_SKEW.seconds // 60} minutes after this machine's clock)")
+    if before is not None and statement.time < before.time:
+        return (f"dated {format_time(statement.time)}, before the statement it was appended "
+                f"after ({format_time(before.time)}): backdated")
+    return None
+
+
 def statement_problem(statement: Statement, language: str, roster: Roster,
                       signed_bytes: bytes | None = None) -> str | None:
-    """Why a well-formed statement does not count, or None when it does."""
+    """Why a well-formed statement was not signed by a doctor allowed to, or None when it was."""
     if statement.language != language:
         return (f"a statement for '{statement.language}' in the '{language}' ledger "
                 "(copied from another ledger?)")
@@ -191,7 +245,7 @@ def statement_problem(statement: Statement, language: str, roster: Roster,
 
 
 def _standing(counted: list[Signed]) -> tuple[dict[str, Approval], dict[str, Rejection]]:
-    """Replay the statements in time order; the last word on each digest stands."""
+    """Replay the statements in ledger order; the last word on each digest stands."""
     last: dict[str, Signed] = {}
     for signed in counted:
         last.update(dict.fromkeys(signed.statement.digests, signed))

@@ -192,15 +192,6 @@ def test_the_latest_word_on_a_digest_stands(site):
     assert title.digest not in state.approved and title.digest not in state.rejected
 
 
-def test_order_follows_the_signed_time_not_the_line_order(site):
-    config = site.config
-    signer = open_signer(config, "en", "dr-test", site.key)
-    title = next(t for t in translated_entries(config, "en").values() if t.entry.msgid == TITLE)
-    revoke(config, "en", signer, [title], now=T0 + timedelta(hours=1))
-    approve(config, "en", signer, [title], now=T0)
-    assert title.digest not in read_signoffs(config, "en").approved
-
-
 def test_identical_text_pairs_in_other_articles_are_approved_once_for_all(make_project, tmp_path):
     from conftest import ARTICLE
     project = make_project({"mikro": ARTICLE, "ikinci": ARTICLE.replace("kılavuza", "rehbere")})
