@@ -141,6 +141,9 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
     if found != reviewer.current_key.key_id:
         raise SignoffError(f"this key ({found}) is not the current key of '{reviewer_id}' in "
                            f"the roster ({reviewer.current_key.key_id})", path)
+    if reviewer.current_key.compromised:
+        raise SignoffError(f"the key {found} of '{reviewer_id}' is marked compromised in the "
+                           f"roster: make a new one ('pipeline keygen {reviewer_id}')", roster.path)
     return Signer(reviewer, private_key, found), languages
 
 

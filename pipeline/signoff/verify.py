@@ -8,8 +8,8 @@ breaks is reported; such a line is never counted:
 2. it is not a copy of an earlier line (a duplicate is harmless: counted once);
 3. it belongs to the ledger of its language;
 4. its reviewer is in the roster and allowed for that language;
-5. its key is one of that reviewer's keys and (a retired key) the statement is
-   dated before the key's retirement;
+5. its key is one of that reviewer's keys, not marked compromised, and (a retired
+   key) the statement is dated before the key's retirement;
 6. its signature verifies;
 7. its ``prev`` names an earlier line of the same ledger ("" for a first line);
 8. its time is not in the future (beyond :data:`CLOCK_SKEW`) and not earlier than
@@ -235,6 +235,9 @@ def statement_problem(statement: Statement, language: str, roster: Roster,
     key = reviewer.key(statement.key)
     if key is None:
         return f"key {statement.key} is not a key of '{reviewer.id}' in the roster"
+    if key.compromised:
+        return (f"signed with key {key.key_id} of '{reviewer.id}', marked compromised in the "
+                "roster: every statement it signed is void")
     if not key.valid_at(statement.time):
         return (f"signed {format_time(statement.time)} with key {key.key_id}, "
                 f"retired {format_time(key.retired)}")

@@ -196,3 +196,36 @@ def test_a_retired_key_cannot_backdate_a_statement_after_a_later_one(project, tm
     append_signed_by(project, old.path, "approve", [title(project)], retired - timedelta(days=1))
     assert "backdated" in failures(project)[3]
     assert title(project).digest not in read_signoffs(project.config, "en").approved
+
+
+# ---------------------------------------------------------------- compromised keys
+
+
+def test_every_statement_of_a_compromised_key_is_void(site):
+    approve(site.config, "en", signer(site), everything(site))
+    assert evaluate(site.config, "en").publishable
+    roster = site.root / "reviewers.toml"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(
+        'name = "Dr. Test Hekim"', 'name = "Dr. Test Hekim"\ncompromised = true'), encoding="utf-8")
+    state = read_signoffs(site.config, "en")
+    assert state.approved == {}
+    (problem,) = state.problems
+    assert "marked compromised in the roster: every statement it signed is void" in problem.message
+    assert not evaluate(site.config, "en").publishable
+    with pytest.raises(SignoffError, match="marked compromised"):
+        signer(site)
+
+
+def test_a_compromised_retired_key_voids_even_statements_dated_before_its_retirement(
+        project, tmp_path):
+    project.run("pull")
+    translate(project, "en")
+    old = generate_key("old", tmp_path / "old.key")
+    project.key = add_doctor(project, tmp_path / "keys", retired=[(old.public_key, "2099-01-01T00:00:00Z")])
+    append_signed_by(project, old.path, "approve", everything(project), utc_now() - timedelta(days=1))
+    assert evaluate(project.config, "en").publishable
+    roster = project.root / "reviewers.toml"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(
+        "retired = 2099-01-01T00:00:00Z", "compromised = true"), encoding="utf-8")
+    assert "compromised" in failures(project)[1]
+    assert not evaluate(project.config, "en").publishable
