@@ -16,7 +16,11 @@ breaks is reported; such a line is never counted:
    the time of the authentic statement it names as ``prev``.
 
 The standing of each digest is then decided by replaying the counted statements in
-ledger (file) order, never by the times they claim: the last word on a digest stands.
+ledger (file) order, never by the times they claim: an approval approves, a revoke
+withdraws every approval and the revoking doctor's own rejection, and a rejection
+stands until the text changes (a new digest) or the doctor who rejected withdraws it
+(revoke, or approves it themself). Another doctor's approval of a text under a
+standing rejection is *disputed*: reported, and not counted.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from pathlib import Path
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.signoff.keys import verify_signature
-from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REVOKE, LedgerLine, Statement, format_time,
+from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, Statement, format_time,
                                      read_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 
@@ -61,6 +65,20 @@ class Rejection:
     name: str
     time: datetime
     note: str
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """An approval not counted because another doctor's rejection of the same text stands."""
+
+    approval: Approval
+    rejection: Rejection
+
+    def __str__(self) -> str:
+        approval, rejection = self.approval, self.rejection
+        return (f"approved by {approval.name} on {format_time(approval.time)}, but "
+                f"{rejection.name} rejected it on {format_time(rejection.time)}: "
+                f"{rejection.name} must withdraw the rejection")
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,7 @@ class SignoffState:
     problems: tuple[LedgerProblem, ...]
     approved: dict[str, Approval]
     rejected: dict[str, Rejection]
+    disputed: dict[str, Dispute]
 
     @property
     def failures(self) -> tuple[LedgerProblem, ...]:
@@ -176,8 +195,11 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
         reviewer = roster.get(line.statement.reviewer)
         assert reviewer is not None  # a statement of a reviewer not in the roster has a problem
         counted.append(Signed(line.number, line.statement, reviewer))
-    approved, rejected = _standing(counted)
-    return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected)
+    approved, rejected, disputed, notes = _standing(counted)
+    problems.extend(LedgerProblem(shown, number, note, harmless=True) for number, note in notes)
+    problems.sort(key=lambda problem: problem.line)
+    return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected,
+                        disputed)
 
 
 def _line_problem(line: LedgerLine, language: str, roster: Roster,
@@ -247,26 +269,58 @@ def statement_problem(statement: Statement, language: str, roster: Roster,
     return None
 
 
-def _standing(counted: list[Signed]) -> tuple[dict[str, Approval], dict[str, Rejection]]:
-    """Replay the statements in ledger order; the last word on each digest stands."""
-    last: dict[str, Signed] = {}
+def _standing(counted: list[Signed]) -> tuple[dict[str, Approval], dict[str, Rejection],
+                                              dict[str, Dispute], list[tuple[int, str]]]:
+    """Replay the statements in ledger order: approvals, standing rejections, disputes, notes."""
+    approved: dict[str, Approval] = {}
+    rejections: dict[str, dict[str, Rejection]] = {}  # digest → reviewer → their rejection
+    disputes: dict[str, Dispute] = {}
+    notes: list[tuple[int, str]] = []
     for signed in counted:
-        last.update(dict.fromkeys(signed.statement.digests, signed))
-    approved, rejected = {}, {}
-    decisions: dict[int, Approval | Rejection] = {}
-    for digest, signed in last.items():
-        statement = signed.statement
-        if statement.meaning == REVOKE:
+        statement, reviewer = signed.statement, signed.statement.reviewer
+        if statement.meaning == APPROVE:
+            approval = Approval(reviewer, signed.reviewer.name, statement.time)
+            refused = _approve(statement, approval, approved, rejections, disputes)
+            if refused:
+                notes.append((signed.line, _dispute_note(refused, disputes)))
             continue
-        decision = decisions.get(signed.line)
-        if decision is None:
-            decision = decisions[signed.line] = _decision(signed)
-        (approved if statement.meaning == APPROVE else rejected)[digest] = decision
-    return approved, rejected
+        rejection = Rejection(reviewer, signed.reviewer.name, statement.time, statement.note)
+        for digest in statement.digests:
+            approved.pop(digest, None)
+            standing = rejections.setdefault(digest, {})
+            if statement.meaning == REJECT:
+                standing[reviewer] = rejection
+                continue
+            standing.pop(reviewer, None)  # revoke: withdraws this doctor's own rejection only
+            dispute = disputes.get(digest)
+            if not standing or (dispute is not None and dispute.approval.reviewer == reviewer):
+                disputes.pop(digest, None)
+    rejected = {digest: max(standing.values(), key=lambda rejection: rejection.time)
+                for digest, standing in rejections.items() if standing}
+    disputed = {digest: dispute for digest, dispute in disputes.items() if digest in rejected}
+    return approved, rejected, disputed, notes
 
 
-def _decision(signed: Signed) -> Approval | Rejection:
-    statement, name = signed.statement, signed.reviewer.name
-    if statement.meaning == APPROVE:
-        return Approval(statement.reviewer, name, statement.time)
-    return Rejection(statement.reviewer, name, statement.time, statement.note)
+def _approve(statement: Statement, approval: Approval, approved: dict[str, Approval],
+             rejections: dict[str, dict[str, Rejection]], disputes: dict[str, Dispute]) -> list[str]:
+    """Count an approve statement digest by digest; the digests another doctor's rejection holds."""
+    refused = []
+    for digest in statement.digests:
+        standing = rejections.get(digest)
+        if standing:
+            standing.pop(statement.reviewer, None)  # approving withdraws one's own rejection
+            if standing:
+                disputes[digest] = Dispute(approval, max(standing.values(),
+                                                         key=lambda rejection: rejection.time))
+                refused.append(digest)
+                continue
+        disputes.pop(digest, None)
+        approved[digest] = approval
+    return refused
+
+
+def _dispute_note(refused: list[str], disputes: dict[str, Dispute]) -> str:
+    first = disputes[refused[0]]
+    more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+    return f"approval of {refused[0][:12]}{more} not counted: {first}"
+

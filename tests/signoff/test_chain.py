@@ -13,7 +13,7 @@ import pytest
 from signing import add_doctor, ledger, translate
 
 from pipeline.errors import SignoffError
-from pipeline.gate.verdict import evaluate
+from pipeline.gate.verdict import DISPUTED, DISPUTED_APPROVAL, REJECTED, evaluate
 from pipeline.signoff.keys import generate_key, key_id, load_private_key
 from pipeline.signoff.ledger import (
     append_statement,
@@ -229,3 +229,62 @@ def test_a_compromised_retired_key_voids_even_statements_dated_before_its_retire
         "retired = 2099-01-01T00:00:00Z", "compromised = true"), encoding="utf-8")
     assert "compromised" in failures(project)[1]
     assert not evaluate(project.config, "en").publishable
+
+
+# ---------------------------------------------------------------- rejections stand
+
+
+@pytest.fixture
+def colleagues(site, tmp_path):
+    """dr-test rejects the title; a colleague, dr-two, then approves every string."""
+    site.two = add_doctor(site, tmp_path / "keys", "dr-two", languages=("en",), name="Dr. Two")
+    reject(site.config, "en", signer(site), title(site), "too literal")
+    translate(site, "en")  # the rejection marked it fuzzy; the translator kept the text
+    approve(site.config, "en", signer(site, "dr-two", site.two), everything(site))
+    return site
+
+
+def test_a_colleagues_approval_does_not_override_a_standing_rejection(colleagues):
+    config, digest = colleagues.config, title(colleagues).digest
+    state = read_signoffs(config, "en")
+    assert digest not in state.approved and state.rejected[digest].reviewer == "dr-test"
+    assert "must withdraw the rejection" in str(state.disputed[digest])
+    (note,) = state.problems
+    assert note.harmless and note.line == 2 and "Dr. Test Hekim rejected it" in note.message
+    verdict = evaluate(config, "en")
+    assert not verdict.publishable and verdict.review_counts()[DISPUTED] == 1
+    (blocker,) = verdict.blockers
+    assert blocker.reason == DISPUTED_APPROVAL and blocker.msgid == TITLE
+    assert blocker.detail.startswith("approved by Dr. Two on ") and \
+        "but Dr. Test Hekim rejected it on " in blocker.detail
+    status = json.loads(colleagues.run("status", "--json", "--lang", "en").output)
+    assert status[0]["disputed"] == 1 and status[0]["verdict"] == "stopped"
+
+
+def test_a_rejection_stands_until_its_doctor_withdraws_it(colleagues):
+    config = colleagues.config
+    revoke(config, "en", signer(colleagues), [title(colleagues)])
+    state = read_signoffs(config, "en")
+    assert title(colleagues).digest not in state.approved | state.rejected | state.disputed
+    approve(config, "en", signer(colleagues, "dr-two", colleagues.two), [title(colleagues)])
+    assert evaluate(config, "en").publishable
+
+
+def test_the_rejecting_doctor_may_approve_the_text_themself(colleagues):
+    approve(colleagues.config, "en", signer(colleagues), [title(colleagues)])
+    verdict = evaluate(colleagues.config, "en")
+    assert verdict.publishable and verdict.signoffs.disputed == {}
+
+
+def test_a_new_text_is_free_of_the_old_rejection(colleagues):
+    colleagues.set_translation("en", TITLE, "What is microneedling?")
+    approve(colleagues.config, "en", signer(colleagues, "dr-two", colleagues.two), [title(colleagues)])
+    assert evaluate(colleagues.config, "en").publishable
+
+
+def test_a_rejection_after_an_approval_takes_it_back(site, tmp_path):
+    two = add_doctor(site, tmp_path / "keys", "dr-two", languages=("en",), name="Dr. Two")
+    approve(site.config, "en", signer(site, "dr-two", two), everything(site))
+    reject(site.config, "en", signer(site), title(site), "wrong dose")
+    verdict = evaluate(site.config, "en")
+    assert verdict.domains[0].states[(None, TITLE)] == REJECTED and not verdict.publishable

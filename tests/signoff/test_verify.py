@@ -118,7 +118,7 @@ def test_a_translation_edited_after_approval_is_stale(site):
     assert "Dr. Test Hekim approved an earlier text" in blocker.detail
     entries = sum(len(domain.catalog.messages) for domain in verdict.domains)
     assert verdict.review_counts() == {"approved": entries - 1, "stale": 1, "waiting": 0,
-                                       "rejected": 0}
+                                       "rejected": 0, "disputed": 0}
     assert (None, TITLE) not in verdict.domains[0].approvals
 
 
