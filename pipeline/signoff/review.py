@@ -357,14 +357,23 @@ def audit_log(config: Config, languages: Iterable[str]) -> tuple[list[LogRecord]
     return records, problems
 
 
-def verify(config: Config, languages: Iterable[str]) -> tuple[int, list[LedgerProblem]]:
-    """How many statements count, and every line that does not (or counts only once)."""
+def verify(config: Config, languages: Iterable[str],
+           against: str | None = None) -> tuple[int, list[LedgerProblem]]:
+    """How many statements count, and every line that does not (or counts only once).
+
+    ``against``: a git revision whose ledgers must be contained unchanged in today's,
+    with every line added since signed by a current key (see :mod:`pipeline.signoff.history`).
+    """
+    languages = tuple(languages)
     roster = load_roster(config)
-    counted, problems = 0, []
+    counted, problems = 0, list[LedgerProblem]()
     for language in languages:
         state = read_signoffs(config, language, roster)
         counted += len(state.statements)
         problems.extend(state.problems)
+    if against is not None:
+        from pipeline.signoff.history import history_problems
+        problems.extend(history_problems(config, languages, against, roster, problems))
     return counted, problems
 
 
