@@ -10,10 +10,11 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from conftest import REPO
 from signing import add_doctor, ledger, translate
 
 from pipeline.signoff.keys import generate_key, key_id, load_private_key
-from pipeline.signoff.ledger import append_statement, sign, utc_now
+from pipeline.signoff.ledger import append_statement, read_ledger, sign, utc_now
 from pipeline.signoff.review import approve, open_signer, revoke, translated_entries
 from pipeline.signoff.verify import read_signoffs
 
@@ -43,6 +44,7 @@ def repo(project, tmp_path):
     translate(project, "en")
     project.key = add_doctor(project, tmp_path / "keys")
     project.two = add_doctor(project, tmp_path / "keys", "dr-two", languages=("en",), name="Dr. Two")
+    shutil.copy(REPO / ".gitattributes", project.root / ".gitattributes")
     project.write(".gitignore", ".pipeline-cache/\npublic/\n")
     git(project, "init", "-q")
     project.base = commit(project, "a project")
@@ -131,3 +133,30 @@ def test_an_unknown_revision_or_no_git_is_one_clear_error(repo, monkeypatch):
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         "error: not inside a git checkout: --against needs the ledgers' git history"]
+
+
+def test_two_branches_that_each_appended_merge_with_every_line_counted(repo):
+    """Two doctors sign on parallel branches; git's union merge keeps both lines, after the same one."""
+    decide(repo, approve, "dr-test", TITLE)
+    base = commit(repo, "the title approved")
+    git(repo, "checkout", "-q", "-b", "one")
+    decide(repo, approve, "dr-test")
+    commit(repo, "dr-test approves the rest")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-q", "-b", "two")
+    decide(repo, revoke, "dr-two", TITLE)
+    decide(repo, approve, "dr-two", TITLE)
+    commit(repo, "dr-two revokes the title and approves it again")
+
+    git(repo, "merge", "-q", "--no-edit", "one")
+    lines = read_ledger(ledger(repo, "en"))
+    assert len(lines) == 4 and "<<<<<<<" not in ledger(repo, "en").read_text(encoding="utf-8")
+    assert lines[1].statement.prev == lines[0].hash == \
+        next(line for line in lines if line.statement.reviewer == "dr-test" and line.number > 1).statement.prev
+    state = read_signoffs(repo.config, "en")
+    assert state.problems == () and len(state.statements) == 4
+    assert set(state.approved) == {t.digest for t in targets(repo)}
+    for revision in (base, "one", "two", "main"):
+        assert verify_against(repo, revision).exit_code == 0
+    decide(repo, revoke, "dr-two", TITLE)  # the next statement follows the merged ledger
+    assert read_signoffs(repo.config, "en").problems == ()
