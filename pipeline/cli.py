@@ -11,12 +11,16 @@ import os
 import sys
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
 from pipeline.config import Config, load_config
 from pipeline.errors import EXIT_USAGE, PipelineError
+
+if TYPE_CHECKING:
+    from pipeline.signoff.verify import LedgerProblem
 
 
 class App:
@@ -463,6 +467,7 @@ def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
     from pipeline.errors import StoppedError
 
     result = run_build(app.config, out, fmt)
+    ledger = _ledger_failures(app.config)
     for report in result.languages:
         if report.published:
             note = " (source)" if report.is_source else ""
@@ -483,9 +488,23 @@ def build(app: App, out: Path | None, strict: bool, fmt: str) -> None:
              f"{result.reused} unchanged")
     else:
         echo(f"{where}/ is up to date: {result.pages} page(s), nothing written")
-    if strict and result.stopped:
+    if strict and (result.stopped or ledger):
         names = ", ".join(report.language for report in result.stopped)
-        raise StoppedError(f"stopped: {names} (not fully reviewed; see the report above)")
+        why = [f"stopped: {names} (not fully reviewed; see the report above)"] if names else []
+        if ledger:
+            why.append("ledger line(s) that do not verify: "
+                       + ", ".join(f"{problem.path}:{problem.line}" for problem in ledger))
+        raise StoppedError("; ".join(why))
+
+
+def _ledger_failures(config: Config) -> list[LedgerProblem]:
+    """The ledger lines of the target languages that do not verify, each printed as a warning."""
+    from pipeline.signoff.review import verify
+
+    failures = [problem for problem in verify(config, config.languages)[1] if not problem.harmless]
+    for problem in failures:
+        echo(style("warning: ", fg="yellow") + f"{problem} (not counted)", err=True)
+    return failures
 
 
 # ---------------------------------------------------------------- translate

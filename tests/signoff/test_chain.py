@@ -288,3 +288,25 @@ def test_a_rejection_after_an_approval_takes_it_back(site, tmp_path):
     reject(site.config, "en", signer(site), title(site), "wrong dose")
     verdict = evaluate(site.config, "en")
     assert verdict.domains[0].states[(None, TITLE)] == REJECTED and not verdict.publishable
+
+
+# ---------------------------------------------------------------- publication
+
+
+def test_build_strict_stops_on_a_ledger_line_that_does_not_verify(make_project, tmp_path):
+    project = make_project(targets=("en",))
+    project.run("pull")
+    translate(project, "en")
+    project.key = add_doctor(project, tmp_path / "keys")
+    approve(project.config, "en", signer(project), everything(project))
+    assert project.run("build", "--strict").exit_code == 0
+    line = raw_lines(project)[0]
+    with open(ledger(project, "en"), "a", encoding="utf-8") as handle:
+        handle.write(line.replace('"note":""', '"note":"edited"') + "\n")
+
+    plain = project.run("build")
+    assert plain.exit_code == 0 and "en: published" in plain.output
+    assert "warning: locale/en/signoffs.jsonl:2: signature does not verify" in plain.output
+    strict = project.run("build", "--strict")
+    assert strict.exit_code == 3
+    assert "ledger line(s) that do not verify: locale/en/signoffs.jsonl:2" in strict.output
