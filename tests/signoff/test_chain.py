@@ -10,38 +10,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from signing import add_doctor, ledger, translate
 
 from pipeline.errors import SignoffError
 from pipeline.gate.verdict import DISPUTED, DISPUTED_APPROVAL, REJECTED, evaluate
 from pipeline.signoff.keys import generate_key, key_id, load_private_key
-from pipeline.signoff.ledger import (
-    append_statement,
-    line_hash,
-    read_ledger,
-    sign,
-    utc_now,
-)
-from pipeline.signoff.review import (
-    Signer,
-    Target,
-    approve,
-    open_signer,
-    reject,
-    revoke,
-    translated_entries,
-)
+from pipeline.signoff.ledger import append_statement, line_hash, read_ledger, sign, utc_now
+from pipeline.signoff.review import (Signer, Target, approve, open_signer, reject, revoke,
+                                     translated_entries)
 from pipeline.signoff.verify import read_signoffs
+from signing import add_doctor, ledger, translate, translated
 
 TITLE = "Mikro İğneleme Nedir?"
 
 
 @pytest.fixture
 def site(project, tmp_path):
-    project.run("pull")
-    translate(project, "en")
-    project.key = add_doctor(project, tmp_path / "keys")
-    return project
+    return translated(project, tmp_path / "keys")
 
 
 def signer(project, reviewer: str = "dr-test", key: Path | None = None) -> Signer:
@@ -294,10 +278,7 @@ def test_a_rejection_after_an_approval_takes_it_back(site, tmp_path):
 
 
 def test_build_strict_stops_on_a_ledger_line_that_does_not_verify(make_project, tmp_path):
-    project = make_project(targets=("en",))
-    project.run("pull")
-    translate(project, "en")
-    project.key = add_doctor(project, tmp_path / "keys")
+    project = translated(make_project(targets=("en",)), tmp_path / "keys")
     approve(project.config, "en", signer(project), everything(project))
     assert project.run("build", "--strict").exit_code == 0
     line = raw_lines(project)[0]

@@ -10,13 +10,13 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from conftest import REPO
-from signing import add_doctor, ledger, translate
 
+from conftest import REPO
 from pipeline.signoff.keys import generate_key, key_id, load_private_key
 from pipeline.signoff.ledger import append_statement, read_ledger, sign, utc_now
 from pipeline.signoff.review import approve, open_signer, revoke, translated_entries
 from pipeline.signoff.verify import read_signoffs
+from signing import add_doctor, ledger, translated
 
 TITLE = "Mikro İğneleme Nedir?"
 
@@ -40,9 +40,7 @@ def commit(project, message: str) -> str:
 @pytest.fixture
 def repo(project, tmp_path):
     """A pulled project with English translated and two doctors, committed to git (as main)."""
-    project.run("pull")
-    translate(project, "en")
-    project.key = add_doctor(project, tmp_path / "keys")
+    translated(project, tmp_path / "keys")
     project.two = add_doctor(project, tmp_path / "keys", "dr-two", languages=("en",), name="Dr. Two")
     shutil.copy(REPO / ".gitattributes", project.root / ".gitattributes")
     project.write(".gitignore", ".pipeline-cache/\npublic/\n")
