@@ -55,7 +55,7 @@ LEDGER_NAME = "signoffs.jsonl"
 
 _TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _KEY_ID_RE = re.compile(r"^[0-9a-f]{16}$")
-_PREV_RE = re.compile(r"^(?:[0-9a-f]{64})?$")
+_PREV_RE = re.compile(r"(?:[0-9a-f]{64})?")
 
 
 class MalformedLine(ValueError):
@@ -244,7 +244,7 @@ def parse_line(raw: bytes) -> Statement:
         raise MalformedLine("time is not a real date") from None
     if not _KEY_ID_RE.match(data["key"]):
         raise MalformedLine("key must be a 16-hex-digit key id")
-    if not _PREV_RE.match(data["prev"]):
+    if not _PREV_RE.fullmatch(data["prev"]):
         raise MalformedLine("prev must be the SHA-256 (64 hex digits) of a line, or \"\"")
     _check_signature_text(data["signature"])
     return Statement(data["reviewer"], data["language"], time, data["meaning"],

@@ -71,6 +71,7 @@ def test_the_signature_covers_every_field_but_not_the_layout(private_key):
     (lambda line: line.replace("0123456789abcdef", "xyz"), "entry ids"),
     (lambda line: "[1, 2]", "not a JSON object"),
     (lambda line: line.replace('"prev":""', '"prev":"abc"'), "prev must be the SHA-256"),
+    (lambda line: line.replace('"prev":""', '"prev":"' + "a" * 64 + '\\n"'), "prev must be the SHA-256"),
     (lambda line: line.replace(',"prev":""', ''), "old format"),
 ])
 def test_malformed_lines_say_what_is_wrong(private_key, mangle, message):
