@@ -12,6 +12,9 @@ N         ?= 1000
 VARIETY   ?= both
 MEMORY_N  ?= 1000 3000
 LOCK      := requirements.lock
+# The revision whose ledgers `make check` proves are kept unchanged (append-only): by
+# default where this branch left origin/main; empty (no origin/main) skips that step.
+BASE      ?= $(shell git merge-base HEAD origin/main 2>/dev/null)
 
 .DEFAULT_GOAL := all
 .PHONY: all setup lock pull translate status check build test bench bench-memory clean
@@ -59,8 +62,16 @@ status: setup
 build: setup
 	$(PIPELINE) build
 
-# CI: non-zero (exit code 3) when any configured language was stopped.
+# CI: the ledgers at $(BASE) are contained unchanged in today's (exit code 1 if not), then
+# the strict build: non-zero (exit code 3) when any configured language was stopped or a
+# ledger line does not verify.
 check: setup
+	@if [ -n "$(BASE)" ]; then \
+		echo "$(PIPELINE) review verify --against $(BASE)"; \
+		$(PIPELINE) review verify --against "$(BASE)"; \
+	else \
+		echo "check: no BASE (no origin/main to compare with): the ledger history is not checked"; \
+	fi
 	$(PIPELINE) build --strict
 
 # The varied site (every body sentence distinct) is the reference; the repetitive one is

@@ -2,22 +2,39 @@
 
 The fictional sample reviewer of reviewers.toml approves every translated entry
 of the shipped English catalogs and the first half of the German ones, so that
-a fresh clone shows one published language and one stopped. Needs the sample
-reviewer's private key (never committed):
+a fresh clone shows one published language and one stopped.
 
-    python scripts/sign_samples.py --key-file ~/.config/pipeline/keys/sample-reviewer.key [--replace]
+    python scripts/sign_samples.py --new-key
+    python scripts/sign_samples.py --key-file KEY [--replace]
+
+``--new-key`` is the usual way: it makes a throwaway key pair in a temporary
+folder, writes its public half into the sample reviewer's entry of
+reviewers.toml, signs new sample ledgers (replacing the old ones) and deletes
+the private key. Samples are re-made this way, rather than by keeping the
+sample reviewer's private key somewhere, because nobody should hold it: a
+sample key in the repository would teach that keys belong there and let anyone
+forge "sample" approvals that look like real ones, and a key kept on someone's
+machine is a secret nobody is responsible for. The sample approvals carry no
+medical weight, so a new key whenever the ledger format or the sample catalogs
+change costs nothing. ``--key-file`` signs with a key you hold (appending, or
+with ``--replace`` starting afresh).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.config import load_config  # noqa: E402
+from pipeline.config import Config, load_config  # noqa: E402
 from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.fsutil import write_atomic  # noqa: E402
+from pipeline.signoff.keys import generate_key  # noqa: E402
 from pipeline.signoff.ledger import read_ledger  # noqa: E402
 from pipeline.signoff.review import approve, open_signer, translated_entries  # noqa: E402
 from pipeline.signoff.verify import ledger_path  # noqa: E402
@@ -26,41 +43,81 @@ SAMPLE_REVIEWER = "sample-reviewer"
 SHARES = {"en": (1, 1), "de": (1, 2)}  # language → fraction (numerator, denominator) approved
 
 
-def sign_samples(config, key_file: Path, replace: bool = False) -> dict[str, tuple[int, int]]:
+def sign_samples(config: Config, key_file: Path, replace: bool = False) -> dict[str, tuple[int, int]]:
     """Language → (entries approved, translated entries), appending to (or replacing) the sample ledgers."""
     done = {}
+    signers = {language: open_signer(config, language, SAMPLE_REVIEWER, key_file)
+               for language in SHARES}
+    if replace:
+        for language in SHARES:
+            _check_sample_ledger(ledger_path(config, language))
+        for language in SHARES:
+            ledger_path(config, language).unlink(missing_ok=True)
     for language, (numerator, denominator) in SHARES.items():
-        signer = open_signer(config, language, SAMPLE_REVIEWER, key_file)
-        if replace:
-            _drop_sample_ledger(ledger_path(config, language))
         targets = list(translated_entries(config, language).values())
         chosen = targets[: len(targets) * numerator // denominator]
-        approve(config, language, signer, chosen)
+        approve(config, language, signers[language], chosen)
         done[language] = (len(chosen), len(targets))
     return done
 
 
-def _drop_sample_ledger(path: Path) -> None:
-    """Remove a ledger only when every line in it is a statement by the sample reviewer."""
-    lines = read_ledger(path)
-    foreign = [line.number for line in lines
-               if line.statement is None or line.statement.reviewer != SAMPLE_REVIEWER]
+def sign_with_new_key(config: Config) -> dict[str, tuple[int, int]]:
+    """Make a throwaway sample key, put its public half in the roster, sign afresh, delete it."""
+    for language in SHARES:
+        _check_sample_ledger(ledger_path(config, language))
+    with tempfile.TemporaryDirectory(prefix="sample-key-") as folder:
+        new = generate_key(SAMPLE_REVIEWER, Path(folder) / f"{SAMPLE_REVIEWER}.key")
+        _set_sample_key(config.roster_path, new.public_key)
+        return sign_samples(config, new.path, replace=True)
+
+
+def _set_sample_key(roster: Path, public_key: str) -> None:
+    """Replace the ``key`` line of the sample reviewer's section, leaving the rest of the file as it is."""
+    text = roster.read_text(encoding="utf-8")
+    section = re.search(rf"^\[reviewers\.{re.escape(SAMPLE_REVIEWER)}\]\n(?:(?!\[).*\n?)*",
+                        text, re.MULTILINE)
+    if section is None:
+        raise PipelineError(f"no [reviewers.{SAMPLE_REVIEWER}] section", roster)
+    body, count = re.subn(r'^key = ".*"$', f'key = "{public_key}"', section.group(0), count=1,
+                          flags=re.MULTILINE)
+    if count != 1:
+        raise PipelineError(f"no key line in [reviewers.{SAMPLE_REVIEWER}]", roster)
+    write_atomic(roster, text[:section.start()] + body + text[section.end():])
+
+
+def _check_sample_ledger(path: Path) -> None:
+    """Refuse to replace a ledger unless every line in it is a statement by the sample reviewer."""
+    foreign = [line.number for line in read_ledger(path) if _reviewer(line.raw) != SAMPLE_REVIEWER]
     if foreign:
         raise PipelineError(f"not only sample statements (see line {foreign[0]}): "
                             "refusing to replace this ledger", path)
-    path.unlink(missing_ok=True)
+
+
+def _reviewer(raw: bytes) -> object:
+    """Who a line says signed it, whatever its format (an old format is still the sample's)."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data.get("reviewer") if isinstance(data, dict) else None
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--key-file", type=Path, required=True,
-                        help="the sample reviewer's private key")
+    key = parser.add_mutually_exclusive_group(required=True)
+    key.add_argument("--new-key", action="store_true",
+                     help="sign with a throwaway key, written into reviewers.toml (implies --replace)")
+    key.add_argument("--key-file", type=Path, help="the sample reviewer's private key")
     parser.add_argument("--config", type=Path, help="the project's pipeline.toml")
     parser.add_argument("--replace", action="store_true",
                         help="start the sample ledgers afresh instead of appending")
     args = parser.parse_args(argv)
     try:
-        done = sign_samples(load_config(args.config), args.key_file, args.replace)
+        config = load_config(args.config)
+        if args.new_key:
+            done = sign_with_new_key(config)
+        else:
+            done = sign_samples(config, args.key_file, args.replace)
     except PipelineError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -58,13 +58,20 @@ def ledger_lines(project, language: str) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
+def translated(project, keys: Path, *languages: str):
+    """Pull and translate the languages (default: en); a doctor, dr-test, gets a key (``project.key``)."""
+    project.run("pull")
+    for language in languages or ("en",):
+        translate(project, language)
+    project.key = add_doctor(project, keys)
+    return project
+
+
 def signed_off(project, keys: Path, language: str = "en"):
     """Pull, translate one language and have a doctor approve all of it; the project gets ``signer``."""
     from pipeline.signoff.review import approve, open_signer, translated_entries
 
-    project.run("pull")
-    translate(project, language)
-    project.key = add_doctor(project, keys)
+    translated(project, keys, language)
     config = project.config
     project.signer = open_signer(config, language, "dr-test", project.key)
     approve(config, language, project.signer, translated_entries(config, language).values())

@@ -48,3 +48,42 @@ def test_replace_refuses_a_ledger_with_real_statements(sample, tmp_path):
     args = ["--config", str(sample.root / "pipeline.toml"), "--key-file", str(sample.key), "--replace"]
     assert sign_samples.main(args) == 1
     assert ledger(sample, "en").read_text() == '{"reviewer": "zahide-eris"}\n'
+
+
+def test_new_key_replaces_the_sample_key_and_signs_afresh(sample, capsys):
+    from pipeline.signoff.roster import load_roster
+    from pipeline.signoff.verify import read_signoffs
+
+    config_args = ["--config", str(sample.root / "pipeline.toml")]
+    assert sign_samples.main([*config_args, "--key-file", str(sample.key)]) == 0
+    before = load_roster(sample.config).get("sample-reviewer").current_key.key_id
+    roster = (sample.root / "reviewers.toml").read_text(encoding="utf-8")
+
+    assert sign_samples.main([*config_args, "--new-key"]) == 0
+    after = load_roster(sample.config).get("sample-reviewer").current_key.key_id
+    assert after != before
+    changed = (sample.root / "reviewers.toml").read_text(encoding="utf-8")
+    assert [line for line in changed.splitlines() if not line.startswith("key = ")] == \
+        [line for line in roster.splitlines() if not line.startswith("key = ")]
+    assert len(ledger(sample, "en").read_text().splitlines()) == 1
+    assert all(read_signoffs(sample.config, language).problems == () for language in ("en", "de"))
+    assert evaluate(sample.config, "en").publishable and not evaluate(sample.config, "de").publishable
+    assert not list(sample.root.rglob("*.key"))
+
+
+def test_the_shipped_sample_ledgers_verify_and_are_labelled_sample():
+    from pipeline.config import load_config
+    from pipeline.signoff.review import verify
+
+    config = load_config(REPO / "pipeline.toml")
+    counted, problems = verify(config, config.languages)
+    assert counted == 2 and problems == []
+    for language in ("en", "de"):
+        (line,) = ledger_lines_of(config, language)
+        assert line.statement.reviewer == "sample-reviewer"
+
+
+def ledger_lines_of(config, language):
+    from pipeline.signoff.ledger import read_ledger
+    from pipeline.signoff.verify import ledger_path
+    return read_ledger(ledger_path(config, language))

@@ -215,12 +215,15 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 
 @review.command("verify")
 @languages_option
+@click.option("--against", metavar="REV",
+              help="Also prove the ledgers at git revision REV are contained unchanged in "
+                   "today's, and every line added since is signed with a current key.")
 @pass_app
-def review_verify(app: App, languages: tuple[str, ...]) -> None:
+def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> None:
     """Check every ledger line; exit 1 naming each line that does not count, and why."""
     from pipeline.signoff.review import verify
 
-    counted, problems = verify(app.config, app.languages(languages))
+    counted, problems = verify(app.config, app.languages(languages), against)
     failures = [p for p in problems if not p.harmless]
     for problem in problems:
         label = "note: " if problem.harmless else "error: "

@@ -110,8 +110,14 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
     """Render the source language and every fully reviewed language; stop the others."""
     from pipeline.site.build import build as run_build
 
+    from pipeline.signoff.review import verify
+
     _warn_near_misses(app)
     result = run_build(app.config, out, fmt, allow_empty)
+    ledger = [problem for problem in verify(app.config, app.config.languages)[1]
+              if not problem.harmless]
+    for problem in ledger:
+        warn("warning", f"{problem} (not counted)")
     for report in result.languages:
         if report.published:
             note = " (source)" if report.is_source else ""
@@ -132,9 +138,13 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
              f"{result.reused} unchanged")
     else:
         echo(f"{where}/ is up to date: {result.pages} page(s), nothing written")
-    if strict and result.stopped:
+    if strict and (result.stopped or ledger):
         names = ", ".join(report.language for report in result.stopped)
-        raise StoppedError(f"stopped: {names} (not fully reviewed; see the report above)")
+        why = [f"stopped: {names} (not fully reviewed; see the report above)"] if names else []
+        if ledger:
+            why.append("ledger line(s) that do not verify: "
+                       + ", ".join(f"{problem.path}:{problem.line}" for problem in ledger))
+        raise StoppedError("; ".join(why))
 
 
 COMMANDS = (pull, status, check, build)

@@ -5,11 +5,11 @@ Language L is publishable iff every entry of every catalog of L is translated in
 all plural forms, not fuzzy, free of check errors, and its digest stands approved
 in the verified ledger of L.
 
-Each translated entry also gets a review state: *approved*; *rejected* (the
-latest word on its digest is a doctor's reject); *stale* (not approved, but the
-ledger approves another text of the same entry, matched by domain, msgctxt and
-msgid, or by the ``#|`` previous msgid pull kept when the source changed);
-otherwise *waiting* for a doctor.
+Each translated entry also gets a review state: *approved*; *disputed* (a doctor
+approved it while a colleague's reject of it stands); *rejected* (a doctor's reject
+of its digest stands); *stale* (not approved, but the ledger approves another text
+of the same entry, matched by domain, msgctxt and msgid, or by the ``#|`` previous
+msgid pull kept when the source changed); otherwise *waiting* for a doctor.
 
 What the gate learns from each catalog apart from the ledger (checks, digests)
 is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
@@ -40,13 +40,15 @@ CHECK_ERROR = "check error"
 NOT_APPROVED = "not approved"
 CHANGED = "changed since approval"
 REJECTED_BY_DOCTOR = "rejected"
+DISPUTED_APPROVAL = "disputed"
 
 # Review state of a translated entry (DomainVerdict.states).
 APPROVED = "approved"
 STALE = "stale"
 WAITING = "waiting"
 REJECTED = "rejected"
-REVIEW_STATES = (APPROVED, STALE, WAITING, REJECTED)
+DISPUTED = "disputed"  # approved by one doctor while another's rejection stands: not approved
+REVIEW_STATES = (APPROVED, STALE, WAITING, REJECTED, DISPUTED)
 
 MISSING_CATALOG = "catalog missing: run 'pipeline pull'"
 
@@ -96,6 +98,8 @@ class DomainVerdict:
                 states.append(None)
             elif digest in approved:
                 states.append(APPROVED)
+            elif digest in signoffs.disputed:
+                states.append(DISPUTED)
             elif digest in rejected:
                 states.append(REJECTED)
             elif any(i in signoffs.approved_ids for i in ids.split(",")):
@@ -184,6 +188,8 @@ class DomainVerdict:
         elif reason == REJECTED_BY_DOCTOR:
             rejection = signoffs.rejected[digest]
             detail = f"by {rejection.name} on {format_time(rejection.time)}: {rejection.note}"
+        elif reason == DISPUTED_APPROVAL:
+            detail = str(signoffs.disputed[digest])
         elif reason == CHANGED:
             earlier = next(signoffs.approved_ids[i] for i in ids.split(",")
                            if i in signoffs.approved_ids)
@@ -206,6 +212,8 @@ def _reason(mark: str, state: str | None) -> str | None:
         return CHECK_ERROR
     if state == REJECTED:
         return REJECTED_BY_DOCTOR
+    if state == DISPUTED:
+        return DISPUTED_APPROVAL
     if state == STALE:
         return CHANGED
     return NOT_APPROVED

@@ -4,21 +4,31 @@ A line is a JSON object with the fields of :data:`FIELDS`, in that order::
 
     {"reviewer": "zahide-eris", "language": "en", "time": "2026-11-26T09:30:00Z",
      "meaning": "approve", "digests": {"<entry digest>": ["<entry id>", …], …},
-     "note": "", "key": "<key id>", "signature": "<base64>"}
+     "note": "", "prev": "<SHA-256 of the line it was appended after>",
+     "key": "<key id>", "signature": "<base64>"}
 
 ``digests`` maps each entry digest the statement covers to the ids of the
 catalog entries that carried it when it was signed (see ``signoff.entry_id``);
 the ids only let ``status`` tell a changed entry (stale) from a new one.
+``prev`` chains the ledger: the SHA-256 (hex) of the raw bytes of the last
+well-formed line of the file when the statement was appended ("" for the first
+one), so removing, editing or moving a line breaks the lines after it. Two
+doctors appending on parallel git branches name the same line, which is fine:
+the chain is a DAG, and git's union merge keeps both lines.
 The signature is Ed25519 over :data:`SIGNING_CONTEXT` followed by the compact,
 key-sorted JSON of every other field, so reformatting a line changes nothing
-and editing any value breaks it.
+and editing any value breaks it. Lines of the first format (v1, no ``prev``)
+are refused as an old format to sign again.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import datetime, timezone
@@ -26,24 +36,34 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from pipeline.fsutil import append_line
 from pipeline.signoff.keys import decode_base64
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: appends stay single writes, without a lock
+    fcntl = None  # type: ignore[assignment]
 
 APPROVE = "approve"
 REJECT = "reject"
 REVOKE = "revoke"
 MEANINGS = (APPROVE, REJECT, REVOKE)
-FIELDS = ("reviewer", "language", "time", "meaning", "digests", "note", "key", "signature")
-SIGNING_CONTEXT = b"reviewed-pages sign-off statement v1\n"
+FIELDS = ("reviewer", "language", "time", "meaning", "digests", "note", "prev", "key", "signature")
+OLD_FIELDS = tuple(name for name in FIELDS if name != "prev")  # format v1, before the chain
+SIGNING_CONTEXT = b"reviewed-pages sign-off statement v2\n"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 LEDGER_NAME = "signoffs.jsonl"
 
 _TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _KEY_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+_PREV_RE = re.compile(r"(?:[0-9a-f]{64})?")
 
 
 class MalformedLine(ValueError):
     """A ledger line that is not a well-formed statement (truncated, hand-edited, not JSON…)."""
+
+
+class OldFormatLine(MalformedLine):
+    """A statement of format v1 (no ``prev``): it must be signed again in today's format."""
 
 
 @dataclass(frozen=True)
@@ -58,12 +78,13 @@ class Statement:
     note: str = ""
     key: str = ""
     signature: str = ""
+    prev: str = ""
 
     def signed_fields(self) -> dict:
         return {"reviewer": self.reviewer, "language": self.language,
                 "time": format_time(self.time), "meaning": self.meaning,
                 "digests": {digest: list(ids) for digest, ids in self.digests.items()},
-                "note": self.note, "key": self.key}
+                "note": self.note, "prev": self.prev, "key": self.key}
 
     def signed_bytes(self) -> bytes:
         """The canonical encoding the signature covers."""
@@ -90,6 +111,16 @@ class LedgerLine:
     error: str = ""
     raw: bytes = field(default=b"", repr=False)
 
+    @property
+    def hash(self) -> str:
+        """What a later statement's ``prev`` names this line by."""
+        return line_hash(self.raw)
+
+
+def line_hash(raw: bytes) -> str:
+    """The SHA-256 (hex) of a ledger line's raw bytes, without its newline."""
+    return hashlib.sha256(raw).hexdigest()
+
 
 def format_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime(TIME_FORMAT)
@@ -102,23 +133,46 @@ def utc_now() -> datetime:
 
 def sign(private_key: Ed25519PrivateKey, key_id: str, reviewer: str, language: str,
          meaning: str, digests: dict[str, tuple[str, ...]], note: str = "",
-         time: datetime | None = None) -> Statement:
-    """A new statement, signed."""
+         time: datetime | None = None, prev: str = "") -> Statement:
+    """A new statement, signed; ``prev`` is the hash of the line it will be appended after."""
     if meaning not in MEANINGS:
         raise ValueError(f"unknown meaning {meaning!r}")
     unsigned = Statement(reviewer, language, (time or utc_now()).replace(microsecond=0), meaning,
                          {digest: tuple(sorted(set(ids))) for digest, ids in digests.items()},
-                         note, key_id)
+                         note, key_id, prev=prev)
     signature = private_key.sign(unsigned.signed_bytes())
     return replace(unsigned, signature=base64.b64encode(signature).decode("ascii"))
 
 
 def append_statement(path: Path, statement: Statement) -> None:
-    """Append one statement, flushed to disk; a torn last line stays a line of its own."""
-    line = statement.to_line()
-    if _ends_mid_line(path):
-        line = "\n" + line
-    append_line(path, line)
+    """Append one statement as it is (its ``prev`` already set), flushed to disk."""
+    append_signed(path, lambda prev, last: statement)
+
+
+def append_signed(path: Path, make: Callable[[str, LedgerLine | None], Statement]) -> Statement:
+    """Sign a statement after the ledger's last well-formed line and append it, flushed to disk.
+
+    ``make(prev, last)`` signs the statement, given the hash of that line ("" for a
+    ledger without one) and the line itself. The file is locked from reading its last
+    line until the new one is on disk, so two commands appending at once chain one
+    after the other. A torn last line (a crash mid-write) is not chained to and stays a
+    line of its own: it is reported, and can be deleted before it is committed.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+        handle.seek(0)
+        data = handle.read()
+        last = _last_statement(data)
+        statement = make(last.hash if last is not None else "", last)
+        line = statement.to_line().encode("utf-8") + b"\n"
+        if data and not data.endswith(b"\n"):
+            line = b"\n" + line
+        handle.write(line)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return statement
 
 
 def read_ledger(path: Path) -> list[LedgerLine]:
@@ -127,15 +181,34 @@ def read_ledger(path: Path) -> list[LedgerLine]:
         data = path.read_bytes()
     except FileNotFoundError:
         return []
-    lines = []
+    return _parse_lines(data)
+
+
+def ledger_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw bytes) of every non-blank line of a ledger's bytes."""
     for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            lines.append(LedgerLine(number, parse_line(raw), raw=raw))
-        except MalformedLine as exc:
-            lines.append(LedgerLine(number, error=str(exc), raw=raw))
-    return lines
+        if raw.strip():
+            yield number, raw
+
+
+def _parse_lines(data: bytes) -> list[LedgerLine]:
+    return [_parsed(number, raw) for number, raw in ledger_lines(data)]
+
+
+def _parsed(number: int, raw: bytes) -> LedgerLine:
+    try:
+        return LedgerLine(number, parse_line(raw), raw=raw)
+    except MalformedLine as exc:
+        return LedgerLine(number, error=str(exc), raw=raw)
+
+
+def _last_statement(data: bytes) -> LedgerLine | None:
+    """The last well-formed line, parsing from the end (only a torn or edited tail is skipped)."""
+    for number, raw in reversed(list(ledger_lines(data))):
+        line = _parsed(number, raw)
+        if line.statement is not None:
+            return line
+    return None
 
 
 def parse_line(raw: bytes) -> Statement:
@@ -149,13 +222,16 @@ def parse_line(raw: bytes) -> Statement:
                             "truncated or edited by hand") from None
     if not isinstance(data, dict):
         raise MalformedLine("not a JSON object")
+    if set(data) == set(OLD_FIELDS):
+        raise OldFormatLine("a statement of the old format (v1, without 'prev'): "
+                            "it does not count until it is signed again in today's format")
     missing = [name for name in FIELDS if name not in data]
     extra = [name for name in data if name not in FIELDS]
     if missing:
         raise MalformedLine(f"missing field(s): {', '.join(missing)}")
     if extra:
         raise MalformedLine(f"unexpected field(s): {', '.join(extra)}")
-    for name in ("reviewer", "language", "meaning", "note", "key", "signature", "time"):
+    for name in ("reviewer", "language", "meaning", "note", "prev", "key", "signature", "time"):
         if not isinstance(data[name], str):
             raise MalformedLine(f"'{name}' must be a string")
     if data["meaning"] not in MEANINGS:
@@ -168,9 +244,12 @@ def parse_line(raw: bytes) -> Statement:
         raise MalformedLine("time is not a real date") from None
     if not _KEY_ID_RE.match(data["key"]):
         raise MalformedLine("key must be a 16-hex-digit key id")
+    if not _PREV_RE.fullmatch(data["prev"]):
+        raise MalformedLine("prev must be the SHA-256 (64 hex digits) of a line, or \"\"")
     _check_signature_text(data["signature"])
     return Statement(data["reviewer"], data["language"], time, data["meaning"],
-                     _digests(data["digests"]), data["note"], data["key"], data["signature"])
+                     _digests(data["digests"]), data["note"], data["key"], data["signature"],
+                     data["prev"])
 
 
 def _digests(value: object) -> dict[str, tuple[str, ...]]:
@@ -209,14 +288,3 @@ def _check_signature_text(text: str) -> None:
     except ValueError as exc:
         raise MalformedLine(f"signature is not an Ed25519 signature ({exc})") from None
 
-
-def _ends_mid_line(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, 2)
-            if handle.tell() == 0:
-                return False
-            handle.seek(-1, 2)
-            return handle.read(1) != b"\n"
-    except FileNotFoundError:
-        return False

@@ -22,11 +22,12 @@ from pipeline.errors import SignoffError
 from pipeline.fsutil import write_if_changed
 from pipeline.gate.verdict import STALE, WAITING, earlier_approval, evaluate
 from pipeline.signoff.keys import default_key_file, key_id, load_private_key, outside_project
-from pipeline.signoff.ledger import APPROVE, REJECT, REVOKE, Statement, append_statement, format_time, sign
+from pipeline.signoff.ledger import (APPROVE, REJECT, REVOKE, LedgerLine, Statement, append_signed,
+                                     format_time, sign, utc_now)
 from pipeline.catalogs.pofile import format_po, read_po
-from pipeline.signoff.roster import Reviewer, load_roster
-from pipeline.signoff.verify import (Approval, LedgerProblem, entry_digest, entry_ids, ledger_path,
-                              read_signoffs)
+from pipeline.signoff.roster import Reviewer, Roster, load_roster
+from pipeline.signoff.verify import (CLOCK_SKEW, Approval, LedgerProblem, entry_digest, entry_ids,
+                                     ledger_path, read_signoffs, statement_problem)
 from pipeline.source.articles import domains
 
 MIN_PREFIX = 8
@@ -93,10 +94,10 @@ class Signer:
     key_id: str
 
     def sign(self, language: str, meaning: str, targets: Iterable[Target], note: str = "",
-             now: datetime | None = None) -> Statement:
+             now: datetime | None = None, prev: str = "") -> Statement:
         digests = {target.digest: target.entry_ids() for target in targets}
         return sign(self.private_key, self.key_id, self.reviewer.id, language, meaning,
-                    digests, note, now)
+                    digests, note, now, prev)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
     if found != reviewer.current_key.key_id:
         raise SignoffError(f"this key ({found}) is not the current key of '{reviewer_id}' in "
                            f"the roster ({reviewer.current_key.key_id})", path)
+    if reviewer.current_key.compromised:
+        raise SignoffError(f"the key {found} of '{reviewer_id}' is marked compromised in the "
+                           f"roster: make a new one ('pipeline keygen {reviewer_id}')", roster.path)
     return Signer(reviewer, private_key, found), languages
 
 
@@ -223,7 +227,7 @@ def approve(config: Config, language: str, signer: Signer, targets: Iterable[Tar
     targets = tuple(targets)
     if not targets:
         return Decision(None)
-    statement = _record(config, language, signer.sign(language, APPROVE, targets, now=now))
+    statement = _record(config, language, signer, APPROVE, targets, now=now)
     written = _edit_catalogs(language, targets, lambda entry: entry.with_fuzzy(False))
     return Decision(statement, targets, written)
 
@@ -234,7 +238,7 @@ def reject(config: Config, language: str, signer: Signer, target: Target, note: 
     note = " ".join(note.split())
     if not note:
         raise SignoffError("a rejection needs a note telling the translator what is wrong")
-    statement = _record(config, language, signer.sign(language, REJECT, [target], note, now))
+    statement = _record(config, language, signer, REJECT, (target,), note, now)
     comment = (f"rejected by {signer.reviewer.name} on "
                f"{statement.time.strftime('%Y-%m-%d')}: {note}")
 
@@ -250,14 +254,41 @@ def revoke(config: Config, language: str, signer: Signer, targets: Iterable[Targ
     targets = tuple(targets)
     if not targets:
         return Decision(None)
-    statement = _record(config, language,
-                        signer.sign(language, REVOKE, targets, " ".join(note.split()), now))
+    statement = _record(config, language, signer, REVOKE, targets, " ".join(note.split()), now)
     return Decision(statement, targets)
 
 
-def _record(config: Config, language: str, statement: Statement) -> Statement:
-    append_statement(ledger_path(config, language), statement)
-    return statement
+def _record(config: Config, language: str, signer: Signer, meaning: str,
+            targets: tuple[Target, ...], note: str = "", now: datetime | None = None) -> Statement:
+    """Sign a statement chained to the ledger's last line and append it, flushed to disk.
+
+    Its time is ``now``, or the time of the statement it follows when that is later
+    (another machine's clock a little ahead), so that it is never refused as backdated.
+    """
+    roster = load_roster(config)
+
+    def make(prev: str, last: LedgerLine | None) -> Statement:
+        moment = now or utc_now()
+        before = _authentic_time(last, language, roster)
+        if last is not None and before is not None and before > moment:
+            if before > utc_now() + CLOCK_SKEW:
+                raise SignoffError(f"line {last.number} is dated {format_time(before)}, in the "
+                                   "future: nothing can be appended after it until then (check "
+                                   "the clocks of this machine and of whoever signed it)",
+                                   ledger_path(config, language))
+            moment = before
+        return signer.sign(language, meaning, targets, note, moment, prev)
+
+    return append_signed(ledger_path(config, language), make)
+
+
+def _authentic_time(line: LedgerLine | None, language: str, roster: Roster) -> datetime | None:
+    """The time of the ledger's last statement, when its doctor really signed it."""
+    if line is None or line.statement is None:
+        return None
+    if statement_problem(line.statement, language, roster) is not None:
+        return None
+    return line.statement.time
 
 
 def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[str, ...]:
@@ -326,14 +357,23 @@ def audit_log(config: Config, languages: Iterable[str]) -> tuple[list[LogRecord]
     return records, problems
 
 
-def verify(config: Config, languages: Iterable[str]) -> tuple[int, list[LedgerProblem]]:
-    """How many statements count, and every line that does not (or counts only once)."""
+def verify(config: Config, languages: Iterable[str],
+           against: str | None = None) -> tuple[int, list[LedgerProblem]]:
+    """How many statements count, and every line that does not (or counts only once).
+
+    ``against``: a git revision whose ledgers must be contained unchanged in today's,
+    with every line added since signed by a current key (see :mod:`pipeline.signoff.history`).
+    """
+    languages = tuple(languages)
     roster = load_roster(config)
-    counted, problems = 0, []
+    counted, problems = 0, list[LedgerProblem]()
     for language in languages:
         state = read_signoffs(config, language, roster)
         counted += len(state.statements)
         problems.extend(state.problems)
+    if against is not None:
+        from pipeline.signoff.history import history_problems
+        problems.extend(history_problems(config, languages, against, roster, problems))
     return counted, problems
 
 

@@ -8,13 +8,17 @@
     [[reviewers.zahide-eris.retired_keys]] # still valid for statements signed before `retired`
     key = "…"
     retired = 2026-03-01T00:00:00Z
+    compromised = true                     # optional: void every statement this key signed
+
+``compromised = true`` beside the current ``key`` marks that key compromised; in a
+retired key's table, that key (which then needs no ``retired`` time).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -29,10 +33,16 @@ class RosterKey:
     key_id: str
     public_key: Ed25519PublicKey
     retired: datetime | None = None
+    compromised: bool = False
 
     def valid_at(self, moment: datetime) -> bool:
         """A retired key signs nothing at or after its retirement time."""
         return self.retired is None or moment < self.retired
+
+    @property
+    def current(self) -> bool:
+        """Whether the key may sign new statements: neither retired nor compromised."""
+        return self.retired is None and not self.compromised
 
 
 @dataclass(frozen=True)
@@ -114,7 +124,7 @@ def _reviewer(rid: str, fields: object, where: _Where) -> Reviewer:
     if not isinstance(languages, list) or not all(isinstance(x, str) and x for x in languages):
         raise where.error("languages must be a list of language codes, e.g. [\"en\", \"de\"]",
                           "languages")
-    current = _key(fields.get("key"), None, where)
+    current = _key(fields.get("key"), None, _compromised(fields, where), where)
     retired = fields.get("retired_keys", [])
     if not isinstance(retired, list):
         raise where.error("retired_keys must be a list of {key, retired} tables", "retired_keys")
@@ -126,20 +136,30 @@ def _retired_key(item: object, where: _Where) -> RosterKey:
     if not isinstance(item, dict):
         raise where.error("each retired key is a table with 'key' and 'retired'", "retired_keys")
     moment = item.get("retired")
+    compromised = _compromised(item, where)
+    if compromised and moment is None:
+        moment = datetime.min.replace(tzinfo=timezone.utc)  # it signed nothing that counts
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise where.error("a retired key needs 'retired', a TOML date-time with a UTC offset "
                           "such as 2026-03-01T00:00:00Z", "retired")
-    return _key(item.get("key"), moment, where)
+    return _key(item.get("key"), moment, compromised, where)
 
 
-def _key(text: object, retired: datetime | None, where: _Where) -> RosterKey:
+def _compromised(fields: dict, where: _Where) -> bool:
+    value = fields.get("compromised", False)
+    if not isinstance(value, bool):
+        raise where.error("compromised must be true or false", "compromised")
+    return value
+
+
+def _key(text: object, retired: datetime | None, compromised: bool, where: _Where) -> RosterKey:
     if not isinstance(text, str):
         raise where.error("needs 'key', the public key printed by 'pipeline keygen'", "key")
     try:
         public_key = parse_public_key(text)
     except ValueError as exc:
         raise where.error(f"key is not an Ed25519 public key ({exc})", "key") from None
-    return RosterKey(key_id(public_key), public_key, retired)
+    return RosterKey(key_id(public_key), public_key, retired, compromised)
 
 
 def _check_unique_keys(reviewers: dict[str, Reviewer], text: str, path: Path) -> None:
@@ -168,4 +188,5 @@ def roster_lines(reviewer: str, public_key: str, existing: Reviewer | None, now:
             f"# and keep the old key, valid for statements signed before now:\n"
             f"[[reviewers.{reviewer}.retired_keys]]\n"
             f'key = "{public_key_text(old.public_key)}"\n'
-            f"retired = {retired}\n")
+            f"retired = {retired}\n"
+            + ("compromised = true\n" if old.compromised else ""))

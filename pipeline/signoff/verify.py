@@ -1,10 +1,26 @@
 """Doctor sign-off: entry digests, and which ledger statements count.
 
-A statement counts only when its line is well formed, it belongs to the ledger
-of its language, its reviewer is in the roster and allowed for that language,
-its key is one of that reviewer's keys (a retired one only for statements made
-before its retirement) and its signature verifies. For each digest, the
-latest statement that counts decides: approved, rejected or revoked.
+Each line of a language's ledger is checked in this order, and the first rule it
+breaks is reported; such a line is never counted:
+
+1. it is a well-formed statement of today's format (v1 lines, without ``prev``,
+   are an old format to sign again);
+2. it is not a copy of an earlier line (a duplicate is harmless: counted once);
+3. it belongs to the ledger of its language;
+4. its reviewer is in the roster and allowed for that language;
+5. its key is one of that reviewer's keys, not marked compromised, and (a retired
+   key) the statement is dated before the key's retirement;
+6. its signature verifies;
+7. its ``prev`` names an earlier line of the same ledger ("" for a first line);
+8. its time is not in the future (beyond :data:`CLOCK_SKEW`) and not earlier than
+   the time of the authentic statement it names as ``prev``.
+
+The standing of each digest is then decided by replaying the counted statements in
+ledger (file) order, never by the times they claim: an approval approves, a revoke
+withdraws every approval and the revoking doctor's own rejection, and a rejection
+stands until the text changes (a new digest) or the doctor who rejected withdraws it
+(revoke, or approves it themself). Another doctor's approval of a text under a
+standing rejection is *disputed*: reported, and not counted.
 """
 
 from __future__ import annotations
@@ -13,14 +29,17 @@ import hashlib
 from json.encoder import encode_basestring
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.signoff.keys import verify_signature
-from pipeline.signoff.ledger import APPROVE, LEDGER_NAME, REVOKE, Statement, format_time, read_ledger
+from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, Statement, format_time,
+                                     read_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
+
+CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this machine's clock a statement may be
 
 _json_string = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 
@@ -46,6 +65,20 @@ class Rejection:
     name: str
     time: datetime
     note: str
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """An approval not counted because another doctor's rejection of the same text stands."""
+
+    approval: Approval
+    rejection: Rejection
+
+    def __str__(self) -> str:
+        approval, rejection = self.approval, self.rejection
+        return (f"approved by {approval.name} on {format_time(approval.time)}, but "
+                f"{rejection.name} rejected it on {format_time(rejection.time)}: "
+                f"{rejection.name} must withdraw the rejection")
 
 
 @dataclass(frozen=True)
@@ -80,6 +113,7 @@ class SignoffState:
     problems: tuple[LedgerProblem, ...]
     approved: dict[str, Approval]
     rejected: dict[str, Rejection]
+    disputed: dict[str, Dispute]
 
     @property
     def failures(self) -> tuple[LedgerProblem, ...]:
@@ -136,39 +170,81 @@ def approvals(config: Config, language: str) -> dict[str, Approval]:
     return read_signoffs(config, language).approved
 
 
-def read_signoffs(config: Config, language: str, roster: Roster | None = None) -> SignoffState:
+def read_signoffs(config: Config, language: str, roster: Roster | None = None,
+                  now: datetime | None = None) -> SignoffState:
     """Verify the ledger of a language and work out each digest's standing."""
     roster = roster if roster is not None else load_roster(config)
     path = ledger_path(config, language)
-    shown = config.relative(path)
+    return check_ledger(read_ledger(path), language, roster, config.relative(path), now)
+
+
+def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
+                 now: datetime | None = None) -> SignoffState:
+    """Verify the lines of one ledger (see the module's rules) and replay what counts."""
+    latest = (now or utc_now()) + CLOCK_SKEW
     problems: list[LedgerProblem] = []
     counted: list[Signed] = []
     seen: dict[tuple[bytes, str], int] = {}
-    for line in read_ledger(path):
-        if line.statement is None:
-            problems.append(LedgerProblem(shown, line.number, line.error))
+    earlier: dict[str, int] = {}  # hash of each line → its (first) line number
+    authentic: dict[int, Statement] = {}  # line number → statement its reviewer really signed
+    for line in lines:
+        problem, harmless = _line_problem(line, language, roster, seen, earlier, authentic, latest)
+        earlier.setdefault(line.hash, line.number)
+        if problem or line.statement is None:
+            problems.append(LedgerProblem(shown, line.number, problem or line.error, harmless))
             continue
-        statement = line.statement
-        signed_bytes = statement.signed_bytes()
-        identity = (signed_bytes, statement.signature)
-        if identity in seen:
-            problems.append(LedgerProblem(shown, line.number, f"duplicate of line {seen[identity]} "
-                                          "(counted once)", harmless=True))
-            continue
-        problem = statement_problem(statement, language, roster, signed_bytes)
-        if problem:
-            problems.append(LedgerProblem(shown, line.number, problem))
-            continue
-        seen[identity] = line.number
-        counted.append(Signed(line.number, statement, roster.get(statement.reviewer)))
-    counted.sort(key=lambda signed: (signed.statement.time, signed.line))
-    approved, rejected = _standing(counted)
-    return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected)
+        reviewer = roster.get(line.statement.reviewer)
+        assert reviewer is not None  # a statement of a reviewer not in the roster has a problem
+        counted.append(Signed(line.number, line.statement, reviewer))
+    approved, rejected, disputed, notes = _standing(counted)
+    problems.extend(LedgerProblem(shown, number, note, harmless=True) for number, note in notes)
+    problems.sort(key=lambda problem: problem.line)
+    return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected,
+                        disputed)
+
+
+def _line_problem(line: LedgerLine, language: str, roster: Roster,
+                  seen: dict[tuple[bytes, str], int], earlier: dict[str, int],
+                  authentic: dict[int, Statement], latest: datetime) -> tuple[str | None, bool]:
+    """Why one line does not count (and whether that is harmless), or (None, False)."""
+    statement = line.statement
+    if statement is None:
+        return line.error, False
+    signed_bytes = statement.signed_bytes()
+    identity = (signed_bytes, statement.signature)
+    if identity in seen:
+        return f"duplicate of line {seen[identity]} (counted once)", True
+    problem = statement_problem(statement, language, roster, signed_bytes)
+    if problem:
+        return problem, False
+    seen[identity] = line.number
+    authentic[line.number] = statement
+    return place_problem(statement, earlier, authentic, latest), False
+
+
+def place_problem(statement: Statement, earlier: dict[str, int],
+                  authentic: dict[int, Statement], latest: datetime) -> str | None:
+    """Why an authentic statement cannot stand where it is in the ledger, or None."""
+    before = None
+    if statement.prev:
+        number = earlier.get(statement.prev)
+        if number is None:
+            return (f"the line it was appended after (prev {statement.prev[:12]}…) is not before "
+                    "it in this ledger: a line before it was removed or edited, or lines were "
+                    "moved")
+        before = authentic.get(number)
+    if statement.time > latest:
+        return (f"dated {format_time(statement.time)}, in the future (more than "
+                f"{CLOCK_SKEW.seconds // 60} minutes after this machine's clock)")
+    if before is not None and statement.time < before.time:
+        return (f"dated {format_time(statement.time)}, before the statement it was appended "
+                f"after ({format_time(before.time)}): backdated")
+    return None
 
 
 def statement_problem(statement: Statement, language: str, roster: Roster,
                       signed_bytes: bytes | None = None) -> str | None:
-    """Why a well-formed statement does not count, or None when it does."""
+    """Why a well-formed statement was not signed by a doctor allowed to, or None when it was."""
     if statement.language != language:
         return (f"a statement for '{statement.language}' in the '{language}' ledger "
                 "(copied from another ledger?)")
@@ -182,6 +258,9 @@ def statement_problem(statement: Statement, language: str, roster: Roster,
     key = reviewer.key(statement.key)
     if key is None:
         return f"key {statement.key} is not a key of '{reviewer.id}' in the roster"
+    if key.compromised:
+        return (f"signed with key {key.key_id} of '{reviewer.id}', marked compromised in the "
+                "roster: every statement it signed is void")
     if not key.valid_at(statement.time):
         return (f"signed {format_time(statement.time)} with key {key.key_id}, "
                 f"retired {format_time(key.retired)}")
@@ -191,26 +270,58 @@ def statement_problem(statement: Statement, language: str, roster: Roster,
     return None
 
 
-def _standing(counted: list[Signed]) -> tuple[dict[str, Approval], dict[str, Rejection]]:
-    """Replay the statements in time order; the last word on each digest stands."""
-    last: dict[str, Signed] = {}
+def _standing(counted: list[Signed]) -> tuple[dict[str, Approval], dict[str, Rejection],
+                                              dict[str, Dispute], list[tuple[int, str]]]:
+    """Replay the statements in ledger order: approvals, standing rejections, disputes, notes."""
+    approved: dict[str, Approval] = {}
+    rejections: dict[str, dict[str, Rejection]] = {}  # digest → reviewer → their rejection
+    disputes: dict[str, Dispute] = {}
+    notes: list[tuple[int, str]] = []
     for signed in counted:
-        last.update(dict.fromkeys(signed.statement.digests, signed))
-    approved, rejected = {}, {}
-    decisions: dict[int, Approval | Rejection] = {}
-    for digest, signed in last.items():
-        statement = signed.statement
-        if statement.meaning == REVOKE:
+        statement, reviewer = signed.statement, signed.statement.reviewer
+        if statement.meaning == APPROVE:
+            approval = Approval(reviewer, signed.reviewer.name, statement.time)
+            refused = _approve(statement, approval, approved, rejections, disputes)
+            if refused:
+                notes.append((signed.line, _dispute_note(refused, disputes)))
             continue
-        decision = decisions.get(signed.line)
-        if decision is None:
-            decision = decisions[signed.line] = _decision(signed)
-        (approved if statement.meaning == APPROVE else rejected)[digest] = decision
-    return approved, rejected
+        rejection = Rejection(reviewer, signed.reviewer.name, statement.time, statement.note)
+        for digest in statement.digests:
+            approved.pop(digest, None)
+            standing = rejections.setdefault(digest, {})
+            if statement.meaning == REJECT:
+                standing[reviewer] = rejection
+                continue
+            standing.pop(reviewer, None)  # revoke: withdraws this doctor's own rejection only
+            dispute = disputes.get(digest)
+            if not standing or (dispute is not None and dispute.approval.reviewer == reviewer):
+                disputes.pop(digest, None)
+    rejected = {digest: max(standing.values(), key=lambda rejection: rejection.time)
+                for digest, standing in rejections.items() if standing}
+    disputed = {digest: dispute for digest, dispute in disputes.items() if digest in rejected}
+    return approved, rejected, disputed, notes
 
 
-def _decision(signed: Signed) -> Approval | Rejection:
-    statement, name = signed.statement, signed.reviewer.name
-    if statement.meaning == APPROVE:
-        return Approval(statement.reviewer, name, statement.time)
-    return Rejection(statement.reviewer, name, statement.time, statement.note)
+def _approve(statement: Statement, approval: Approval, approved: dict[str, Approval],
+             rejections: dict[str, dict[str, Rejection]], disputes: dict[str, Dispute]) -> list[str]:
+    """Count an approve statement digest by digest; the digests another doctor's rejection holds."""
+    refused = []
+    for digest in statement.digests:
+        standing = rejections.get(digest)
+        if standing:
+            standing.pop(statement.reviewer, None)  # approving withdraws one's own rejection
+            if standing:
+                disputes[digest] = Dispute(approval, max(standing.values(),
+                                                         key=lambda rejection: rejection.time))
+                refused.append(digest)
+                continue
+        disputes.pop(digest, None)
+        approved[digest] = approval
+    return refused
+
+
+def _dispute_note(refused: list[str], disputes: dict[str, Dispute]) -> str:
+    first = disputes[refused[0]]
+    more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+    return f"approval of {refused[0][:12]}{more} not counted: {first}"
+

@@ -39,7 +39,7 @@ def test_a_statement_survives_a_round_trip_and_verifies(private_key):
     signed = statement(private_key)
     line = signed.to_line()
     assert list(json.loads(line)) == ["reviewer", "language", "time", "meaning", "digests",
-                                      "note", "key", "signature"]
+                                      "note", "prev", "key", "signature"]
     assert '"time":"2026-11-26T09:30:00Z"' in line and "doğru" in line
     parsed = parse_line(line.encode())
     assert parsed == signed
@@ -54,7 +54,7 @@ def test_the_signature_covers_every_field_but_not_the_layout(private_key):
     assert signed.signed_bytes().startswith(SIGNING_CONTEXT)
     for field, value in [("note", "Doz 50 mg doğru."), ("meaning", "reject"),
                          ("time", "2026-11-26T09:30:01Z"), ("language", "en"),
-                         ("digests", {"b" * 64: []})]:
+                         ("digests", {"b" * 64: []}), ("prev", "c" * 64)]:
         edited = parse_line(json.dumps({**data, field: value}).encode())
         assert not verify_signature(private_key.public_key(), edited.signature_bytes,
                                     edited.signed_bytes()), field
@@ -70,6 +70,9 @@ def test_the_signature_covers_every_field_but_not_the_layout(private_key):
     (lambda line: line.replace("a" * 64, "a" * 63), "not a SHA-256 entry digest"),
     (lambda line: line.replace("0123456789abcdef", "xyz"), "entry ids"),
     (lambda line: "[1, 2]", "not a JSON object"),
+    (lambda line: line.replace('"prev":""', '"prev":"abc"'), "prev must be the SHA-256"),
+    (lambda line: line.replace('"prev":""', '"prev":"' + "a" * 64 + '\\n"'), "prev must be the SHA-256"),
+    (lambda line: line.replace(',"prev":""', ''), "old format"),
 ])
 def test_malformed_lines_say_what_is_wrong(private_key, mangle, message):
     with pytest.raises(MalformedLine, match=message):

@@ -41,6 +41,27 @@ retired = 2026-03-01T12:00:00+03:00
     assert eris.current_key.valid_at(datetime(2100, 1, 1, tzinfo=timezone.utc))
 
 
+def test_keys_can_be_marked_compromised(keys):
+    roster = parse_roster(f'''
+[reviewers.a]
+name = "A"
+languages = ["en"]
+key = "{keys[0]}"
+
+[[reviewers.a.retired_keys]]
+key = "{keys[1]}"
+compromised = true
+
+[[reviewers.a.retired_keys]]
+key = "{keys[2]}"
+retired = 2026-03-01T00:00:00Z
+''', ROSTER)
+    current, leaked, old = roster.get("a").keys
+    assert current.current and not current.compromised
+    assert leaked.compromised and not leaked.current
+    assert not old.compromised and not old.current and old.valid_at(datetime(2026, 2, 1, tzinfo=timezone.utc))
+
+
 def test_no_roster_file_means_no_reviewers(project):
     roster = load_roster(project.config)
     assert roster.reviewers == {} and roster.get("anyone") is None
@@ -57,6 +78,8 @@ def test_no_roster_file_means_no_reviewers(project):
     ('[reviewers.a]\nname = "A"\nlanguages = ["en"]\nkey = "{k0}"\n\n'
      '[reviewers.b]\nname = "B"\nlanguages = ["de"]\nkey = "{k0}"\n', "listed twice", 6),
     ("[reviewers.a]\nname = \"A\nlanguages = []\n", "invalid TOML", 2),
+    ('[reviewers.a]\nname = "A"\nlanguages = ["en"]\nkey = "{k0}"\ncompromised = "yes"\n',
+     "compromised must be true or false", 5),
 ])
 def test_roster_mistakes_name_the_line(keys, body, message, line):
     with pytest.raises(ConfigError, match=message) as error:
