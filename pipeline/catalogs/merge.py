@@ -2,7 +2,8 @@
 
 - an unchanged string keeps its translation, flags and translator comments;
 - a changed string gets the nearest old translation, marked fuzzy, with the
-  old msgid kept as ``#|`` so the translator sees what changed;
+  msgid that translation was made for kept as ``#|`` so the translator sees what
+  changed (an entry that was already fuzzy keeps its own ``#|``);
 - a new string starts empty; an old one that is gone becomes obsolete (``#~``),
   and an obsolete one that comes back is revived.
 """
@@ -64,29 +65,39 @@ def _fuzzy_matches(new: list[Entry], candidates: list[Entry]) -> dict[tuple, Ent
 
 
 def _carry_over(template: Entry, previous: Entry, nplurals: int) -> Entry:
-    msgstrs = _fit(previous.msgstrs, template, nplurals)
     flags = _keepable_flags(previous.flags)
-    keep_previous = FUZZY in flags
-    return template.replace(
-        msgstrs=msgstrs,
+    return _with_previous(template.replace(
+        msgstrs=_fit(previous.msgstrs, template, nplurals),
         flags=flags,
         comments=previous.comments,
-        previous_msgctxt=previous.previous_msgctxt if keep_previous else None,
-        previous_msgid=previous.previous_msgid if keep_previous else None,
-        previous_msgid_plural=previous.previous_msgid_plural if keep_previous else None,
-    )
+    ), previous)
 
 
 def _fuzzy_from(template: Entry, match: Entry, nplurals: int) -> Entry:
     others = tuple(flag for flag in _keepable_flags(match.flags) if flag != FUZZY)
-    return template.replace(
+    return _with_previous(template.replace(
         msgstrs=_fit(match.msgstrs, template, nplurals),
         flags=(FUZZY, *others),
         comments=match.comments,
-        previous_msgctxt=match.msgctxt,
-        previous_msgid=match.msgid,
-        previous_msgid_plural=match.msgid_plural,
-    )
+    ), match)
+
+
+def _with_previous(merged: Entry, old: Entry) -> Entry:
+    """The ``#|`` lines: the msgid the translation was made for, as msgmerge --previous keeps it.
+
+    That is the old message itself when it was translated, but its own ``#|`` when it was
+    already fuzzy (the text the translation was made for is older still). Only a fuzzy
+    result with a translation keeps them: elsewhere they say nothing.
+    """
+    if not merged.fuzzy or not merged.msgstrs[0]:
+        return merged.replace(previous_msgctxt=None, previous_msgid=None,
+                              previous_msgid_plural=None)
+    if old.fuzzy:
+        return merged.replace(previous_msgctxt=old.previous_msgctxt,
+                              previous_msgid=old.previous_msgid,
+                              previous_msgid_plural=old.previous_msgid_plural)
+    return merged.replace(previous_msgctxt=old.msgctxt, previous_msgid=old.msgid,
+                          previous_msgid_plural=old.msgid_plural)
 
 
 def _untranslated(template: Entry, nplurals: int) -> Entry:
