@@ -10,12 +10,24 @@
 
 from __future__ import annotations
 
+import math
+
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from pipeline.catalogs.model import FUZZY, Catalog, Entry
 
-# msgmerge's FUZZY_THRESHOLD is 0.6 on fstrcmp, the same measure as fuzz.ratio.
-FUZZY_CUTOFF = 60.0
+# msgmerge's fuzzy search (gettext's msgl-fsearch.c and fstrcmp), reproduced exactly: a
+# similarity above FUZZY_THRESHOLD on the UTF-8 bytes of the msgids, a tiny bonus for a
+# candidate in no or the same context, and its order among equals.
+FUZZY_THRESHOLD = 0.6
+_CONTEXT_BONUS = 0.00001
+# rapidfuzz's percentage only shortlists; the exact weight decides.
+_SHORTLIST_CUTOFF = 100 * (FUZZY_THRESHOLD - 2 * _CONTEXT_BONUS)
+_GRAM = 4  # msgmerge indexes runs of four characters
+# Two strings of lengths l and m can reach the threshold only if l/spread <= m <= l*spread.
+_SPREAD = 2 / FUZZY_THRESHOLD - 1
+_SHORT_MSG_MAX = int((_GRAM - 1) * 4 * _SPREAD)  # the longest short message indexed, in bytes
 
 
 def merge(old: Catalog | None, template: Catalog, header: Entry, nplurals: int) -> Catalog:
@@ -24,44 +36,85 @@ def merge(old: Catalog | None, template: Catalog, header: Entry, nplurals: int) 
         fresh = [_untranslated(entry, nplurals) for entry in template.messages]
         return Catalog(header=header, entries=fresh)
 
-    live = {entry.key: entry for entry in old.entries if not entry.obsolete}
-    dead = {entry.key: entry for entry in old.entries if entry.obsolete}
-    exact = {}
+    exact: dict[tuple[str | None, str], int] = {}
+    for index, entry in enumerate(old.entries):
+        if entry.key not in exact or not entry.obsolete:  # a live message wins over its ghost
+            exact[entry.key] = index
+    search: _FuzzySearch | None = None
+    used: set[int] = set()
+    merged: list[Entry] = []
     for entry in template.messages:
-        previous = live.get(entry.key) or dead.get(entry.key)
-        if previous is not None:
-            exact[entry.key] = previous
-    candidates = [e for e in old.entries if e.key not in exact and any(e.msgstrs)]
-    new = [entry for entry in template.messages if entry.key not in exact]
-    nearest = _fuzzy_matches(new, candidates)
-
-    merged = []
-    for entry in template.messages:
-        if entry.key in exact:
-            merged.append(_carry_over(entry, exact[entry.key], nplurals))
-        elif entry.key in nearest:
-            merged.append(_fuzzy_from(entry, nearest[entry.key], nplurals))
+        position = exact.get(entry.key)
+        if position is not None:
+            merged.append(_carry_over(entry, old.entries[position], nplurals))
         else:
-            merged.append(_untranslated(entry, nplurals))
+            if search is None:
+                search = _FuzzySearch(old.entries)
+            position = search.nearest(entry)
+            if position is None:
+                merged.append(_untranslated(entry, nplurals))
+                continue
+            merged.append(_fuzzy_from(entry, old.entries[position], nplurals))
+        used.add(position)
 
-    used = set(exact) | {match.key for match in nearest.values()}
-    obsolete = [_obsolete(entry) for entry in old.entries
-                if entry.key not in used and any(entry.msgstrs)]
+    obsolete = [_obsolete(entry) for index, entry in enumerate(old.entries)
+                if index not in used and any(entry.msgstrs)]
     return Catalog(header=header, entries=merged + obsolete)
 
 
-def _fuzzy_matches(new: list[Entry], candidates: list[Entry]) -> dict[tuple, Entry]:
-    """For each new message key, the most similar old translated message (≥ 60 %), if any."""
-    if not new or not candidates:
-        return {}
-    choices = [candidate.msgid for candidate in candidates]
-    found = {}
-    for entry in new:
-        best = process.extractOne(entry.msgid, choices, scorer=fuzz.ratio,
-                                  score_cutoff=FUZZY_CUTOFF)
-        if best is not None:
-            found[entry.key] = candidates[best[2]]
-    return found
+class _FuzzySearch:
+    """The old translated messages (live or obsolete, used or not), searched as msgmerge does."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.positions = [position for position, entry in enumerate(entries) if entry.msgstrs[0]]
+        self.choices = [entries[position].msgid.encode() for position in self.positions]
+
+    def nearest(self, entry: Entry) -> int | None:
+        """The position of the old message msgmerge takes for ``entry``, if any.
+
+        msgmerge looks only at messages sharing a run of four characters with the msgid
+        (for a msgid shorter than that: at short messages of a plausible length) and takes
+        the first with the highest weight, in decreasing order of shared runs (or of
+        increasing length), then in file order.
+        """
+        query = entry.msgid.encode()
+        if not query or not self.choices:
+            return None
+        hits = process.extract(query, self.choices, scorer=fuzz.ratio,
+                               score_cutoff=_SHORTLIST_CUTOFF, limit=None)
+        best: tuple[float, int, int] | None = None
+        for choice, _, index in hits:
+            candidate = self.entries[self.positions[index]]
+            order = _search_order(entry.msgid, len(query), candidate.msgid, len(choice))
+            if order is None:
+                continue
+            weight = _weight(query, choice, entry.msgctxt, candidate.msgctxt)
+            rank = (-weight, order, index)
+            if weight > FUZZY_THRESHOLD and (best is None or rank < best):
+                best = rank
+        return None if best is None else self.positions[best[2]]
+
+
+def _weight(query: bytes, choice: bytes, context: str | None, candidate_context: str | None) -> float:
+    """msgmerge's fuzzy_search_goal_function: fstrcmp on bytes, plus the context bonus."""
+    total = len(query) + len(choice)
+    weight = (total - Indel.distance(query, choice)) / total
+    if candidate_context is None or candidate_context == context:
+        weight += _CONTEXT_BONUS
+    return weight
+
+
+def _search_order(msgid: str, size: int, candidate: str, candidate_size: int) -> int | None:
+    """Where msgmerge's index puts a candidate (lower first), or None when it never looks at it."""
+    if len(msgid) >= _GRAM:
+        grams = {candidate[i:i + _GRAM] for i in range(len(candidate) - _GRAM + 1)}
+        shared = sum(msgid[i:i + _GRAM] in grams for i in range(len(msgid) - _GRAM + 1))
+        return -shared if shared else None
+    shortest, longest = math.ceil(size / _SPREAD), int(size * _SPREAD)
+    if shortest <= candidate_size <= min(longest, _SHORT_MSG_MAX):
+        return candidate_size
+    return None
 
 
 def _carry_over(template: Entry, previous: Entry, nplurals: int) -> Entry:

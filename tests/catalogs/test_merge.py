@@ -205,6 +205,114 @@ msgstr ""
 msgid "Cildinizin üst tabakası çok incedir."
 msgstr ""
 """),
+    "a translation matched exactly is also the nearest one for a new string": ("""\
+msgid "Cildinizin üst tabakası incedir."
+msgstr "The top layer of your skin is thin."
+""", """\
+msgid "Cildinizin üst tabakası incedir."
+msgstr ""
+
+msgid "Cildinizin üst tabakası çok incedir."
+msgstr ""
+""", """\
+msgid "Cildinizin üst tabakası incedir."
+msgstr "The top layer of your skin is thin."
+
+#, fuzzy
+#| msgid "Cildinizin üst tabakası incedir."
+msgid "Cildinizin üst tabakası çok incedir."
+msgstr "The top layer of your skin is thin."
+"""),
+    "similarity is measured on UTF-8 bytes (58 % in characters, 63 % in bytes)": ("""\
+msgid "iğne tedavi hafta çözelti"
+msgstr "needle treatment week solution"
+""", """\
+msgid "iğne hafta önce ödem"
+msgstr ""
+""", """\
+#, fuzzy
+#| msgid "iğne tedavi hafta çözelti"
+msgid "iğne hafta önce ödem"
+msgstr "needle treatment week solution"
+"""),
+    "a candidate must share a run of four characters with the new string": ("""\
+msgid "Özel"
+msgstr "Special"
+""", """\
+msgid "Özet"
+msgstr ""
+""", """\
+msgid "Özet"
+msgstr ""
+
+#~ msgid "Özel"
+#~ msgstr "Special"
+"""),
+    "exactly 60 % is enough in the same context": ("""\
+msgid "abcdefQQQQQQQQ"
+msgstr "x"
+""", """\
+msgid "abcdef"
+msgstr ""
+""", """\
+#, fuzzy
+#| msgid "abcdefQQQQQQQQ"
+msgid "abcdef"
+msgstr "x"
+"""),
+    "exactly 60 % is not enough from another context": ("""\
+msgctxt "k"
+msgid "abcdefQQQQQQQQ"
+msgstr "x"
+""", """\
+msgid "abcdef"
+msgstr ""
+""", """\
+msgid "abcdef"
+msgstr ""
+
+#~ msgctxt "k"
+#~ msgid "abcdefQQQQQQQQ"
+#~ msgstr "x"
+"""),
+    "between equals, the candidate without another context wins": ("""\
+msgctxt "k"
+msgid "abcdefgh1"
+msgstr "x"
+
+msgid "abcdefgh2"
+msgstr "y"
+""", """\
+msgid "abcdefgh"
+msgstr ""
+""", """\
+#, fuzzy
+#| msgid "abcdefgh2"
+msgid "abcdefgh"
+msgstr "y"
+
+#~ msgctxt "k"
+#~ msgid "abcdefgh1"
+#~ msgstr "x"
+"""),
+    "between equals, the candidate sharing more runs of four characters wins": ("""\
+msgid "abcdxyefgh"
+msgstr "first"
+
+msgid "xyabcdefgh"
+msgstr "second"
+""", """\
+msgid "abcdefgh"
+msgstr ""
+""", """\
+#, fuzzy
+#| msgid "xyabcdefgh"
+msgid "abcdefgh"
+msgstr "second"
+
+#~ msgid "abcdxyefgh"
+#~ msgstr "first"
+"""),
 }
 
 
