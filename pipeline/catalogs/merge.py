@@ -1,11 +1,16 @@
 """Merging a fresh template into an existing catalog, the way ``msgmerge --previous`` does.
 
-- an unchanged string keeps its translation, flags and translator comments;
+- an unchanged string keeps its translation, fuzzy flag and translator comments
+  (its other flags, like its extracted comments and references, come from the template);
 - a changed string gets the nearest old translation, marked fuzzy, with the
   msgid that translation was made for kept as ``#|`` so the translator sees what
   changed (an entry that was already fuzzy keeps its own ``#|``);
+- a string that gains, loses or rewords its plural is fuzzy too;
 - a new string starts empty; an old one that is gone becomes obsolete (``#~``),
   and an obsolete one that comes back is revived.
+
+Two deliberate departures: format flags (``python-format``…) never reach prose, and plural
+forms are fitted to the header's ``nplurals`` so that ``msgfmt --check`` passes.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ def merge(old: Catalog | None, template: Catalog, header: Entry, nplurals: int) 
     for entry in template.messages:
         position = exact.get(entry.key)
         if position is not None:
-            merged.append(_carry_over(entry, old.entries[position], nplurals))
+            merged.append(_merged(entry, old.entries[position], nplurals, fuzzy_match=False))
         else:
             if search is None:
                 search = _FuzzySearch(old.entries)
@@ -54,7 +59,7 @@ def merge(old: Catalog | None, template: Catalog, header: Entry, nplurals: int) 
             if position is None:
                 merged.append(_untranslated(entry, nplurals))
                 continue
-            merged.append(_fuzzy_from(entry, old.entries[position], nplurals))
+            merged.append(_merged(entry, old.entries[position], nplurals, fuzzy_match=True))
         used.add(position)
 
     obsolete = [_obsolete(entry) for index, entry in enumerate(old.entries)
@@ -117,40 +122,33 @@ def _search_order(msgid: str, size: int, candidate: str, candidate_size: int) ->
     return None
 
 
-def _carry_over(template: Entry, previous: Entry, nplurals: int) -> Entry:
-    flags = _keepable_flags(previous.flags)
-    return _with_previous(template.replace(
-        msgstrs=_fit(previous.msgstrs, template, nplurals),
-        flags=flags,
-        comments=previous.comments,
-    ), previous)
+def _merged(template: Entry, old: Entry, nplurals: int, fuzzy_match: bool) -> Entry:
+    """The template's message with the old one's translation, as msgmerge's message_merge.
+
+    The translation and translator comments come from the old message, everything else
+    from the template. The result is fuzzy when the old message was, when it is only
+    similar, or when the plural changed (gained, lost or reworded): a gained plural takes
+    the singular translation in every form, a lost one keeps its first form.
+    """
+    fuzzy = fuzzy_match or old.fuzzy or template.msgid_plural != old.msgid_plural
+    others = tuple(flag for flag in _keepable_flags(template.flags) if flag != FUZZY)
+    msgstrs = _forms(old, template, nplurals)
+    context, msgid, plural = _previous(old) if fuzzy and msgstrs[0] else (None, None, None)
+    return template.replace(
+        msgstrs=msgstrs, flags=(FUZZY, *others) if fuzzy else others, comments=old.comments,
+        previous_msgctxt=context, previous_msgid=msgid, previous_msgid_plural=plural)
 
 
-def _fuzzy_from(template: Entry, match: Entry, nplurals: int) -> Entry:
-    others = tuple(flag for flag in _keepable_flags(match.flags) if flag != FUZZY)
-    return _with_previous(template.replace(
-        msgstrs=_fit(match.msgstrs, template, nplurals),
-        flags=(FUZZY, *others),
-        comments=match.comments,
-    ), match)
-
-
-def _with_previous(merged: Entry, old: Entry) -> Entry:
-    """The ``#|`` lines: the msgid the translation was made for, as msgmerge --previous keeps it.
+def _previous(old: Entry) -> tuple[str | None, str | None, str | None]:
+    """The ``#|`` lines of a fuzzy result: the msgid its translation was made for.
 
     That is the old message itself when it was translated, but its own ``#|`` when it was
-    already fuzzy (the text the translation was made for is older still). Only a fuzzy
-    result with a translation keeps them: elsewhere they say nothing.
+    already fuzzy (the text the translation was made for is older still), as msgmerge
+    --previous keeps it. Only a fuzzy result with a translation has them.
     """
-    if not merged.fuzzy or not merged.msgstrs[0]:
-        return merged.replace(previous_msgctxt=None, previous_msgid=None,
-                              previous_msgid_plural=None)
     if old.fuzzy:
-        return merged.replace(previous_msgctxt=old.previous_msgctxt,
-                              previous_msgid=old.previous_msgid,
-                              previous_msgid_plural=old.previous_msgid_plural)
-    return merged.replace(previous_msgctxt=old.msgctxt, previous_msgid=old.msgid,
-                          previous_msgid_plural=old.msgid_plural)
+        return old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural
+    return old.msgctxt, old.msgid, old.msgid_plural
 
 
 def _untranslated(template: Entry, nplurals: int) -> Entry:
@@ -166,13 +164,17 @@ def _obsolete(entry: Entry) -> Entry:
                          flags=(FUZZY,) if entry.fuzzy else ())
 
 
-def _fit(msgstrs: tuple[str, ...], template: Entry, nplurals: int) -> tuple[str, ...]:
-    """The old forms, reshaped to the singular or plural shape the template now has."""
+def _forms(old: Entry, template: Entry, nplurals: int) -> tuple[str, ...]:
+    """The old translation in the template's shape: one form, or ``nplurals`` forms."""
     if template.msgid_plural is None:
-        return (msgstrs[0],)
-    if len(msgstrs) >= nplurals:
-        return msgstrs[:nplurals]
-    return msgstrs + ("",) * (nplurals - len(msgstrs))
+        return old.msgstrs[:1]
+    if old.msgid_plural is None:
+        return old.msgstrs[:1] * nplurals
+    # msgmerge would keep a count of forms that disagrees with the header (and msgfmt
+    # --check would then fail): the forms are fitted to the header instead.
+    if len(old.msgstrs) >= nplurals:
+        return old.msgstrs[:nplurals]
+    return old.msgstrs + ("",) * (nplurals - len(old.msgstrs))
 
 
 def _keepable_flags(flags: tuple[str, ...]) -> tuple[str, ...]:

@@ -313,6 +313,97 @@ msgstr "second"
 #~ msgid "abcdxyefgh"
 #~ msgstr "first"
 """),
+    "a message that gains a plural: the singular in every form, fuzzy": ("""\
+msgid "Bir makale"
+msgstr "One article"
+""", """\
+msgid "Bir makale"
+msgid_plural "{n} makale"
+msgstr[0] ""
+msgstr[1] ""
+""", """\
+#, fuzzy
+#| msgid "Bir makale"
+msgid "Bir makale"
+msgid_plural "{n} makale"
+msgstr[0] "One article"
+msgstr[1] "One article"
+"""),
+    "a message that loses its plural: the first form, fuzzy": ("""\
+msgid "Bir makale"
+msgid_plural "{n} makale"
+msgstr[0] "One article"
+msgstr[1] "{n} articles"
+""", """\
+msgid "Bir makale"
+msgstr ""
+""", """\
+#, fuzzy
+#| msgid "Bir makale"
+#| msgid_plural "{n} makale"
+msgid "Bir makale"
+msgstr "One article"
+"""),
+    "a changed msgid_plural alone makes the message fuzzy": ("""\
+msgid "Bir makale"
+msgid_plural "{n} makale"
+msgstr[0] "One article"
+msgstr[1] "{n} articles"
+""", """\
+msgid "Bir makale"
+msgid_plural "{n} makaleler"
+msgstr[0] ""
+msgstr[1] ""
+""", """\
+#, fuzzy
+#| msgid "Bir makale"
+#| msgid_plural "{n} makale"
+msgid "Bir makale"
+msgid_plural "{n} makaleler"
+msgstr[0] "One article"
+msgstr[1] "{n} articles"
+"""),
+    "a plural message matched to a singular one takes it in every form": ("""\
+msgid "Bir makale okundu"
+msgstr "One article read"
+""", """\
+msgid "Bir makale okundu."
+msgid_plural "{n} makale okundu."
+msgstr[0] ""
+msgstr[1] ""
+""", """\
+#, fuzzy
+#| msgid "Bir makale okundu"
+msgid "Bir makale okundu."
+msgid_plural "{n} makale okundu."
+msgstr[0] "One article read"
+msgstr[1] "One article read"
+"""),
+    "flags other than fuzzy come from the template, after fuzzy": ("""\
+#, fuzzy, custom-flag
+#| msgid "Eski"
+msgid "Yeni"
+msgstr "New"
+
+#, no-wrap
+msgid "Kısa"
+msgstr "Short"
+""", """\
+#, no-wrap
+msgid "Yeni"
+msgstr ""
+
+msgid "Kısa"
+msgstr ""
+""", """\
+#, fuzzy, no-wrap
+#| msgid "Eski"
+msgid "Yeni"
+msgstr "New"
+
+msgid "Kısa"
+msgstr "Short"
+"""),
 }
 
 
@@ -339,8 +430,11 @@ def test_merge_case_is_what_msgmerge_writes(tmp_path, name):
 
 
 def test_format_flags_never_reach_prose():
+    """msgmerge would take python-format from the template: we never do (Turkish "%30")."""
     old = parse_po('#, python-format, no-wrap\nmsgid "%30 indirim"\nmsgstr "30% off"\n')
     assert old.entries[0].flags == ("python-format", "no-wrap")
-    template = Catalog(header=HEADER, entries=[Entry(msgid="%30 indirim", flags=("python-format",))])
+    template = Catalog(header=HEADER, entries=[
+        Entry(msgid="%30 indirim", flags=("python-format", "no-wrap")),
+        Entry(msgid="%40 indirim", flags=("c-format",))])
     catalog = merge(old, template, HEADER, nplurals=2)
-    assert catalog.messages[0].flags == ("no-wrap",)
+    assert [entry.flags for entry in catalog.messages] == [("no-wrap",), ("fuzzy",)]
