@@ -62,8 +62,9 @@ def merge(old: Catalog | None, template: Catalog, header: Entry, nplurals: int) 
             merged.append(_merged(entry, old.entries[position], nplurals, fuzzy_match=True))
         used.add(position)
 
+    # gettext keeps no obsolete message without a translation (in its first form).
     obsolete = [_obsolete(entry) for index, entry in enumerate(old.entries)
-                if index not in used and any(entry.msgstrs)]
+                if index not in used and entry.msgstrs[0]]
     return Catalog(header=header, entries=merged + obsolete)
 
 

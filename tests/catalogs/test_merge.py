@@ -404,6 +404,18 @@ msgstr "New"
 msgid "Kısa"
 msgstr "Short"
 """),
+    "a plural whose first form is empty is neither a candidate nor kept as obsolete": ("""\
+msgid "Bir makale okundu"
+msgid_plural "{n} makale okundu"
+msgstr[0] ""
+msgstr[1] "{n} articles read"
+""", """\
+msgid "Bir makale okundu."
+msgstr ""
+""", """\
+msgid "Bir makale okundu."
+msgstr ""
+"""),
 }
 
 
