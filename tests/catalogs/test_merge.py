@@ -313,6 +313,24 @@ msgstr "second"
 #~ msgid "abcdxyefgh"
 #~ msgstr "first"
 """),
+    "between equals for a short msgid, the shorter candidate wins": ("""\
+msgid "abcXYZ"
+msgstr "longer"
+
+msgid "abX"
+msgstr "shorter"
+""", """\
+msgid "abc"
+msgstr ""
+""", """\
+#, fuzzy
+#| msgid "abX"
+msgid "abc"
+msgstr "shorter"
+
+#~ msgid "abcXYZ"
+#~ msgstr "longer"
+"""),
     "a message that gains a plural: the singular in every form, fuzzy": ("""\
 msgid "Bir makale"
 msgstr "One article"
