@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -111,12 +112,16 @@ def test_each_merge_case():
 
 @pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
 def test_same_result_as_msgmerge_previous(tmp_path):
-    (tmp_path / "old.po").write_text(OLD, encoding="utf-8")
-    (tmp_path / "new.pot").write_text(TEMPLATE, encoding="utf-8")
-    theirs = subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", "old.po", "new.pot"],
-                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
     body = lambda text: text.split("\n\n", 1)[1]  # noqa: E731 - the headers legitimately differ
-    assert body(merged_text()) == body(theirs)
+    assert body(merged_text()) == body(msgmerge_previous(tmp_path, OLD, TEMPLATE))
+
+
+def msgmerge_previous(folder: Path, old: str, template: str) -> str:
+    """What ``msgmerge --previous`` writes for the old catalog and the template."""
+    (folder / "old.po").write_text(old, encoding="utf-8")
+    (folder / "new.pot").write_text(template, encoding="utf-8")
+    return subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", "old.po", "new.pot"],
+                          cwd=folder, capture_output=True, text=True, check=True).stdout
 
 
 def test_new_catalog_has_every_message_empty():
@@ -443,23 +448,20 @@ def merged_body(old: str, template: str) -> str:
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_merge_case(name):
+def test_merge_case(name: str) -> None:
     old, template, expected = CASES[name]
     assert merged_body(old, template) == expected
 
 
 @pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
 @pytest.mark.parametrize("name", CASES)
-def test_merge_case_is_what_msgmerge_writes(tmp_path, name):
+def test_merge_case_is_what_msgmerge_writes(tmp_path: Path, name: str) -> None:
     old, template, expected = CASES[name]
-    (tmp_path / "old.po").write_text(OLD_HEADER + old, encoding="utf-8")
-    (tmp_path / "new.pot").write_text(OLD_HEADER + template, encoding="utf-8")
-    theirs = subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", "old.po", "new.pot"],
-                            cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+    theirs = msgmerge_previous(tmp_path, OLD_HEADER + old, OLD_HEADER + template)
     assert theirs.split("\n\n", 1)[1] == expected
 
 
-def test_format_flags_never_reach_prose():
+def test_format_flags_never_reach_prose() -> None:
     """msgmerge would take python-format from the template: we never do (Turkish "%30")."""
     old = parse_po('#, python-format, no-wrap\nmsgid "%30 indirim"\nmsgstr "30% off"\n')
     assert old.entries[0].flags == ("python-format", "no-wrap")
