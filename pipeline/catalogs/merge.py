@@ -16,6 +16,8 @@ forms are fitted to the header's ``nplurals`` so that ``msgfmt --check`` passes.
 from __future__ import annotations
 
 import math
+from itertools import groupby
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
@@ -89,17 +91,23 @@ class _FuzzySearch:
             return None
         hits = process.extract(query, self.choices, scorer=fuzz.ratio,
                                score_cutoff=_SHORTLIST_CUTOFF, limit=None)
-        best: tuple[float, int, int] | None = None
-        for choice, _, index in hits:
-            candidate = self.entries[self.positions[index]]
-            order = _search_order(entry.msgid, len(query), candidate.msgid, len(choice))
-            if order is None:
-                continue
-            weight = _weight(query, choice, entry.msgctxt, candidate.msgctxt)
-            rank = (-weight, order, index)
-            if weight > FUZZY_THRESHOLD and (best is None or rank < best):
-                best = rank
-        return None if best is None else self.positions[best[2]]
+        weighed = sorted((-_weight(query, choice, entry.msgctxt, self.candidate(index).msgctxt), index)
+                         for choice, _, index in hits)
+        for negative, group in groupby(weighed, key=itemgetter(0)):
+            if -negative <= FUZZY_THRESHOLD:
+                break
+            indices = [index for _, index in group]
+            tie = len(indices) > 1
+            ranked = [(order, index) for index in indices
+                      if (order := _search_order(entry.msgid, query, self.candidate(index).msgid,
+                                                 self.choices[index], tie)) is not None]
+            if ranked:
+                return self.positions[min(ranked)[1]]
+        return None
+
+    def candidate(self, index: int) -> Entry:
+        """The old message behind a choice."""
+        return self.entries[self.positions[index]]
 
 
 def _weight(query: bytes, choice: bytes, context: str | None, candidate_context: str | None) -> float:
@@ -111,15 +119,21 @@ def _weight(query: bytes, choice: bytes, context: str | None, candidate_context:
     return weight
 
 
-def _search_order(msgid: str, size: int, candidate: str, candidate_size: int) -> int | None:
-    """Where msgmerge's index puts a candidate (lower first), or None when it never looks at it."""
+def _search_order(msgid: str, query: bytes, candidate: str, choice: bytes, tie: bool) -> int | None:
+    """Where msgmerge's index puts a candidate (lower first), or None when it never looks at it.
+
+    Only a tie needs the position; otherwise whether msgmerge looks at it at all.
+    """
     if len(msgid) >= _GRAM:
+        runs = (msgid[i:i + _GRAM] for i in range(len(msgid) - _GRAM + 1))
+        if not tie:
+            return 0 if any(run in candidate for run in runs) else None
         grams = {candidate[i:i + _GRAM] for i in range(len(candidate) - _GRAM + 1)}
-        shared = sum(msgid[i:i + _GRAM] in grams for i in range(len(msgid) - _GRAM + 1))
+        shared = sum(run in grams for run in runs)
         return -shared if shared else None
-    shortest, longest = math.ceil(size / _SPREAD), int(size * _SPREAD)
-    if shortest <= candidate_size <= min(longest, _SHORT_MSG_MAX):
-        return candidate_size
+    shortest, longest = math.ceil(len(query) / _SPREAD), int(len(query) * _SPREAD)
+    if shortest <= len(choice) <= min(longest, _SHORT_MSG_MAX):
+        return len(choice)
     return None
 
 
@@ -132,7 +146,7 @@ def _merged(template: Entry, old: Entry, nplurals: int, fuzzy_match: bool) -> En
     the singular translation in every form, a lost one keeps its first form.
     """
     fuzzy = fuzzy_match or old.fuzzy or template.msgid_plural != old.msgid_plural
-    others = tuple(flag for flag in _keepable_flags(template.flags) if flag != FUZZY)
+    others = template.flags and tuple(flag for flag in _keepable_flags(template.flags) if flag != FUZZY)
     msgstrs = _forms(old, template, nplurals)
     context, msgid, plural = _previous(old) if fuzzy and msgstrs[0] else (None, None, None)
     return template.replace(
