@@ -5,10 +5,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pipeline.catalogs.pofile import read_po
+
+if TYPE_CHECKING:
+    from tests.conftest import Project
 
 needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
 
@@ -76,6 +81,31 @@ def test_source_change_keeps_translations_and_marks_the_changed_one_fuzzy(projec
     [gone] = catalog.obsolete
     assert gone.msgid == "Genişletilmiş gözenekler" and gone.msgstr == "Enlarged pores"
     assert "#~ msgid \"Genişletilmiş gözenekler\"" in project.po("en").read_text(encoding="utf-8")
+
+
+def test_a_second_change_keeps_the_msgid_the_translation_was_made_for(project: Project,
+                                                                     tmp_path: Path) -> None:
+    """Issue 16: a string changed twice keeps its first #|, as msgmerge --previous does."""
+    original = "Mikro iğneleme, cildiniz için **minimal invaziv** bir prosedürdür."
+    project.run("pull")
+    project.set_translation("en", original,
+                            "Microneedling is a **minimally invasive** procedure for your skin.")
+    article = project.read("source/mikro.md")
+    project.write("source/mikro.md", article.replace("bir prosedürdür", "bir işlemdir"))
+    project.run("pull")
+    before_second = project.po("en").read_text(encoding="utf-8")
+    project.write("source/mikro.md", article.replace("bir prosedürdür", "bir tedavi işlemidir"))
+    project.run("pull")
+    changed = next(e for e in read_po(project.po("en")).messages if "tedavi işlemidir" in e.msgid)
+    assert changed.fuzzy and changed.previous_msgid == original
+    assert changed.msgstr.startswith("Microneedling is")
+    if shutil.which("msgmerge"):
+        (tmp_path / "old.po").write_text(before_second, encoding="utf-8")
+        theirs = subprocess.run(["msgmerge", "--previous", "--quiet", "-o", "-", "old.po",
+                                 str(project.root / "locale" / "mikro.pot")],
+                                cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+        ours = project.po("en").read_text(encoding="utf-8")
+        assert ours.partition("\n\n")[2] == theirs.partition("\n\n")[2]
 
 
 def test_translator_comments_and_revision_date_survive_a_pull(project):
