@@ -6,9 +6,14 @@ approvals in the doctor's name, so every request must carry a random per-run
 token (printed with the address, then kept in an HttpOnly, SameSite=Strict
 cookie), a loopback server answers only to loopback host names (no DNS
 rebinding), and a decision is a POST carrying the token in its form from the
-server's own origin. Decisions go through :mod:`pipeline.signoff.review`, exactly as
-on the command line. Requests are handled one at a time on the event loop,
-so two decisions never interleave their ledger and catalog writes.
+server's own origin.
+
+What a decision signs is worked out from the catalog as it is when the POST
+arrives: the entry the form names (its key) must still have the digest the page
+showed (see :mod:`pipeline.signoff.page`). Decisions go through
+:mod:`pipeline.signoff.review`, exactly as on the command line. Requests are
+handled one at a time on the event loop, so two decisions never interleave their
+ledger and catalog writes.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ import secrets
 import socket
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import uvicorn
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -37,9 +43,9 @@ from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, pending, reject, \
+from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
     translated_entries
-from pipeline.signoff.page import article_view, language_overview
+from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
 from pipeline.signoff.verify import read_signoffs
 from pipeline.source.articles import domains
 
@@ -47,7 +53,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 TOKEN_FIELD = "token"
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
-MAX_FORM_BYTES = 256 * 1024
+MAX_FORM_BYTES = 2 * 1024 * 1024  # approve-all sends back the key of every waiting entry
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
@@ -62,6 +68,8 @@ SECURITY_HEADERS = {
 }
 NO_TOKEN = ("This review page needs its access token: open the address that "
             "'pipeline review serve' printed (it ends in ?token=...).")
+CHANGED = ("Nothing was signed: this string changed since the page was loaded (or is not in "
+           "this article). Read it again below.")
 
 
 class ServeError(PipelineError):
@@ -223,13 +231,15 @@ class ReviewPages:
                            source_language=self.config.source_language,
                            source_name=language_name(self.config.source_language))
 
-    def render(self, request: Request, name: str, status: int = 200, **context) -> Response:
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.update(site=self.config.site_name, reviewer=self.signer.reviewer,
                        key_id=self.signer.key_id, token=self.token)
         return self.templates.TemplateResponse(request, name, context, status)
 
-    async def failure(self, request: Request, error: PipelineError) -> Response:
-        return self.render(request, "error.html", 500, message=error.format_message())
+    async def failure(self, request: Request, error: Exception) -> Response:
+        """A PipelineError (the only kind this handler is registered for) as a page, not a traceback."""
+        message = error.format_message() if isinstance(error, PipelineError) else str(error)
+        return self.render(request, "error.html", 500, message=message)
 
     # ------------------------------------------------------------ decisions (POST only)
 
@@ -237,7 +247,7 @@ class ReviewPages:
         language, domain = self.place(request)
         form = await self.form(request)
         try:
-            target = self.target(language, domain, form.get("digest"))
+            target = self.target(language, domain, form)
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
         if target.digest in read_signoffs(self.config, language).approved:
@@ -249,7 +259,7 @@ class ReviewPages:
         language, domain = self.place(request)
         form = await self.form(request)
         try:
-            target = self.target(language, domain, form.get("digest"))
+            target = self.target(language, domain, form)
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
@@ -262,11 +272,16 @@ class ReviewPages:
             return self.render_article(request, language, domain, (
                 "problem", "Nothing was approved: tick the box saying you have read every "
                 "waiting string, then approve again."), 400)
-        shown = [str(digest) for digest in form.getlist("digest")]
+        shown = dict.fromkeys(_shown(form))
         entries = translated_entries(self.config, language)
-        still = {item.digest for item in pending(self.config, language, domain)}
-        targets = [entries[digest] for digest in dict.fromkeys(shown) if digest in still]
-        changed = sum(1 for digest in set(shown) if digest not in entries)
+        waiting = judge_article(self.config, language, domain).waiting()
+        targets, changed = [], 0
+        for digest, key in shown:
+            target = entries.get(digest)
+            if target is None or not _shows(target, domain, key):
+                changed += 1  # its text is not the one the page showed any more
+            elif waiting.get(key) == digest:
+                targets.append(target)
         decision = approve(self.config, language, self.signer, targets)
         return self.after(language, domain, decision, "approved", None, changed)
 
@@ -302,16 +317,39 @@ class ReviewPages:
             raise HTTPException(403, "Refused: the form does not carry this page's token.")
         return form
 
-    def target(self, language: str, domain: str, digest: object) -> Target:
-        """The entry the doctor decided on, only if its text is still the one the page showed."""
-        found = translated_entries(self.config, language).get(str(digest or ""))
-        if found is None or all(place.domain != domain for place in found.places):
-            raise SignoffError("Nothing was signed: this string changed since the page was "
-                               "loaded (or is not in this article). Read it again below.")
+    def target(self, language: str, domain: str, form: FormData) -> Target:
+        """The entry the doctor decided on, only if its text is still the one the page showed.
+
+        The form names the entry (its key) and the digest the page showed for it; the
+        catalogs are read now and the digest of that entry worked out from it again:
+        only when the two are equal is anything signed.
+        """
+        shown = _shown(form)
+        if len(shown) != 1:
+            raise HTTPException(400, "A decision form names exactly one string.")
+        ((digest, key),) = shown
+        found = translated_entries(self.config, language).get(digest)
+        if found is None or not _shows(found, domain, key):
+            raise SignoffError(CHANGED)
         return found
 
 
-def _notice(query) -> tuple[str, str] | None:
+def _shown(form: FormData) -> list[tuple[str, tuple[str | None, str]]]:
+    """The (digest, entry key) pairs the page showed, as its form sent them back."""
+    digests, keys = form.getlist("digest"), [parse_key_field(key) for key in form.getlist("key")]
+    pairs = [(digest, key) for digest, key in zip(digests, keys, strict=False)
+             if isinstance(digest, str) and key is not None]
+    if not len(pairs) == len(digests) == len(keys):
+        raise HTTPException(400, "A malformed form: each string needs its digest and its key.")
+    return pairs
+
+
+def _shows(target: Target, domain: str, key: tuple[str | None, str]) -> bool:
+    """Whether the entry with this key in this article is one of the target's places (has its digest)."""
+    return any(place.domain == domain and place.entry.key == key for place in target.places)
+
+
+def _notice(query: QueryParams) -> tuple[str, str] | None:
     """The result of the last decision, from the redirect's query (known words only)."""
     done = query.get("done")
     count = _number(query.get("count"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import os
 import queue
 import re
@@ -11,7 +13,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,12 +25,17 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from conftest import REPO, Project
-from pipeline.gate.verdict import APPROVED, evaluate
+from pipeline.cache import Store
+from pipeline.checks import WARNING, Finding, check_catalog
+from pipeline.gate.facts import BUNDLE, DETAILS, FACTS, CatalogFacts, EntryRow, FactsStore, \
+    catalog_paths
+from pipeline.gate.verdict import APPROVED, DISPUTED, evaluate
 from pipeline.catalogs.pofile import read_po
-from pipeline.signoff.review import open_signer_for, translated_entries
+from pipeline.signoff.page import key_field
+from pipeline.signoff.review import approve, open_signer, open_signer_for, reject, translated_entries
 from pipeline.signoff.server import (LOOPBACK_NAMES, SECURITY_HEADERS, ServeError, address,
                                     allowed_hosts, bind, create_app)
-from pipeline.signoff.verify import read_signoffs
+from pipeline.signoff.verify import entry_digest, read_signoffs
 from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, translate
 from conftest import ARTIFACTS
 
@@ -64,6 +74,13 @@ def digest_of(project, language, msgid):
                 if t.entry.msgid == msgid)
 
 
+def shown(project: Project, language: str, *msgids: str,
+          msgctxt: str | None = None) -> dict[str, Any]:
+    """The fields a decision form carries for these strings: each digest and entry key."""
+    return {"digest": [digest_of(project, language, msgid) for msgid in msgids],
+            "key": [key_field((msgctxt, msgid)) for msgid in msgids]}
+
+
 def post(client, path, origin=OWN_ORIGIN, token=TOKEN, **fields):
     data = {"token": token, **fields} if token is not None else fields
     headers = {"Origin": origin} if origin else {}
@@ -96,10 +113,9 @@ def test_every_page_needs_the_token(site, path):
 
 @pytest.mark.parametrize("path", DECISIONS)
 def test_a_decision_without_the_token_is_refused_and_changes_nothing(site, client, path):
-    digest = digest_of(site, "en", ITEM)
     before = site.snapshot()
     anonymous = TestClient(make_app(site))
-    fields = {"digest": digest, "note": "x", "read": "yes"}
+    fields = {**shown(site, "en", ITEM), "note": "x", "read": "yes"}
     assert post(anonymous, path, **fields).status_code == 401  # no cookie, no token
     assert post(anonymous, path + f"?token={TOKEN}", token=None, **fields).status_code == 403
     assert post(client, path, token=None, **fields).status_code == 403  # cookie only: not enough
@@ -110,7 +126,7 @@ def test_a_decision_without_the_token_is_refused_and_changes_nothing(site, clien
 @pytest.mark.parametrize("path", DECISIONS)
 def test_a_foreign_origin_is_refused_and_changes_nothing(site, client, path):
     before = site.snapshot()
-    fields = {"digest": digest_of(site, "en", ITEM), "note": "x", "read": "yes"}
+    fields = {**shown(site, "en", ITEM), "note": "x", "read": "yes"}
     for origin in ("http://evil.example", "http://testserver:8080", "null", "https://testserver"):
         response = post(client, path, origin=origin, **fields)
         assert response.status_code == 403 and "another web page" in response.text
@@ -197,7 +213,7 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     twin = Project(tmp_path / "twin")
     shutil.copytree(site.root, twin.root)
     digest = digest_of(site, "de", TITLE)
-    response = post(client, "/de/mikro/approve", digest=digest)
+    response = post(client, "/de/mikro/approve", **shown(site, "de", TITLE))
     assert response.status_code == 303
     assert response.headers["location"] == f"/de/mikro/?done=approved&count=1&changed=0#e-{digest[:16]}"
     cli = twin.run("review", "approve", "--lang", "de", "--reviewer", "dr-test", "--key-file",
@@ -218,7 +234,7 @@ def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp
     shutil.copytree(site.root, twin.root)
     digest = digest_of(site, "en", ITEM)
     note = "  'enlarged pores',\n not 'extended' "
-    assert post(client, "/en/mikro/reject", digest=digest, note=note).status_code == 303
+    assert post(client, "/en/mikro/reject", **shown(site, "en", ITEM), note=note).status_code == 303
     cli = twin.run("review", "reject", "--lang", "en", "--reviewer", "dr-test", "--key-file",
                    str(site.key), "--entry", digest, "--note", note)
     assert cli.exit_code == 0, cli.output
@@ -237,40 +253,149 @@ def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp
 
 def test_a_rejection_without_a_note_signs_nothing(site, client):
     before = site.snapshot()
-    response = post(client, "/en/mikro/reject", digest=digest_of(site, "en", ITEM), note=" \n ")
+    response = post(client, "/en/mikro/reject", **shown(site, "en", ITEM), note=" \n ")
     assert response.status_code == 409 and "a rejection needs a note" in response.text
     assert site.snapshot() == before
 
 
 def test_a_string_edited_after_the_page_was_loaded_is_not_signed(site, client):
-    old = digest_of(site, "en", ITEM)
+    old = shown(site, "en", ITEM)
     edit_translation(site, "en", ITEM, "Enlarged pores")
     before = site.snapshot()
     for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"})):
-        response = post(client, path, digest=old, **fields)
+        response = post(client, path, **old, **fields)
         assert response.status_code == 409 and "changed since the page was loaded" in response.text
-    assert post(client, "/en/mikro/approve", digest="0" * 64).status_code == 409
+        assert ">Enlarged pores<" in response.text  # the page shows the new text
+    assert post(client, "/en/mikro/approve", digest="0" * 64, key=old["key"]).status_code == 409
+    assert site.snapshot() == before
+
+
+def test_only_the_digest_of_the_entry_the_form_names_is_signed(site: Project, client: TestClient) -> None:
+    """A digest of another string of the article, sent with this string's key, signs nothing."""
+    before = site.snapshot()
+    title, item = shown(site, "en", TITLE), shown(site, "en", ITEM)
+    crossed = {"digest": item["digest"], "key": title["key"]}
+    for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"}),
+                         ("/en/mikro/approve-all", {"read": "yes"})):
+        response = post(client, path, **crossed, **fields)
+        assert response.status_code in (303, 409)
+    assert site.snapshot() == before
+    assert "1 string changed since the page was loaded" in client.get(
+        post(client, "/en/mikro/approve-all", **crossed, read="yes").headers["location"]).text
+    for malformed in ({"digest": title["digest"]}, {"key": title["key"]},
+                      {"digest": title["digest"], "key": "[null]"},
+                      {"digest": title["digest"], "key": "not json"},
+                      {"digest": title["digest"] + [item["digest"][0]], "key": title["key"]},
+                      {**shown(site, "en", TITLE, ITEM)}):  # one decision names one string
+        assert post(client, "/en/mikro/approve", **malformed).status_code == 400
     assert site.snapshot() == before
 
 
 def test_a_string_of_another_article_is_not_signed_from_this_one(site, client):
     translate(site, "en", slug="site")
     before = site.snapshot()
-    chrome = next(d for d, t in translated_entries(site.config, "en").items()
+    chrome = next(t for d, t in translated_entries(site.config, "en").items()
                   if t.places[0].domain == "site")
-    assert post(client, "/en/mikro/approve", digest=chrome).status_code == 409
+    fields = {"digest": chrome.digest, "key": key_field(chrome.entry.key)}
+    assert post(client, "/en/mikro/approve", **fields).status_code == 409
     assert site.snapshot() == before
+
+
+def forge_facts(project: Project, language: str, domain: str,
+                change: Callable[[CatalogFacts], None]) -> None:
+    """Plant forged gate facts for one catalog, as whoever holds the cache secret could.
+
+    The store is opened with the secret the tests use ($PIPELINE_CACHE_SECRET), so the
+    forged values verify: the gate itself now takes them as the truth about the catalog.
+    """
+    config = project.config
+    kept = FactsStore(config, language, check_catalog)
+    catalogs = catalog_paths(config, language)
+    kept.prepare(catalogs)
+    store = Store(config.cache_dir)
+    bundle = {}
+    for name, path, shown_path in catalogs:
+        facts = kept.facts(name, path, shown_path)
+        if facts is None:
+            continue
+        facts.entries(), facts.findings()
+        if name == domain:
+            change(facts)
+        key = kept._key(name, shown_path, facts.sha)
+        store.put_json(FACTS, key, facts.to_json())
+        store.put(DETAILS, key, facts.details_line(name).encode("utf-8"))
+        bundle[name] = facts.to_json()
+    assert kept.bundle is not None
+    store.put_json(BUNDLE, kept.bundle, bundle)
+
+
+def test_a_forged_cache_changes_neither_what_is_shown_nor_what_is_signed(
+        site: Project, client: TestClient) -> None:
+    """The gate's kept facts swap two digests of the article and add texts: the page uses none of it."""
+    real = {e.key: entry_digest("en", e) for e in read_po(site.po("en")).messages}
+    title, item = (None, TITLE), (None, ITEM)
+
+    def swap(facts: CatalogFacts) -> None:
+        rows = facts.entries()
+        first, second = (next(n for n, row in enumerate(rows) if (row.msgctxt, row.msgid) == key)
+                         for key in (title, item))
+        facts.digests[first], facts.digests[second] = facts.digests[second], facts.digests[first]
+        facts.rows = [EntryRow(row.msgctxt, row.msgid, row.line, row.error, ("FORGED TEXT",))
+                      for row in rows]
+        facts.found = [*facts.findings(), Finding("forged", WARNING, "FORGED WARNING",
+                                                  "locale/en/LC_MESSAGES/mikro.po", 1, TITLE)]
+
+    forge_facts(site, "en", "mikro", swap)
+    mikro = next(d for d in evaluate(site.config, "en").domains if d.domain == "mikro")
+    assert mikro.digests[title] == real[item]  # the forgery took: the gate believes it
+    before = site.snapshot()
+
+    page = client.get("/en/mikro/").text
+    assert "FORGED" not in page
+    pairs = re.findall(r'name="digest" value="([0-9a-f]{64})">\s*<input type="hidden" name="key" '
+                       r'value="([^"]+)"', page)
+    assert pairs and {(digest, tuple(json.loads(htmllib.unescape(key)))) for digest, key in pairs} \
+        == {(digest, key) for key, digest in real.items()}
+    # The form of the title as the forged cache would have had it: item's digest, title's key.
+    forged = {"digest": real[item], "key": key_field(title)}
+    for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"})):
+        response = post(client, path, **forged, **fields)
+        assert response.status_code == 409 and "FORGED" not in response.text
+    post(client, "/en/mikro/approve-all", **forged, read="yes")
+    assert site.snapshot() == before  # nothing signed, no catalog touched
+
+    assert post(client, "/en/mikro/approve", digest=real[title], key=key_field(title)).status_code == 303
+    (line,) = ledger_lines(site, "en")
+    assert list(line["digests"]) == [real[title]]
+
+
+def test_a_disputed_string_is_shown_with_both_doctors(
+        site: Project, client: TestClient, tmp_path: Path) -> None:
+    other = add_doctor(site, tmp_path / "keys", reviewer="dr-other", languages=("en",),
+                       name="Dr. Başka Hekim")
+    config = site.config
+    target = translated_entries(config, "en")[digest_of(site, "en", ITEM)]
+    reject(config, "en", open_signer(config, "en", "dr-test", site.key), target, "wrong term")
+    approve(config, "en", open_signer(config, "en", "dr-other", other), [target])
+    assert target.digest in read_signoffs(config, "en").disputed
+    page = client.get("/en/mikro/").text
+    assert "1 disputed" in page and "Disputed</span> approved by Dr. Başka Hekim" in page
+    assert client.get("/").status_code == 200
+    mikro = next(d for d in evaluate(config, "en").domains if d.domain == "mikro")
+    assert mikro.states[(None, ITEM)] == DISPUTED
 
 
 def test_approve_all_signs_every_waiting_string_of_the_article_in_one_statement(site, client):
     translate(site, "de", slug="site", fuzzy=True)
-    page = client.get("/de/mikro/").text
-    shown = re.findall(r'name="digest" value="([0-9a-f]{64})"', page.split('id="approve-all"')[1])
-    assert len(shown) == 6
-    response = post(client, "/de/mikro/approve-all", read="yes", digest=shown)
+    form = client.get("/de/mikro/").text.split('id="approve-all"')[1]
+    digests = re.findall(r'name="digest" value="([0-9a-f]{64})"', form)
+    keys = [htmllib.unescape(key) for key in re.findall(r'name="key" value="([^"]+)"', form)]
+    assert len(digests) == len(keys) == 6
+    assert digests == [digest_of(site, "de", json.loads(key)[1]) for key in keys]
+    response = post(client, "/de/mikro/approve-all", read="yes", digest=digests, key=keys)
     assert response.status_code == 303
     (line,) = ledger_lines(site, "de")
-    assert line["meaning"] == "approve" and sorted(line["digests"]) == sorted(shown)
+    assert line["meaning"] == "approve" and sorted(line["digests"]) == sorted(digests)
     assert not any(e.fuzzy for e in read_po(site.po("de")).messages)
     assert all(e.fuzzy for e in read_po(site.po("de", "site")).messages)  # other catalogs untouched
     verdict = evaluate(site.config, "de")
@@ -281,18 +406,18 @@ def test_approve_all_signs_every_waiting_string_of_the_article_in_one_statement(
 
 
 def test_approve_all_needs_the_box_ticked_and_skips_what_changed(site, client):
-    shown = [digest_of(site, "en", msgid) for msgid in (TITLE, ITEM)]
+    both = shown(site, "en", TITLE, ITEM)
     before = site.snapshot()
-    response = post(client, "/en/mikro/approve-all", digest=shown)
+    response = post(client, "/en/mikro/approve-all", **both)
     assert response.status_code == 400 and "tick the box" in response.text
     assert site.snapshot() == before
     edit_translation(site, "en", ITEM, "Enlarged pores")
-    response = post(client, "/en/mikro/approve-all", read="yes", digest=shown)
+    response = post(client, "/en/mikro/approve-all", read="yes", **both)
     (line,) = ledger_lines(site, "en")
-    assert list(line["digests"]) == [shown[0]]  # only what the doctor read, as it was read
+    assert list(line["digests"]) == [both["digest"][0]]  # only what the doctor read, as it was read
     html = client.get(response.headers["location"]).text
     assert "Approved 1 string" in html and "1 string changed since the page was loaded" in html
-    again = post(client, "/en/mikro/approve", digest=shown[0])
+    again = post(client, "/en/mikro/approve", **shown(site, "en", TITLE))
     assert "Nothing new to sign" in client.get(again.headers["location"]).text
     assert len(ledger_lines(site, "en")) == 1
 
@@ -301,7 +426,7 @@ def test_each_decision_is_reported_on_the_terminal(site):
     said = []
     client = TestClient(make_app(site, log=said.append))
     client.get(f"/?token={TOKEN}")
-    post(client, "/en/mikro/approve", digest=digest_of(site, "en", TITLE))
+    post(client, "/en/mikro/approve", **shown(site, "en", TITLE))
     (line,) = said
     assert line.startswith("en/mikro: approved 1 string(s), signed 20") and TOKEN not in line
 
@@ -361,7 +486,7 @@ def test_the_command_prints_an_address_that_opens_the_page(site):
             assert "Dr. Test Hekim" in page.text and "German" not in page.text
             digest = digest_of(site, "en", TITLE)
             decided = http.post(f"{base}en/mikro/approve", data={"token": url.split("=", 1)[1],
-                                                                 "digest": digest})
+                                                                 **shown(site, "en", TITLE)})
             assert decided.status_code == 303
         assert digest in read_signoffs(site.config, "en").approved
     finally:
