@@ -2,13 +2,26 @@
 
 The doctor's private key is opened once, when the server starts, and never
 leaves this process. Anyone who can reach the port could otherwise post
-approvals in the doctor's name, so every request must carry a random per-run
-token (printed with the address, then kept in an HttpOnly, SameSite=Strict
-cookie), a loopback server answers only to loopback host names (no DNS
-rebinding), and a decision is a POST carrying the token in its form from the
-server's own origin. Decisions go through :mod:`pipeline.signoff.review`, exactly as
-on the command line. Requests are handled one at a time on the event loop,
-so two decisions never interleave their ledger and catalog writes.
+approvals in the doctor's name, so the page trusts no ambient credential (no
+cookie, which browsers would also send to any other server on 127.0.0.1):
+
+- every address is ``/t/<token>/…``, the random per-run token printed with the
+  address, compared in constant time; without it, any request is a plain 404;
+- the pages send no Referer anywhere (``Referrer-Policy: no-referrer``), so the
+  token never leaves in one;
+- a decision is a POST the browser itself says came from this page
+  (``Sec-Fetch-Site: same-origin``, which no web page can set) with this page's
+  own ``Origin``, or ``Origin: null`` (what browsers send on the page's own posts
+  under no-referrer; only ever together with same-origin), carrying the token in
+  its form too; a page opened from another site (or another port) is refused;
+- a loopback server answers only to loopback host names (no DNS rebinding).
+
+What a decision signs is worked out from the catalog as it is when the POST
+arrives: the entry the form names (its key) must still have the digest the page
+showed (see :mod:`pipeline.signoff.page`). Decisions go through
+:mod:`pipeline.signoff.review`, exactly as on the command line. Requests are
+handled one at a time on the event loop, so two decisions never interleave their
+ledger and catalog writes.
 """
 
 from __future__ import annotations
@@ -18,12 +31,13 @@ import secrets
 import socket
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import uvicorn
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -32,36 +46,45 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
 
 from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, pending, reject, \
+from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
     translated_entries
-from pipeline.signoff.page import article_view, language_overview
+from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
 from pipeline.signoff.verify import read_signoffs
 from pipeline.source.articles import domains
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-TOKEN_FIELD = "token"
+TOKEN_PREFIX = "/t/"  # every address is /t/<token>/...
+TOKEN_FIELD = "token"  # and every form carries the token once more
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
-MAX_FORM_BYTES = 256 * 1024
+MAX_FORM_BYTES = 2 * 1024 * 1024  # approve-all sends back the key of every waiting entry
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
-    # Not "no-referrer": under it browsers send "Origin: null" with the page's own form
-    # posts, and the origin check could no longer tell them from a sandboxed foreign page.
-    "Referrer-Policy": "same-origin",
+    # The token is in every address: never send it anywhere in a Referer. (Under this
+    # policy browsers send "Origin: null" with the page's own posts: see own_post.)
+    "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-NO_TOKEN = ("This review page needs its access token: open the address that "
-            "'pipeline review serve' printed (it ends in ?token=...).")
+# What the browser says about where a request comes from (Fetch Metadata); pages cannot set it.
+OWN_PAGE = "same-origin"
+FOREIGN_PAGES = frozenset({"same-site", "cross-site"})  # another port of 127.0.0.1 is same-site
+NOT_FOUND = "Not Found"  # without the token: the same answer as for any unknown address
+FOREIGN_PAGE = ("Refused: this request did not come from the review page itself, so nothing was "
+                "done. Open the address 'pipeline review serve' printed, in a browser on this "
+                "machine, and decide there.")
+CHANGED = ("Nothing was signed: this string changed since the page was loaded (or is not in "
+           "this article). Read it again below.")
 
 
 class ServeError(PipelineError):
@@ -80,7 +103,9 @@ def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key
     echo(f"    {address(host, listener.getsockname()[1], token)}")
     if host not in LOOPBACK_NAMES:
         echo(f"warning: listening on {host or 'every interface'}, not only this machine; the "
-             "connection is not encrypted. Use the default 127.0.0.1 unless you must.")
+             "connection is not encrypted. Use the default 127.0.0.1 unless you must. Browsers "
+             "say which page a form came from only to this machine's own addresses, so "
+             "decisions are refused from anywhere but 127.0.0.1 or localhost.")
     echo("Press Ctrl-C to stop; every decision is already saved when its page reloads.")
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                            lifespan="off", server_header=False))
@@ -103,11 +128,16 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def address(host: str, port: int, token: str) -> str:
-    """The address to open, like Jupyter's: http://127.0.0.1:PORT/?token=..."""
+    """The address to open: http://127.0.0.1:PORT/t/TOKEN/ (every page is under /t/TOKEN/)."""
     shown = "127.0.0.1" if host in WILDCARD_HOSTS else host
     if _is_ipv6(shown):
         shown = f"[{shown}]"
-    return f"http://{shown}:{port}/?{urlencode({TOKEN_FIELD: token})}"
+    return f"http://{shown}:{port}{base_path(token)}/"
+
+
+def base_path(token: str) -> str:
+    """Where every page and form of this run lives: /t/TOKEN (no trailing slash)."""
+    return f"{TOKEN_PREFIX}{token}"
 
 
 def allowed_hosts(host: str) -> frozenset[str] | None:
@@ -122,7 +152,7 @@ def allowed_hosts(host: str) -> frozenset[str] | None:
 def create_app(config: Config, signer: Signer, languages: Iterable[str], token: str,
                hosts: Collection[str] | None = LOOPBACK_NAMES,
                log: Callable[[str], None] | None = None) -> Starlette:
-    """The review web app for one doctor; ``token`` is required on every request."""
+    """The review web app for one doctor; every address is under /t/``token``/."""
     pages = ReviewPages(config, signer, tuple(languages), token, log or (lambda text: None))
     routes = [
         Route("/", pages.index),
@@ -132,15 +162,16 @@ def create_app(config: Config, signer: Signer, languages: Iterable[str], token: 
         Route("/{language}/{domain}/reject", pages.reject_one, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
+    # The guard has compared the token before routing: the mount only takes it off the path.
     guard = Middleware(Guard, token=token, hosts=None if hosts is None else frozenset(hosts))
-    return Starlette(routes=routes, middleware=[guard],
+    return Starlette(routes=[Mount(TOKEN_PREFIX + "{token}", routes=routes)], middleware=[guard],
                      exception_handlers={PipelineError: pages.failure})
 
 
 class Guard(BaseHTTPMiddleware):
-    """Refuse any request without the token, to a foreign host, or posted from a foreign origin."""
+    """Refuse a request to a foreign host, without the token in its path, or from another page."""
 
-    def __init__(self, app, token: str, hosts: frozenset[str] | None):
+    def __init__(self, app: ASGIApp, token: str, hosts: frozenset[str] | None):
         super().__init__(app)
         self.token = token
         self.hosts = hosts
@@ -152,45 +183,55 @@ class Guard(BaseHTTPMiddleware):
 
     def refusal(self, request: Request) -> Response | None:
         if self.hosts is not None and (request.url.hostname or "").lower() not in self.hosts:
-            return PlainTextResponse("Unexpected Host: this page answers only at the address "
-                                     "'pipeline review serve' printed.", 403)
-        given = request.query_params.get(TOKEN_FIELD)
-        presented = given if given is not None else request.cookies.get(cookie_name(request))
-        if presented is None:
-            return PlainTextResponse(NO_TOKEN, 401)
-        if not same_token(presented, self.token):
-            return PlainTextResponse("Wrong token: " + NO_TOKEN, 403)
-        if request.method not in ("GET", "HEAD") and not same_origin(request):
-            return PlainTextResponse("Refused: this request came from another web page.", 403)
-        if given is not None and request.method in ("GET", "HEAD"):
-            return self.remember(request)
+            return PlainTextResponse(NOT_FOUND, 404)  # DNS rebinding: another site's name
+        if not same_token(path_token(request.scope["path"]), self.token):
+            return PlainTextResponse(NOT_FOUND, 404)
+        if request.method in ("GET", "HEAD"):
+            if _single(request, "sec-fetch-site") in FOREIGN_PAGES:
+                return PlainTextResponse(FOREIGN_PAGE, 403)  # a link or embed from another page
+            return None
+        if not own_post(request):
+            return PlainTextResponse(FOREIGN_PAGE, 403)
         return None
 
-    def remember(self, request: Request) -> Response:
-        """Keep the token in a cookie and take it out of the address bar."""
-        query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != TOKEN_FIELD])
-        response = RedirectResponse(request.url.path + (f"?{query}" if query else ""), 303)
-        response.set_cookie(cookie_name(request), self.token, httponly=True, samesite="strict",
-                            path="/")
-        return response
 
-
-def cookie_name(request: Request) -> str:
-    """Per port: cookies do not tell ports apart, and a doctor may run two servers."""
-    return f"pipeline-review-{request.url.port or 80}"
+def path_token(path: str) -> str | None:
+    """The token of a path /t/TOKEN/..., or None."""
+    if not path.startswith(TOKEN_PREFIX):
+        return None
+    return path[len(TOKEN_PREFIX):].split("/", 1)[0]
 
 
 def same_token(presented: str | None, token: str) -> bool:
+    """Compared in constant time, so the time taken tells nothing about the token."""
     return presented is not None and secrets.compare_digest(presented.encode("utf-8"),
                                                             token.encode("utf-8"))
 
 
-def same_origin(request: Request) -> bool:
-    """A missing Origin is allowed (the token still is required); a foreign one is not."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    return origin.lower() == f"{request.url.scheme}://{request.url.netloc}".lower()
+def own_post(request: Request) -> bool:
+    """A request the review page itself sent, as the browser tells it (never a web page).
+
+    ``Sec-Fetch-Site: same-origin`` is set by the browser and no page can forge it;
+    another port of 127.0.0.1 is ``same-site``, a sandboxed page ``cross-site``. The
+    Origin must be this page's own, or ``null``: under ``Referrer-Policy: no-referrer``
+    browsers send ``Origin: null`` with the page's own form posts (measured in
+    chromium), and ``null`` is accepted only with same-origin, which a sandboxed or
+    foreign page never gets. A missing Origin is refused.
+    """
+    if _single(request, "sec-fetch-site") != OWN_PAGE:
+        return False
+    origin = _single(request, "origin")
+    return origin is not None and (origin == "null" or origin.lower() == own_origin(request))
+
+
+def own_origin(request: Request) -> str:
+    return f"{request.url.scheme}://{request.url.netloc}".lower()
+
+
+def _single(request: Request, name: str) -> str | None:
+    """A header sent exactly once (a repeated one is as good as none)."""
+    values = request.headers.getlist(name)
+    return values[0] if len(values) == 1 else None
 
 
 class ReviewPages:
@@ -202,6 +243,7 @@ class ReviewPages:
         self.signer = signer
         self.languages = languages
         self.token = token
+        self.base = base_path(token)
         self.log = log
         self.templates = Jinja2Templates(env=_environment())
 
@@ -223,13 +265,15 @@ class ReviewPages:
                            source_language=self.config.source_language,
                            source_name=language_name(self.config.source_language))
 
-    def render(self, request: Request, name: str, status: int = 200, **context) -> Response:
+    def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.update(site=self.config.site_name, reviewer=self.signer.reviewer,
-                       key_id=self.signer.key_id, token=self.token)
+                       key_id=self.signer.key_id, token=self.token, base=self.base)
         return self.templates.TemplateResponse(request, name, context, status)
 
-    async def failure(self, request: Request, error: PipelineError) -> Response:
-        return self.render(request, "error.html", 500, message=error.format_message())
+    async def failure(self, request: Request, error: Exception) -> Response:
+        """A PipelineError (the only kind this handler is registered for) as a page, not a traceback."""
+        message = error.format_message() if isinstance(error, PipelineError) else str(error)
+        return self.render(request, "error.html", 500, message=message)
 
     # ------------------------------------------------------------ decisions (POST only)
 
@@ -237,7 +281,7 @@ class ReviewPages:
         language, domain = self.place(request)
         form = await self.form(request)
         try:
-            target = self.target(language, domain, form.get("digest"))
+            target = self.target(language, domain, form)
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
         if target.digest in read_signoffs(self.config, language).approved:
@@ -249,7 +293,7 @@ class ReviewPages:
         language, domain = self.place(request)
         form = await self.form(request)
         try:
-            target = self.target(language, domain, form.get("digest"))
+            target = self.target(language, domain, form)
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
@@ -262,11 +306,16 @@ class ReviewPages:
             return self.render_article(request, language, domain, (
                 "problem", "Nothing was approved: tick the box saying you have read every "
                 "waiting string, then approve again."), 400)
-        shown = [str(digest) for digest in form.getlist("digest")]
+        shown = dict.fromkeys(_shown(form))
         entries = translated_entries(self.config, language)
-        still = {item.digest for item in pending(self.config, language, domain)}
-        targets = [entries[digest] for digest in dict.fromkeys(shown) if digest in still]
-        changed = sum(1 for digest in set(shown) if digest not in entries)
+        waiting = judge_article(self.config, language, domain).waiting()
+        targets, changed = [], 0
+        for digest, key in shown:
+            target = entries.get(digest)
+            if target is None or not _shows(target, domain, key):
+                changed += 1  # its text is not the one the page showed any more
+            elif waiting.get(key) == digest:
+                targets.append(target)
         decision = approve(self.config, language, self.signer, targets)
         return self.after(language, domain, decision, "approved", None, changed)
 
@@ -279,7 +328,7 @@ class ReviewPages:
                      f"{format_time(decision.statement.time)}")
         query = urlencode({"done": done if count else "none", "count": count, "changed": changed})
         anchor = f"#e-{digest[:16]}" if digest else ""
-        return RedirectResponse(f"/{language}/{domain}/?{query}{anchor}", 303)
+        return RedirectResponse(f"{self.base}/{language}/{domain}/?{query}{anchor}", 303)
 
     # ------------------------------------------------------------ helpers
 
@@ -302,16 +351,39 @@ class ReviewPages:
             raise HTTPException(403, "Refused: the form does not carry this page's token.")
         return form
 
-    def target(self, language: str, domain: str, digest: object) -> Target:
-        """The entry the doctor decided on, only if its text is still the one the page showed."""
-        found = translated_entries(self.config, language).get(str(digest or ""))
-        if found is None or all(place.domain != domain for place in found.places):
-            raise SignoffError("Nothing was signed: this string changed since the page was "
-                               "loaded (or is not in this article). Read it again below.")
+    def target(self, language: str, domain: str, form: FormData) -> Target:
+        """The entry the doctor decided on, only if its text is still the one the page showed.
+
+        The form names the entry (its key) and the digest the page showed for it; the
+        catalogs are read now and the digest of that entry worked out from it again:
+        only when the two are equal is anything signed.
+        """
+        shown = _shown(form)
+        if len(shown) != 1:
+            raise HTTPException(400, "A decision form names exactly one string.")
+        ((digest, key),) = shown
+        found = translated_entries(self.config, language).get(digest)
+        if found is None or not _shows(found, domain, key):
+            raise SignoffError(CHANGED)
         return found
 
 
-def _notice(query) -> tuple[str, str] | None:
+def _shown(form: FormData) -> list[tuple[str, tuple[str | None, str]]]:
+    """The (digest, entry key) pairs the page showed, as its form sent them back."""
+    digests, keys = form.getlist("digest"), [parse_key_field(key) for key in form.getlist("key")]
+    pairs = [(digest, key) for digest, key in zip(digests, keys, strict=False)
+             if isinstance(digest, str) and key is not None]
+    if not len(pairs) == len(digests) == len(keys):
+        raise HTTPException(400, "A malformed form: each string needs its digest and its key.")
+    return pairs
+
+
+def _shows(target: Target, domain: str, key: tuple[str | None, str]) -> bool:
+    """Whether the entry with this key in this article is one of the target's places (has its digest)."""
+    return any(place.domain == domain and place.entry.key == key for place in target.places)
+
+
+def _notice(query: QueryParams) -> tuple[str, str] | None:
     """The result of the last decision, from the redirect's query (known words only)."""
     done = query.get("done")
     count = _number(query.get("count"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import json
 import os
 import queue
 import re
@@ -11,7 +13,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,19 +25,27 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from conftest import REPO, Project
-from pipeline.gate.verdict import APPROVED, evaluate
+from pipeline.cache import Store
+from pipeline.checks import WARNING, Finding, check_catalog
+from pipeline.gate.facts import BUNDLE, DETAILS, FACTS, CatalogFacts, EntryRow, FactsStore, \
+    catalog_paths
+from pipeline.gate.verdict import APPROVED, DISPUTED, evaluate
 from pipeline.catalogs.pofile import read_po
-from pipeline.signoff.review import open_signer_for, translated_entries
+from pipeline.signoff.page import key_field
+from pipeline.signoff.review import approve, open_signer, open_signer_for, reject, translated_entries
 from pipeline.signoff.server import (LOOPBACK_NAMES, SECURITY_HEADERS, ServeError, address,
                                     allowed_hosts, bind, create_app)
-from pipeline.signoff.verify import read_signoffs
+from pipeline.signoff.verify import entry_digest, read_signoffs
 from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, translate
 from conftest import ARTIFACTS
 
 TOKEN = "per-run-token-for-tests-0123456789abcdef"
+BASE = f"/t/{TOKEN}"  # every page and form of the run
 TITLE = "Mikro İğneleme Nedir?"
 ITEM = "Genişletilmiş gözenekler"
 OWN_ORIGIN = "http://testserver"
+# What chromium sends with the review page's own form posts (Referrer-Policy: no-referrer).
+OWN_POST = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
 
 
 @pytest.fixture
@@ -53,10 +66,14 @@ def make_app(project, languages=None, hosts=("testserver",), log=None):
 
 @pytest.fixture
 def client(site):
-    """A browser-like client that opened the printed address (so it holds the token cookie)."""
+    """A client that opened the printed address; it sends paths under /t/TOKEN itself (``get``)."""
     client = TestClient(make_app(site))
-    assert client.get(f"/?token={TOKEN}").status_code == 200
+    assert client.get(f"{BASE}/").status_code == 200
     return client
+
+
+def get(client: TestClient, path: str, **kwargs: Any) -> httpx.Response:
+    return client.get(BASE + path, **kwargs)
 
 
 def digest_of(project, language, msgid):
@@ -64,10 +81,18 @@ def digest_of(project, language, msgid):
                 if t.entry.msgid == msgid)
 
 
-def post(client, path, origin=OWN_ORIGIN, token=TOKEN, **fields):
+def shown(project: Project, language: str, *msgids: str,
+          msgctxt: str | None = None) -> dict[str, Any]:
+    """The fields a decision form carries for these strings: each digest and entry key."""
+    return {"digest": [digest_of(project, language, msgid) for msgid in msgids],
+            "key": [key_field((msgctxt, msgid)) for msgid in msgids]}
+
+
+def post(client: TestClient, path: str, headers: Any = OWN_POST, token: str | None = TOKEN,
+         base: str = BASE, **fields: Any) -> httpx.Response:
+    """A decision as the page's own form sends it (``path`` under /t/TOKEN)."""
     data = {"token": token, **fields} if token is not None else fields
-    headers = {"Origin": origin} if origin else {}
-    return client.post(path, data=data, headers=headers, follow_redirects=False)
+    return client.post(base + path, data=data, headers=headers, follow_redirects=False)
 
 
 def changed_files(project, before):
@@ -80,62 +105,117 @@ def changed_files(project, before):
 
 ROUTES = ["/", "/en/mikro/", "/ar/mikro/", "/en/site/", "/static/review.css", "/en/nope/", "/xx"]
 DECISIONS = ["/en/mikro/approve", "/en/mikro/reject", "/en/mikro/approve-all"]
+# Addresses that do not carry this run's token as the first part of the path.
+NOT_THE_TOKEN = ["", "/t/guessed", f"/t/{TOKEN}x", f"/t/{TOKEN[:-1]}", f"/T/{TOKEN}", f"/t//{TOKEN}",
+                 f"/x/{TOKEN}", f"/t/{TOKEN.upper()}"]
 
 
 @pytest.mark.parametrize("path", ROUTES)
-def test_every_page_needs_the_token(site, path):
+def test_every_page_needs_the_token_in_its_path(site: Project, path: str) -> None:
     anonymous = TestClient(make_app(site))
-    missing = anonymous.get(path)
-    assert missing.status_code == 401 and "open the address" in missing.text
-    assert TOKEN not in missing.text
-    wrong = anonymous.get(path, params={"token": "guessed"})
-    assert wrong.status_code == 403
-    anonymous.cookies.set("pipeline-review-80", "guessed")
-    assert anonymous.get(path).status_code == 403
+    for prefix in NOT_THE_TOKEN:
+        refused = anonymous.get(prefix + path)
+        assert (refused.status_code, refused.text) == (404, "Not Found"), prefix + path
+    # The token anywhere but the path (the old address, a cookie) is not the token either.
+    assert anonymous.get(path, params={"token": TOKEN}).status_code == 404
+    anonymous.cookies.set("pipeline-review-80", TOKEN)
+    assert anonymous.get(path).status_code == 404
+    assert anonymous.get(f"{BASE}{path}").status_code in (200, 404)  # /en/nope/, /xx: no such page
+    assert anonymous.get(f"{BASE}/").status_code == 200
 
 
 @pytest.mark.parametrize("path", DECISIONS)
-def test_a_decision_without_the_token_is_refused_and_changes_nothing(site, client, path):
-    digest = digest_of(site, "en", ITEM)
+def test_a_decision_without_the_token_is_refused_and_changes_nothing(
+        site: Project, client: TestClient, path: str) -> None:
     before = site.snapshot()
-    anonymous = TestClient(make_app(site))
-    fields = {"digest": digest, "note": "x", "read": "yes"}
-    assert post(anonymous, path, **fields).status_code == 401  # no cookie, no token
-    assert post(anonymous, path + f"?token={TOKEN}", token=None, **fields).status_code == 403
-    assert post(client, path, token=None, **fields).status_code == 403  # cookie only: not enough
+    fields = {**shown(site, "en", ITEM), "note": "x", "read": "yes"}
+    for prefix in NOT_THE_TOKEN:
+        assert post(client, path, base=prefix, **fields).status_code == 404
+    assert post(client, path, base="", **fields).status_code == 404
+    assert post(client, path, token=None, **fields).status_code == 403  # the path alone: not enough
     assert post(client, path, token="guessed", **fields).status_code == 403
     assert site.snapshot() == before
 
 
+# Headers of a POST that did not come from the review page itself, or does not say so.
+FOREIGN = {
+    "another site": {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"},
+    "another port": {"Origin": "http://testserver:8080", "Sec-Fetch-Site": "same-site"},
+    "another port, no-referrer": {"Origin": "null", "Sec-Fetch-Site": "same-site"},
+    "a sandboxed page": {"Origin": "null", "Sec-Fetch-Site": "cross-site"},
+    "another scheme": {"Origin": "https://testserver", "Sec-Fetch-Site": "cross-site"},
+    "own origin, but same-site": {"Origin": OWN_ORIGIN, "Sec-Fetch-Site": "same-site"},
+    "own origin, but cross-site": {"Origin": OWN_ORIGIN, "Sec-Fetch-Site": "cross-site"},
+    "typed in the address bar": {"Origin": OWN_ORIGIN, "Sec-Fetch-Site": "none"},
+    "no Origin": {"Sec-Fetch-Site": "same-origin"},
+    "no Sec-Fetch-Site": {"Origin": OWN_ORIGIN},
+    "no Sec-Fetch-Site, null": {"Origin": "null"},
+    "neither": {},
+    "a foreign Origin said to be same-origin": {"Origin": "http://evil.example",
+                                                "Sec-Fetch-Site": "same-origin"},
+    "two Origins": [("Origin", OWN_ORIGIN), ("Origin", "http://evil.example"),
+                    ("Sec-Fetch-Site", "same-origin")],
+    "two Sec-Fetch-Sites": [("Origin", "null"), ("Sec-Fetch-Site", "same-origin"),
+                            ("Sec-Fetch-Site", "cross-site")],
+}
+
+
 @pytest.mark.parametrize("path", DECISIONS)
-def test_a_foreign_origin_is_refused_and_changes_nothing(site, client, path):
+@pytest.mark.parametrize("case", list(FOREIGN))
+def test_a_post_not_from_the_page_itself_is_refused_and_changes_nothing(
+        site: Project, client: TestClient, path: str, case: str) -> None:
     before = site.snapshot()
-    fields = {"digest": digest_of(site, "en", ITEM), "note": "x", "read": "yes"}
-    for origin in ("http://evil.example", "http://testserver:8080", "null", "https://testserver"):
-        response = post(client, path, origin=origin, **fields)
-        assert response.status_code == 403 and "another web page" in response.text
-    assert site.snapshot() == before
+    fields = {**shown(site, "en", ITEM), "note": "x", "read": "yes"}
+    response = post(client, path, headers=FOREIGN[case], **fields)
+    assert response.status_code == 403 and "did not come from the review page" in response.text
+    assert "set-cookie" not in response.headers
+    assert site.snapshot() == before  # ledger and catalogs byte for byte, and untouched
+    assert not ledger(site, "en").exists()
+
+
+@pytest.mark.parametrize("origin", ["null", OWN_ORIGIN])
+def test_the_pages_own_post_is_accepted_with_its_origin_or_null(
+        site: Project, client: TestClient, origin: str) -> None:
+    response = post(client, "/en/mikro/approve", headers={"Origin": origin,
+                                                          "Sec-Fetch-Site": "same-origin"},
+                    **shown(site, "en", TITLE))
+    assert response.status_code == 303
+    assert digest_of(site, "en", TITLE) in read_signoffs(site.config, "en").approved
 
 
 def test_a_foreign_host_is_refused_even_with_the_token(site):
     rebound = TestClient(make_app(site, hosts=LOOPBACK_NAMES), base_url="http://evil.example")
-    assert rebound.get(f"/?token={TOKEN}").status_code == 403
+    refused = rebound.get(f"{BASE}/")
+    assert (refused.status_code, refused.text) == (404, "Not Found")
     assert allowed_hosts("127.0.0.1") == allowed_hosts("localhost") == LOOPBACK_NAMES
     assert allowed_hosts("0.0.0.0") is None and allowed_hosts("Review.Lan") == {"review.lan"}
 
 
-def test_the_first_visit_moves_the_token_into_a_strict_cookie(site):
-    fresh = TestClient(make_app(site))
-    response = fresh.get(f"/en/mikro/?token={TOKEN}&done=approved&count=1", follow_redirects=False)
-    assert response.status_code == 303
-    assert response.headers["location"] == "/en/mikro/?done=approved&count=1"
-    cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"pipeline-review-80={TOKEN};")
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
-    assert fresh.get("/en/mikro/").status_code == 200  # later links need no token in the address
+def test_no_cookie_is_ever_set_and_every_link_carries_the_token(site: Project, client: TestClient) -> None:
+    responses = [client.get(prefix + path) for prefix in ("", BASE) for path in ROUTES]
+    responses += [client.get(f"/?token={TOKEN}"), get(client, "/en/mikro/?done=approved&count=1")]
+    responses += [post(client, path, **shown(site, "en", ITEM), note="x", read="yes")
+                  for path in DECISIONS]
+    responses += [post(client, DECISIONS[0], headers=FOREIGN["another port"],
+                       **shown(site, "en", TITLE))]
+    assert all("set-cookie" not in response.headers for response in responses)
+    assert not client.cookies
+    page = get(client, "/en/mikro/").text + get(client, "/").text
+    addresses = re.findall(r'(?:href|action)="([^"#]+)"', page)
+    assert addresses and all(address.startswith(f"{BASE}/") for address in addresses)
 
 
-@pytest.mark.parametrize("path", ["/", "/en/mikro/", "/static/review.css", "/nope"])
+@pytest.mark.parametrize("site_header", ["same-site", "cross-site"])
+def test_a_page_opened_from_another_page_is_refused(client: TestClient, site_header: str) -> None:
+    refused = get(client, "/en/mikro/", headers={"Sec-Fetch-Site": site_header})
+    assert refused.status_code == 403 and "did not come from the review page" in refused.text
+    assert ITEM not in refused.text
+    for allowed in ("none", "same-origin"):  # typed or pasted; a link of the page itself
+        assert get(client, "/en/mikro/", headers={"Sec-Fetch-Site": allowed}).status_code == 200
+
+
+@pytest.mark.parametrize("path", [f"{BASE}/", f"{BASE}/en/mikro/", f"{BASE}/static/review.css",
+                                  "/nope", f"{BASE}/nope"])
 def test_every_response_carries_a_strict_security_policy(client, path):
     for response in (client.get(path), TestClient(client.app).get(path)):
         csp = response.headers["content-security-policy"]
@@ -143,36 +223,37 @@ def test_every_response_carries_a_strict_security_policy(client, path):
         assert "form-action 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "script-src" not in csp  # no script at all
         assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["referrer-policy"] == "same-origin"  # never to another site
+        assert response.headers["referrer-policy"] == "no-referrer"  # the token stays here
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["cache-control"] == "no-store"
         assert all(response.headers[name] == value for name, value in SECURITY_HEADERS.items())
 
 
 def test_decisions_are_post_only_and_reading_changes_nothing(site, client):
     before = site.snapshot()
     for path in ROUTES + ["/en/mikro/?done=approved&count=3&changed=2", "/de/mikro/", "/"]:
-        client.get(path)
+        get(client, path)
     for path in DECISIONS:
-        assert client.get(path + f"?digest={digest_of(site, 'en', ITEM)}&note=x").status_code == 405
+        assert get(client, path + f"?digest={digest_of(site, 'en', ITEM)}&note=x").status_code == 405
     assert site.snapshot() == before
 
 
 def test_only_the_doctors_languages_and_known_articles_are_served(site, tmp_path):
     client = TestClient(make_app(site, languages=["en"]))
-    client.get(f"/?token={TOKEN}")
-    assert client.get("/en/mikro/").status_code == 200
-    assert client.get("/de/mikro/").status_code == 404
-    assert client.get("/en/other/").status_code == 404
-    assert "German" not in client.get("/").text
+    assert get(client, "/en/mikro/").status_code == 200
+    assert get(client, "/de/mikro/").status_code == 404
+    assert get(client, "/en/other/").status_code == 404
+    assert "German" not in get(client, "/").text
 
 
 # ---------------------------------------------------------------- the pages
 
 
 def test_the_overview_counts_what_is_waiting_per_language(client):
-    html = client.get("/").text
+    html = get(client, "/").text
     assert re.search(r"<strong>18</strong> strings are waiting for you in 3 languages", html)
     assert html.index("English") < html.index("German") < html.index("Arabic")
-    assert '<a href="/en/mikro/">Mikro İğneleme Nedir?</a>' in html
+    assert f'<a href="{BASE}/en/mikro/">Mikro İğneleme Nedir?</a>' in html
     assert '<td class="count waiting">6</td>' in html
 
 
@@ -181,7 +262,7 @@ def test_the_article_page_shows_every_string_in_reading_order(site, client, monk
     monkeypatch.setattr("pipeline.signoff.page.back_translation",
                         lambda config, language, e: f"BACK: {e.msgid}" if e.msgid == ITEM else None)
     edit_translation(site, "ar", ITEM, '<script>alert("x")</script> مسام')
-    html = client.get("/ar/mikro/").text
+    html = get(client, "/ar/mikro/").text
     positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
     assert len(positions) == 6 and positions == sorted(positions)
     assert html.count('class="row state-waiting') == 6
@@ -197,9 +278,10 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     twin = Project(tmp_path / "twin")
     shutil.copytree(site.root, twin.root)
     digest = digest_of(site, "de", TITLE)
-    response = post(client, "/de/mikro/approve", digest=digest)
+    response = post(client, "/de/mikro/approve", **shown(site, "de", TITLE))
     assert response.status_code == 303
-    assert response.headers["location"] == f"/de/mikro/?done=approved&count=1&changed=0#e-{digest[:16]}"
+    assert response.headers["location"] == (f"{BASE}/de/mikro/?done=approved&count=1&changed=0"
+                                            f"#e-{digest[:16]}")
     cli = twin.run("review", "approve", "--lang", "de", "--reviewer", "dr-test", "--key-file",
                    str(site.key), "--entry", digest)
     assert cli.exit_code == 0, cli.output
@@ -218,7 +300,7 @@ def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp
     shutil.copytree(site.root, twin.root)
     digest = digest_of(site, "en", ITEM)
     note = "  'enlarged pores',\n not 'extended' "
-    assert post(client, "/en/mikro/reject", digest=digest, note=note).status_code == 303
+    assert post(client, "/en/mikro/reject", **shown(site, "en", ITEM), note=note).status_code == 303
     cli = twin.run("review", "reject", "--lang", "en", "--reviewer", "dr-test", "--key-file",
                    str(site.key), "--entry", digest, "--note", note)
     assert cli.exit_code == 0, cli.output
@@ -232,45 +314,154 @@ def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp
     dated = re.compile(rb"on \d{4}-\d\d-\d\d:")
     assert dated.sub(b"", site.po("en").read_bytes()) == dated.sub(b"", twin.po("en").read_bytes())
     assert read_signoffs(site.config, "en").rejected[digest].note == line["note"]
-    assert "Rejected</span> by Dr. Test Hekim" in client.get("/en/mikro/").text
+    assert "Rejected</span> by Dr. Test Hekim" in get(client, "/en/mikro/").text
 
 
 def test_a_rejection_without_a_note_signs_nothing(site, client):
     before = site.snapshot()
-    response = post(client, "/en/mikro/reject", digest=digest_of(site, "en", ITEM), note=" \n ")
+    response = post(client, "/en/mikro/reject", **shown(site, "en", ITEM), note=" \n ")
     assert response.status_code == 409 and "a rejection needs a note" in response.text
     assert site.snapshot() == before
 
 
 def test_a_string_edited_after_the_page_was_loaded_is_not_signed(site, client):
-    old = digest_of(site, "en", ITEM)
+    old = shown(site, "en", ITEM)
     edit_translation(site, "en", ITEM, "Enlarged pores")
     before = site.snapshot()
     for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"})):
-        response = post(client, path, digest=old, **fields)
+        response = post(client, path, **old, **fields)
         assert response.status_code == 409 and "changed since the page was loaded" in response.text
-    assert post(client, "/en/mikro/approve", digest="0" * 64).status_code == 409
+        assert ">Enlarged pores<" in response.text  # the page shows the new text
+    assert post(client, "/en/mikro/approve", digest="0" * 64, key=old["key"]).status_code == 409
+    assert site.snapshot() == before
+
+
+def test_only_the_digest_of_the_entry_the_form_names_is_signed(site: Project, client: TestClient) -> None:
+    """A digest of another string of the article, sent with this string's key, signs nothing."""
+    before = site.snapshot()
+    title, item = shown(site, "en", TITLE), shown(site, "en", ITEM)
+    crossed = {"digest": item["digest"], "key": title["key"]}
+    for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"}),
+                         ("/en/mikro/approve-all", {"read": "yes"})):
+        response = post(client, path, **crossed, **fields)
+        assert response.status_code in (303, 409)
+    assert site.snapshot() == before
+    assert "1 string changed since the page was loaded" in client.get(
+        post(client, "/en/mikro/approve-all", **crossed, read="yes").headers["location"]).text
+    for malformed in ({"digest": title["digest"]}, {"key": title["key"]},
+                      {"digest": title["digest"], "key": "[null]"},
+                      {"digest": title["digest"], "key": "not json"},
+                      {"digest": title["digest"] + [item["digest"][0]], "key": title["key"]},
+                      {**shown(site, "en", TITLE, ITEM)}):  # one decision names one string
+        assert post(client, "/en/mikro/approve", **malformed).status_code == 400
     assert site.snapshot() == before
 
 
 def test_a_string_of_another_article_is_not_signed_from_this_one(site, client):
     translate(site, "en", slug="site")
     before = site.snapshot()
-    chrome = next(d for d, t in translated_entries(site.config, "en").items()
+    chrome = next(t for d, t in translated_entries(site.config, "en").items()
                   if t.places[0].domain == "site")
-    assert post(client, "/en/mikro/approve", digest=chrome).status_code == 409
+    fields = {"digest": chrome.digest, "key": key_field(chrome.entry.key)}
+    assert post(client, "/en/mikro/approve", **fields).status_code == 409
     assert site.snapshot() == before
+
+
+def forge_facts(project: Project, language: str, domain: str,
+                change: Callable[[CatalogFacts], None]) -> None:
+    """Plant forged gate facts for one catalog, as whoever holds the cache secret could.
+
+    The store is opened with the secret the tests use ($PIPELINE_CACHE_SECRET), so the
+    forged values verify: the gate itself now takes them as the truth about the catalog.
+    """
+    config = project.config
+    kept = FactsStore(config, language, check_catalog)
+    catalogs = catalog_paths(config, language)
+    kept.prepare(catalogs)
+    store = Store(config.cache_dir)
+    bundle = {}
+    for name, path, shown_path in catalogs:
+        facts = kept.facts(name, path, shown_path)
+        if facts is None:
+            continue
+        facts.entries(), facts.findings()
+        if name == domain:
+            change(facts)
+        key = kept._key(name, shown_path, facts.sha)
+        store.put_json(FACTS, key, facts.to_json())
+        store.put(DETAILS, key, facts.details_line(name).encode("utf-8"))
+        bundle[name] = facts.to_json()
+    assert kept.bundle is not None
+    store.put_json(BUNDLE, kept.bundle, bundle)
+
+
+def test_a_forged_cache_changes_neither_what_is_shown_nor_what_is_signed(
+        site: Project, client: TestClient) -> None:
+    """The gate's kept facts swap two digests of the article and add texts: the page uses none of it."""
+    real = {e.key: entry_digest("en", e) for e in read_po(site.po("en")).messages}
+    title, item = (None, TITLE), (None, ITEM)
+
+    def swap(facts: CatalogFacts) -> None:
+        rows = facts.entries()
+        first, second = (next(n for n, row in enumerate(rows) if (row.msgctxt, row.msgid) == key)
+                         for key in (title, item))
+        facts.digests[first], facts.digests[second] = facts.digests[second], facts.digests[first]
+        facts.rows = [EntryRow(row.msgctxt, row.msgid, row.line, row.error, ("FORGED TEXT",))
+                      for row in rows]
+        facts.found = [*facts.findings(), Finding("forged", WARNING, "FORGED WARNING",
+                                                  "locale/en/LC_MESSAGES/mikro.po", 1, TITLE)]
+
+    forge_facts(site, "en", "mikro", swap)
+    mikro = next(d for d in evaluate(site.config, "en").domains if d.domain == "mikro")
+    assert mikro.digests[title] == real[item]  # the forgery took: the gate believes it
+    before = site.snapshot()
+
+    page = get(client, "/en/mikro/").text
+    assert "FORGED" not in page
+    pairs = re.findall(r'name="digest" value="([0-9a-f]{64})">\s*<input type="hidden" name="key" '
+                       r'value="([^"]+)"', page)
+    assert pairs and {(digest, tuple(json.loads(htmllib.unescape(key)))) for digest, key in pairs} \
+        == {(digest, key) for key, digest in real.items()}
+    # The form of the title as the forged cache would have had it: item's digest, title's key.
+    forged = {"digest": real[item], "key": key_field(title)}
+    for path, fields in (("/en/mikro/approve", {}), ("/en/mikro/reject", {"note": "no"})):
+        response = post(client, path, **forged, **fields)
+        assert response.status_code == 409 and "FORGED" not in response.text
+    post(client, "/en/mikro/approve-all", **forged, read="yes")
+    assert site.snapshot() == before  # nothing signed, no catalog touched
+
+    assert post(client, "/en/mikro/approve", digest=real[title], key=key_field(title)).status_code == 303
+    (line,) = ledger_lines(site, "en")
+    assert list(line["digests"]) == [real[title]]
+
+
+def test_a_disputed_string_is_shown_with_both_doctors(
+        site: Project, client: TestClient, tmp_path: Path) -> None:
+    other = add_doctor(site, tmp_path / "keys", reviewer="dr-other", languages=("en",),
+                       name="Dr. Başka Hekim")
+    config = site.config
+    target = translated_entries(config, "en")[digest_of(site, "en", ITEM)]
+    reject(config, "en", open_signer(config, "en", "dr-test", site.key), target, "wrong term")
+    approve(config, "en", open_signer(config, "en", "dr-other", other), [target])
+    assert target.digest in read_signoffs(config, "en").disputed
+    page = get(client, "/en/mikro/").text
+    assert "1 disputed" in page and "Disputed</span> approved by Dr. Başka Hekim" in page
+    assert get(client, "/").status_code == 200
+    mikro = next(d for d in evaluate(config, "en").domains if d.domain == "mikro")
+    assert mikro.states[(None, ITEM)] == DISPUTED
 
 
 def test_approve_all_signs_every_waiting_string_of_the_article_in_one_statement(site, client):
     translate(site, "de", slug="site", fuzzy=True)
-    page = client.get("/de/mikro/").text
-    shown = re.findall(r'name="digest" value="([0-9a-f]{64})"', page.split('id="approve-all"')[1])
-    assert len(shown) == 6
-    response = post(client, "/de/mikro/approve-all", read="yes", digest=shown)
+    form = get(client, "/de/mikro/").text.split('id="approve-all"')[1]
+    digests = re.findall(r'name="digest" value="([0-9a-f]{64})"', form)
+    keys = [htmllib.unescape(key) for key in re.findall(r'name="key" value="([^"]+)"', form)]
+    assert len(digests) == len(keys) == 6
+    assert digests == [digest_of(site, "de", json.loads(key)[1]) for key in keys]
+    response = post(client, "/de/mikro/approve-all", read="yes", digest=digests, key=keys)
     assert response.status_code == 303
     (line,) = ledger_lines(site, "de")
-    assert line["meaning"] == "approve" and sorted(line["digests"]) == sorted(shown)
+    assert line["meaning"] == "approve" and sorted(line["digests"]) == sorted(digests)
     assert not any(e.fuzzy for e in read_po(site.po("de")).messages)
     assert all(e.fuzzy for e in read_po(site.po("de", "site")).messages)  # other catalogs untouched
     verdict = evaluate(site.config, "de")
@@ -281,18 +472,18 @@ def test_approve_all_signs_every_waiting_string_of_the_article_in_one_statement(
 
 
 def test_approve_all_needs_the_box_ticked_and_skips_what_changed(site, client):
-    shown = [digest_of(site, "en", msgid) for msgid in (TITLE, ITEM)]
+    both = shown(site, "en", TITLE, ITEM)
     before = site.snapshot()
-    response = post(client, "/en/mikro/approve-all", digest=shown)
+    response = post(client, "/en/mikro/approve-all", **both)
     assert response.status_code == 400 and "tick the box" in response.text
     assert site.snapshot() == before
     edit_translation(site, "en", ITEM, "Enlarged pores")
-    response = post(client, "/en/mikro/approve-all", read="yes", digest=shown)
+    response = post(client, "/en/mikro/approve-all", read="yes", **both)
     (line,) = ledger_lines(site, "en")
-    assert list(line["digests"]) == [shown[0]]  # only what the doctor read, as it was read
+    assert list(line["digests"]) == [both["digest"][0]]  # only what the doctor read, as it was read
     html = client.get(response.headers["location"]).text
     assert "Approved 1 string" in html and "1 string changed since the page was loaded" in html
-    again = post(client, "/en/mikro/approve", digest=shown[0])
+    again = post(client, "/en/mikro/approve", **shown(site, "en", TITLE))
     assert "Nothing new to sign" in client.get(again.headers["location"]).text
     assert len(ledger_lines(site, "en")) == 1
 
@@ -300,15 +491,14 @@ def test_approve_all_needs_the_box_ticked_and_skips_what_changed(site, client):
 def test_each_decision_is_reported_on_the_terminal(site):
     said = []
     client = TestClient(make_app(site, log=said.append))
-    client.get(f"/?token={TOKEN}")
-    post(client, "/en/mikro/approve", digest=digest_of(site, "en", TITLE))
+    post(client, "/en/mikro/approve", **shown(site, "en", TITLE))
     (line,) = said
     assert line.startswith("en/mikro: approved 1 string(s), signed 20") and TOKEN not in line
 
 
 def test_a_broken_catalog_is_shown_as_a_problem_not_a_traceback(site, client):
     site.po("en").write_text('msgid "unterminated\n', encoding="utf-8")
-    response = client.get("/en/mikro/")
+    response = get(client, "/en/mikro/")
     assert response.status_code == 500
     assert "locale/en/LC_MESSAGES/mikro.po:1" in response.text and "Traceback" not in response.text
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
@@ -317,10 +507,10 @@ def test_a_broken_catalog_is_shown_as_a_problem_not_a_traceback(site, client):
 # ---------------------------------------------------------------- starting the server
 
 
-def test_the_address_is_jupyter_like_and_port_zero_picks_a_free_port():
-    assert address("127.0.0.1", 8421, "a-b_c") == "http://127.0.0.1:8421/?token=a-b_c"
-    assert address("0.0.0.0", 1, "t") == "http://127.0.0.1:1/?token=t"
-    assert address("::1", 2, "t") == "http://[::1]:2/?token=t"
+def test_the_address_carries_the_token_in_its_path_and_port_zero_picks_a_free_port():
+    assert address("127.0.0.1", 8421, "a-b_c") == "http://127.0.0.1:8421/t/a-b_c/"
+    assert address("0.0.0.0", 1, "t") == "http://127.0.0.1:1/t/t/"
+    assert address("::1", 2, "t") == "http://[::1]:2/t/t/"
     listener = bind("127.0.0.1", 0)
     try:
         port = listener.getsockname()[1]
@@ -353,17 +543,19 @@ def test_the_command_prints_an_address_that_opens_the_page(site):
     reader.start()
     try:
         url = _printed_address(lines)
-        base = url.split("?")[0]
+        origin, token = re.fullmatch(r"(http://[^/]+)/t/([^/]+)/", url).groups()
         with httpx.Client() as http:
-            assert http.get(base).status_code == 401
-            page = http.get(url, follow_redirects=True)
-            assert page.status_code == 200 and str(page.url) == base
+            assert http.get(f"{origin}/").status_code == 404
+            page = http.get(url)
+            assert page.status_code == 200 and "set-cookie" not in page.headers
             assert "Dr. Test Hekim" in page.text and "German" not in page.text
-            digest = digest_of(site, "en", TITLE)
-            decided = http.post(f"{base}en/mikro/approve", data={"token": url.split("=", 1)[1],
-                                                                 "digest": digest})
+            fields = {"token": token, **shown(site, "en", TITLE)}
+            refused = http.post(f"{url}en/mikro/approve", data=fields)  # no Origin: not the page
+            assert refused.status_code == 403
+            decided = http.post(f"{url}en/mikro/approve", data=fields,
+                                headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"})
             assert decided.status_code == 303
-        assert digest in read_signoffs(site.config, "en").approved
+        assert digest_of(site, "en", TITLE) in read_signoffs(site.config, "en").approved
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C
         process.wait(timeout=30)
@@ -381,7 +573,7 @@ def _printed_address(lines: queue.Queue) -> str:
         except queue.Empty:
             pytest.fail(f"no address printed; output so far: {''.join(seen)}")
         seen.append(line)
-        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{40,}", line)
+        found = re.search(r"http://127\.0\.0\.1:\d+/t/[\w-]{40,}/", line)
         if found:
             return found.group(0)
 
@@ -394,10 +586,33 @@ def _without_time(lines: list[dict]) -> list[dict]:
 
 
 @pytest.fixture
-def live(site):
+def arrived() -> list[dict[str, Any]]:
+    """Every request that reached the review server: its method, path, status and headers."""
+    return []
+
+
+@pytest.fixture
+def live(site: Project, arrived: list[dict[str, Any]]) -> Iterator[str]:
     """The review app for dr-test on 127.0.0.1, a free port, in a background thread."""
-    config = uvicorn.Config(make_app(site, hosts=LOOPBACK_NAMES), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="off")
+    app = make_app(site, hosts=LOOPBACK_NAMES)
+
+    async def recording(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        seen = {"method": scope["method"], "path": scope["path"],
+                "headers": {name.decode("latin-1").lower(): value.decode("latin-1")
+                            for name, value in scope["headers"]}}
+        arrived.append(seen)
+
+        async def noting(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+            await send(message)
+        await app(scope, receive, noting)
+
+    config = uvicorn.Config(recording, host="127.0.0.1", port=0, log_level="warning",
+                            lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -406,20 +621,25 @@ def live(site):
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the review server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}{BASE}"  # the printed address, without its final slash
     server.should_exit = True
     thread.join(timeout=30)
 
 
 @pytest.fixture
-def doctor(browser, live):  # noqa: F811 - the chromium fixture
+def doctor(browser: Any, live: str) -> Iterator[Any]:
     """A browser tab that opened the printed address."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    response = page.goto(f"{live}/?token={TOKEN}")
+    printed = address("127.0.0.1", int(live.split(":")[2].split("/")[0]), TOKEN)
+    assert printed == f"{live}/"
+    response = page.goto(printed)
     assert response is not None and response.ok
-    assert page.url == f"{live}/"  # the token left the address bar for a cookie
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert page.url == printed
     yield page
+    assert context.cookies() == []  # nothing the browser would send to another port
     context.close()
 
 
@@ -486,32 +706,81 @@ def test_a_doctor_rejects_with_a_note_using_only_the_keyboard(site, live, doctor
 
 
 @pytest.mark.browser
-def test_without_the_token_or_from_another_page_nothing_is_signed(site, live, doctor, browser):  # noqa: F811
+def test_the_pages_own_posts_work_and_say_where_they_come_from(
+        site: Project, live: str, doctor: Any, arrived: list[dict[str, Any]]) -> None:
+    doctor.goto(f"{live}/en/mikro/")
+    doctor.get_by_role("button", name="Approve string 1", exact=True).click()
+    doctor.wait_for_url(re.compile(r".*/en/mikro/\?done=approved&count=1.*"))
+    assert digest_of(site, "en", TITLE) in read_signoffs(site.config, "en").approved
+    (own,) = [request for request in arrived if request["method"] == "POST"]
+    origin = live.removesuffix(BASE)
+    # Measured in chromium: under no-referrer its own form post says Origin: null, same-origin.
+    assert own["headers"]["sec-fetch-site"] == "same-origin"
+    assert own["headers"]["origin"] in ("null", origin)
+    assert own["status"] == 303
+    # No request the page made (stylesheet, links, forms, redirects) carried a Referer or cookie.
+    assert all("referer" not in request["headers"] and "cookie" not in request["headers"]
+               for request in arrived)
+    assert all(request["path"].startswith(f"{BASE}/") for request in arrived)
+
+
+@pytest.mark.browser
+def test_without_the_token_or_from_another_page_nothing_is_signed(
+        site: Project, live: str, doctor: Any, browser: Any, arrived: list[dict[str, Any]]) -> None:
+    origin = live.removesuffix(BASE)
     stranger = browser.new_page()
     try:
-        response = stranger.goto(f"{live}/en/mikro/")
-        assert response.status == 401 and "needs its access token" in stranger.content()
+        for path in ("/", "/en/mikro/", "/t/guessed/en/mikro/", f"/?token={TOKEN}"):
+            response = stranger.goto(origin + path)
+            assert response.status == 404 and TITLE not in stranger.content()
     finally:
         stranger.close()
 
-    # Another page in the doctor's own browser, even one that somehow knew the token.
-    digest = digest_of(site, "en", TITLE)
+    # The doctor approves one string: the page's own post works.
+    doctor.goto(f"{live}/en/mikro/")
+    doctor.get_by_role("button", name="Approve string 1", exact=True).click()
+    doctor.wait_for_url(re.compile(r".*done=approved&count=1.*"))
+    before = site.snapshot()
+    assert ledger(site, "en").exists()
+
+    # Pages of another server on this machine (another port), open in the doctor's browser,
+    # even ones that somehow knew the token, post a decision on their own.
     form = (f'<form method="post" action="{live}/en/mikro/approve">'
             f'<input type="hidden" name="token" value="{TOKEN}">'
-            f'<input type="hidden" name="digest" value="{digest}">'
-            '<button type="submit">See your results</button></form>').encode()
-    evil = _serve_once(form)
+            f'<input type="hidden" name="digest" value="{digest_of(site, "en", ITEM)}">'
+            f'<input type="hidden" name="key" value="{escape(key_field((None, ITEM)))}">'
+            '<button type="submit">See your results</button></form>')
+    submit = "<script>document.forms[0].submit()</script>"
+    fields = json.dumps({"token": TOKEN, **{k: v[0] for k, v in shown(site, "en", ITEM).items()}})
+    fetch = (f"<script>fetch({json.dumps(live + '/en/mikro/approve')}, {{method: 'POST', "
+             f"mode: 'no-cors', body: new URLSearchParams({fields})}})"
+             ".finally(() => document.title = 'sent')</script>")
+    evil = _serve({"/form": ({}, form + submit), "/sandboxed": (
+        {"Content-Security-Policy": "sandbox allow-forms allow-scripts"}, form + submit),
+        "/fetch": ({}, fetch), "/link": ({}, f'<a href="{live}/en/mikro/">Results</a>')})
+    elsewhere = f"http://127.0.0.1:{evil.server_address[1]}"
     try:
-        doctor.goto(f"http://127.0.0.1:{evil.server_address[1]}/")
-        with doctor.expect_navigation() as navigation:
-            doctor.get_by_role("button", name="See your results").click()
-        assert navigation.value.status == 403
-        assert "came from another web page" in doctor.content()
+        for page in ("/form", "/sandboxed"):
+            doctor.goto(elsewhere + page)
+            doctor.wait_for_url(re.compile(r".*/en/mikro/approve$"))
+            assert "did not come from the review page" in doctor.content()
+        doctor.goto(elsewhere + "/fetch")
+        doctor.wait_for_function("document.title === 'sent'")
+        doctor.goto(elsewhere + "/link")
+        doctor.get_by_role("link", name="Results").click()
+        doctor.wait_for_load_state()
+        assert "did not come from the review page" in doctor.content() and ITEM not in doctor.content()
     finally:
         evil.shutdown()
         evil.server_close()
-    assert not ledger(site, "en").exists()
-    assert digest not in read_signoffs(site.config, "en").approved
+    foreign = [request for request in arrived
+               if request["headers"].get("sec-fetch-site") in ("same-site", "cross-site")]
+    assert [(r["method"], r["headers"]["sec-fetch-site"], r["status"]) for r in foreign] == [
+        ("POST", "same-site", 403), ("POST", "cross-site", 403), ("POST", "same-site", 403),
+        ("GET", "same-site", 403)]
+    assert site.snapshot() == before  # the ledger and the catalogs, byte for byte
+    assert digest_of(site, "en", ITEM) not in read_signoffs(site.config, "en").approved
+    assert TOKEN not in "".join(evil.referers)  # and no Referer ever told the token
 
 
 @pytest.mark.browser
@@ -529,17 +798,25 @@ def test_the_arabic_column_reads_right_to_left_on_a_tablet(site, live, doctor):
     doctor.screenshot(path=str(ARTIFACTS / "review-ar-768px.png"), full_page=True)
 
 
-def _serve_once(body: bytes) -> ThreadingHTTPServer:
+def _serve(pages: dict[str, tuple[dict[str, str], str]]) -> ThreadingHTTPServer:
+    """Another local web server, on another port: path → (headers, body of the page)."""
+    referers: list[str] = []  # the Referer of every request, "" for none
+
     class Page(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the name http.server calls
+        def do_GET(self) -> None:
+            referers.append(self.headers.get("Referer", ""))
+            headers, body = pages.get(self.path, ({}, "nothing here"))
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(b"<!DOCTYPE html><title>Win</title>" + body)
+            self.wfile.write(f"<!DOCTYPE html><title>Win</title>{body}".encode())
 
-        def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    server.referers = referers  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
