@@ -1,4 +1,4 @@
-"""Renaming an article: ``pipeline mv OLD NEW``.
+"""Renaming an article: ``pipeline mv OLD NEW``, and the renames ``pull`` recognises.
 
 :func:`move_article` moves the source article, its template and its catalog in
 every target language in one step: every new file is written beside its target
@@ -32,13 +32,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import interrupts
+from pipeline.catalogs.cache import CatalogCache
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.catalogs.pofile import format_po, parse_po_bytes
 from pipeline.config import Config
 from pipeline.errors import CatalogError, PipelineError, SourceError, UsageError
 from pipeline.fsutil import Staging, read_if_exists, stage_files
 from pipeline.signoff.verify import RENAMED_FROM, former_domains
-from pipeline.source.articles import ARTICLE_SUFFIX, SITE_DOMAIN, SLUG_RE
+from pipeline.source.articles import ARTICLE_SUFFIX, SITE_DOMAIN, SLUG_RE, orphan_domains
+
+# pull suggests 'pipeline mv OLD NEW' when at least this share of both the orphaned
+# template's strings and the new article's strings are the same (msgctxt, msgid).
+MATCH_SHARE = 0.8
 
 NOTHING_MOVED = "nothing moved"
 _TEMPORARY_RE = re.compile(r"^\.(.+)\.[0-9a-f]{8}\.tmp$")  # fsutil's and _set_aside's names
@@ -240,3 +245,105 @@ def _undo(staged: Staging, aside: list[tuple[Path, Path]]) -> None:
             target.unlink(missing_ok=True)
     for path, waiting in reversed(aside):
         os.rename(waiting, path)
+
+
+# ---------------------------------------------------------------- what pull tells of orphans
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A template whose article is gone, what its catalogs hold, and the article it likely became."""
+
+    domain: str
+    path: str  # the template, as shown
+    translated: int | None  # strings filled in its catalogs (all languages); None: unreadable
+    renamed_to: str | None = None  # the source article it most likely became, as shown
+    new: str = ""  # that article's slug
+    share: float = 0.0
+    movable: bool = False  # its catalogs hold no translation: 'pipeline mv' can complete it
+
+    @property
+    def suggestion(self) -> str | None:
+        """The command that would keep its translations, when one can."""
+        return f"pipeline mv {self.domain} {self.new}" if self.movable else None
+
+    def __str__(self) -> str:
+        gone = f"{self.path} has no source article any more"
+        if self.renamed_to is not None:
+            looks = f"{gone}; it looks renamed to {self.renamed_to} ({self.share:.0%} of the " \
+                    "strings are the same)"
+            if self.movable:
+                return f"{looks}: run '{self.suggestion}' to move its catalogs there, with " \
+                       "their translations and approvals"
+            return f"{looks}, whose catalogs already hold translations; translation memory " \
+                   f"still draws on the catalogs of '{self.domain}'"
+        if self.translated is None:
+            return f"{gone}, and a catalog of it cannot be read"
+        if self.translated:
+            return (f"{gone}; its catalogs hold {self.translated} translation(s), kept for "
+                    f"translation memory; if the article was renamed, 'pipeline mv {self.domain} "
+                    "NEW' moves them onto it")
+        return f"{gone} and its catalogs hold no translation: remove them if the article is gone"
+
+
+def find_orphans(config: Config, live: list[str], appeared: list[str], cache: CatalogCache
+                 ) -> list[Orphan]:
+    """The orphaned templates, each with the article it most likely became (see :data:`MATCH_SHARE`).
+
+    ``live``: the domains of today; ``appeared``: the articles whose template this pull
+    made, the only candidates for a new name (a renamed article appears as a new one).
+    Comparing with every article would read every template on each pull while an
+    orphan is kept. Each article is the likely new name of one orphan at most, the
+    best match first.
+    """
+    names = orphan_domains(config, live)
+    if not names:
+        return []
+    strings = {name: _strings(config, name, cache) for name in names}
+    counts = {name: _translated(config, name, cache) for name in names}
+    articles = {slug: _strings(config, slug, cache) for slug in appeared if slug != SITE_DOMAIN}
+    pairs = [(share, name, slug) for name in names for slug in articles
+             if (share := _share(strings[name], articles[slug])) >= MATCH_SHARE]
+    empty = {slug: _translated(config, slug, cache) == 0 for _, _, slug in pairs}
+    # The best match first; on a tie, an article whose catalogs are still empty (as pull made them).
+    pairs.sort(key=lambda pair: (-pair[0], not empty[pair[2]], pair[1], pair[2]))
+    matched: dict[str, tuple[float, str]] = {}
+    for share, name, slug in pairs:
+        if name not in matched and slug not in {taken for _, taken in matched.values()}:
+            matched[name] = (share, slug)
+    found = []
+    for name in names:
+        shown = config.relative(config.template_path(name))
+        if name not in matched:
+            found.append(Orphan(name, shown, counts[name]))
+            continue
+        share, slug = matched[name]
+        source = config.relative(config.source_dir / f"{slug}{ARTICLE_SUFFIX}")
+        found.append(Orphan(name, shown, counts[name], source, slug, share, movable=empty[slug]))
+    return found
+
+
+def _share(orphan: frozenset[tuple[str | None, str]] | None,
+           article: frozenset[tuple[str | None, str]] | None) -> float:
+    """The share of both sets that is common: the smaller of the two fractions found in the other."""
+    if not orphan or not article:
+        return 0.0
+    return len(orphan & article) / max(len(orphan), len(article))
+
+
+def _strings(config: Config, domain: str, cache: CatalogCache
+             ) -> frozenset[tuple[str | None, str]] | None:
+    """The (msgctxt, msgid) of a template's messages; None when it is missing or unreadable."""
+    try:
+        return frozenset(entry.key for entry in cache.read(config.template_path(domain)).messages)
+    except PipelineError:
+        return None
+
+
+def _translated(config: Config, domain: str, cache: CatalogCache) -> int | None:
+    """How many strings are filled in the domain's catalogs, all languages; None: one is unreadable."""
+    try:
+        return sum(translations(cache.read(path)) for language in config.languages
+                   if (path := config.catalog_path(language, domain)).exists())
+    except PipelineError:
+        return None

@@ -1,4 +1,4 @@
-"""Renaming an article: `pipeline mv`.
+"""Renaming an article: `pipeline mv`, and what pull says of a template whose article is gone.
 
 A rename keeps every translation and every doctor's approval: the catalogs move with
 the article, approvals (digests of text pairs) still count, and an edit after the
@@ -18,10 +18,14 @@ from typing import Any
 
 import pytest
 
-from conftest import Project
+from conftest import ARTICLE, Project
+from pipeline.cache import shared_store
+from pipeline.catalogs.cache import CatalogCache
 from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import format_po, read_po
+from pipeline.rename import find_orphans
 from pipeline.signoff.review import pending
+from pipeline.source.articles import domains
 from refusal import refuses
 
 LANGUAGES = ("en", "de", "ar", "ru")
@@ -206,6 +210,85 @@ def test_an_edit_after_mv_is_changed_since_approval_not_waiting(
     path.write_text(format_po(catalog), encoding="utf-8")
     found = report(project, "en")
     assert (found["stale"], found["waiting"]) == (0, 1)
+
+
+# ---------------------------------------------------------------- pull after a plain rename
+
+
+def _renamed_by_hand(make_project: Any, changed: int) -> tuple[Project, Any]:
+    """A pulled project with one English translation, whose article was then renamed (and edited)
+    without `pipeline mv`, and pulled again."""
+    project = make_project({"mikro": ARTICLE})
+    project.run("pull")
+    project.set_translation("en", LIST_ITEM, "Enlarged pores")
+    source = project.root / "source"
+    (source / "mikro.md").rename(source / "igneleme.md")
+    project.write("source/igneleme.md", rewrite_strings(ARTICLE, changed))
+    return project, project.run("pull")
+
+
+def test_pull_suggests_mv_for_a_renamed_article_and_mv_completes_the_rename(make_project: Any
+                                                                            ) -> None:
+    project, result = _renamed_by_hand(make_project, changed=1)  # 5 of 6 strings: 83 %
+
+    assert result.exit_code == 0
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("warning: locale/mikro.pot has no source article any more; it looks "
+                              "renamed to source/igneleme.md (83% of the strings are the same): "
+                              "run 'pipeline mv mikro igneleme'")
+    assert entries(project, "en", "mikro")[LIST_ITEM].msgstr == "Enlarged pores"  # not acted on
+
+    result = project.run("mv", "mikro", "igneleme")
+
+    assert result.exit_code == 0, result.output
+    assert "locale/en/LC_MESSAGES/igneleme.po (replacing the empty one pull made)" in result.output
+    assert not (project.root / "locale" / "mikro.pot").exists()
+    assert entries(project, "en", "igneleme")[LIST_ITEM].msgstr == "Enlarged pores"
+    result = project.run("pull")
+    assert result.stderr == ""
+    assert entries(project, "en", "igneleme")[LIST_ITEM].msgstr == "Enlarged pores"
+    assert project.run("pull").output.endswith("everything up to date\n")
+
+
+def test_pull_suggests_nothing_for_a_half_matching_article_and_keeps_the_orphan(make_project: Any
+                                                                                ) -> None:
+    project, result = _renamed_by_hand(make_project, changed=3)  # 3 of 6 strings: 50 %
+
+    assert result.exit_code == 0
+    [warning] = result.stderr.splitlines()
+    assert "pipeline mv mikro igneleme" not in warning and "looks renamed" not in warning
+    assert warning == ("warning: locale/mikro.pot has no source article any more; its catalogs "
+                       "hold 1 translation(s), kept for translation memory; if the article was "
+                       "renamed, 'pipeline mv mikro NEW' moves them onto it")
+    assert "remove" not in warning
+    assert (project.root / "locale" / "mikro.pot").exists()
+
+
+def test_a_later_pull_still_points_to_mv_which_refuses_once_the_new_article_has_translations(
+        make_project: Any) -> None:
+    project, _ = _renamed_by_hand(make_project, changed=0)
+    project.set_translation("de", LIST_ITEM, "Erweiterte Poren", slug="igneleme")
+
+    [warning] = project.run("pull").stderr.splitlines()  # igneleme is no longer new: no pairing
+    assert warning.endswith("if the article was renamed, 'pipeline mv mikro NEW' moves them onto it")
+    refuses(project, "mv", "mikro", "igneleme",
+            expected="locale/de/LC_MESSAGES/igneleme.po: already holds 1 translated string(s)")
+
+    config = project.config
+    [orphan] = find_orphans(config, domains(config), ["igneleme"],
+                            CatalogCache(shared_store(config.cache_dir)))
+    assert (orphan.renamed_to, orphan.share, orphan.movable) == ("source/igneleme.md", 1.0, False)
+    assert orphan.suggestion is None
+    assert str(orphan).endswith("whose catalogs already hold translations; translation memory "
+                                "still draws on the catalogs of 'mikro'")
+
+
+def test_an_orphan_without_translations_may_be_removed(make_project: Any) -> None:
+    project = make_project({"mikro": ARTICLE})
+    project.run("pull")
+    (project.root / "source" / "mikro.md").unlink()
+    [warning] = project.run("pull").stderr.splitlines()
+    assert warning.endswith("its catalogs hold no translation: remove them if the article is gone")
 
 
 @pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext is not installed")

@@ -28,8 +28,7 @@ def pull(app: App) -> None:
          f"{len(result.written)} file(s) written"
          + ("" if result.written else ", everything up to date"))
     for orphan in result.orphans:
-        warn("warning", f"{orphan} has no source article any more; "
-             "remove it and its catalogs if the article is gone")
+        warn("warning", str(orphan))
 
 
 @click.command()
