@@ -23,6 +23,7 @@ from pipeline.fsutil import Staging, stage_files
 from pipeline.catalogs.cache import CatalogCache
 from pipeline.catalogs.merge import merge
 from pipeline.parallel import chunked, fork_map, jobs
+from pipeline.rename import Orphan, find_orphans
 from pipeline.catalogs.pofile import format_po
 from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.source.articles import Article, find_sources, read_article, slug_for
@@ -37,7 +38,7 @@ class PullResult:
     templates: int
     catalogs: int
     written: tuple[str, ...] = ()
-    orphans: tuple[str, ...] = field(default_factory=tuple)
+    orphans: tuple[Orphan, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,18 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
     except BaseException:
         staged.discard()
         raise
+    appeared = [domain for domain in planned if not config.template_path(domain).exists()]
     staged.commit()
     for domain, outputs in planned.items():
         state.record(domain, fingerprints[domain], outputs)
+    orphans = find_orphans(config, list(fingerprints), appeared, CatalogCache(state.store))
     state.store.save()
     return PullResult(
         articles=len(sources),
         templates=len(sources) + 1,
         catalogs=(len(sources) + 1) * len(config.languages),
         written=tuple(config.relative(path) for path in staged.targets),
-        orphans=tuple(_orphans(config, set(fingerprints))),
+        orphans=tuple(orphans),
     )
 
 
@@ -246,14 +249,6 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-
-
-def _orphans(config: Config, slugs: set[str]) -> list[str]:
-    """Templates whose article is gone: reported, never deleted behind the user's back."""
-    if not config.locale_dir.is_dir():
-        return []
-    return [config.relative(path) for path in sorted(config.locale_dir.glob("*.pot"))
-            if path.stem not in slugs and path.stem != "site"]
 
 
 # ---------------------------------------------------------------- what the last pull left

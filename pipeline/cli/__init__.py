@@ -6,7 +6,7 @@ of the package and only decides how the result is shown. The group builds one
 Ctrl-C) into one line on stderr and the error's exit code.
 
 - :mod:`pipeline.cli.options`: the options several commands share, declared once;
-- :mod:`pipeline.cli.stages`: ``pull``, ``status``, ``check``, ``build``;
+- :mod:`pipeline.cli.stages`: ``pull``, ``mv``, ``status``, ``check``, ``build``;
 - :mod:`pipeline.cli.machine`: ``translate`` and the ``mt`` group;
 - :mod:`pipeline.cli.signoff`: ``keygen`` and the ``review`` group.
 """

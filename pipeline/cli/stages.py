@@ -1,4 +1,4 @@
-"""The pipeline's own commands: pull, status, check and build (translate: :mod:`pipeline.cli.machine`)."""
+"""The pipeline's own commands: pull, mv, status, check and build (translate: :mod:`pipeline.cli.machine`)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,27 @@ def pull(app: App) -> None:
          f"{len(result.written)} file(s) written"
          + ("" if result.written else ", everything up to date"))
     for orphan in result.orphans:
-        warn("warning", f"{orphan} has no source article any more; "
-             "remove it and its catalogs if the article is gone")
+        warn("warning", str(orphan))
+
+
+@click.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@pass_app
+def mv(app: App, old: str, new: str) -> None:
+    """Rename article OLD to NEW with its template and catalogs, keeping translations and approvals.
+
+    Also completes a rename already made in the source folder (git mv, then pull):
+    the old catalogs replace the empty ones pull made for NEW.
+    """
+    from pipeline.rename import move_article
+
+    moved = move_article(app.config, old, new)
+    for before, after in moved.files:
+        echo(f"moved {before} → {after}" + (" (replacing the empty one pull made)"
+                                            if after in moved.replaced else ""))
+    echo(f"'{old}' is now '{new}': {len(moved.files)} file(s) moved; "
+         "commit them together (approvals still count)")
 
 
 def _warn_near_misses(app: App) -> None:
@@ -147,4 +166,4 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
         raise StoppedError("; ".join(why))
 
 
-COMMANDS = (pull, status, check, build)
+COMMANDS = (pull, mv, status, check, build)

@@ -28,7 +28,7 @@ from pipeline.fsutil import read_if_exists
 from pipeline.glossary import glossary_path
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.catalogs.pofile import parse_po_bytes
-from pipeline.signoff.verify import entry_digest, entry_ids
+from pipeline.signoff.verify import entry_digest, entry_ids, former_domains
 from pipeline.cache import Store, digest_of, sha256, shared_store
 
 # Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
@@ -128,6 +128,7 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
     findings = check(catalog, shown, language, config)
     errors = {finding.key: finding for finding in findings if finding.severity == ERROR}
     digests, marks, ids, rows, front = [], [], [], [], []
+    former = former_domains(catalog.header)  # names before a 'pipeline mv': ids for stale checks
     for entry in messages:
         error = errors.get(entry.key)
         rows.append(EntryRow(entry.msgctxt, entry.msgid, entry.line,
@@ -139,7 +140,7 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
             continue
         digest = entry_digest(language, entry)
         digests.append(digest)
-        ids.append(",".join(entry_ids(domain, entry)))
+        ids.append(",".join(entry_ids(domain, entry, former)))
         marks.append((MARK_FUZZY_ERROR if error else MARK_FUZZY) if entry.fuzzy else
                      (MARK_ERROR if error else MARK_CLEAN))
         if any(kind in entry.extracted for kind in FRONT_MATTER):

@@ -31,7 +31,8 @@ from pipeline.config import Config
 from pipeline.gate.facts import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED,
                             CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged)
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs
+from pipeline.signoff.verify import (Approval, SignoffState, entry_ids, former_domains,
+                                     read_signoffs)
 
 # Why an entry holds its language back (Blocker.reason).
 UNTRANSLATED = "untranslated"
@@ -269,7 +270,9 @@ def evaluate(config: Config, language: str, names: list[str] | None = None) -> V
     return Verdict(language, tuple(verdicts), signoffs)
 
 
-def earlier_approval(domain: str, entry: Entry, signoffs: SignoffState) -> Approval | None:
-    """For a stale entry: the approval of its earlier text."""
-    return next((signoffs.approved_ids[entry_id] for entry_id in entry_ids(domain, entry)
-                 if entry_id in signoffs.approved_ids), None)
+def earlier_approval(domain: DomainVerdict, entry: Entry) -> Approval | None:
+    """For a stale entry of this catalog: the approval of its earlier text (under any former name)."""
+    former = former_domains(domain.catalog.header) if domain.catalog is not None else ()
+    approved = domain.signoffs.approved_ids
+    return next((approved[entry_id] for entry_id in entry_ids(domain.domain, entry, former)
+                 if entry_id in approved), None)

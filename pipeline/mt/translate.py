@@ -39,7 +39,7 @@ from pipeline.fsutil import write_if_changed
 from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml, visible_words
 from pipeline.mt.store import Row, TranslationStore, lookup_store, open_store, store_key
 from pipeline.catalogs.pofile import format_po
-from pipeline.source.articles import domains
+from pipeline.source.articles import domains, orphan_domains
 
 NOTE_PREFIX = "machine draft:"
 MARKUP_NOTE = (f"{NOTE_PREFIX} its inline markup differs from the source; restore the links, "
@@ -260,8 +260,9 @@ class _LanguagePlan:
         self.empty = 0
         self.unfillable = 0  # neither memory nor an engine can fill these
         self.catalogs = CatalogCache(shared_store(config.cache_dir))
-        catalogs = self._read_catalogs()
-        memory = TranslationMemory(entry for catalog in catalogs.values()
+        live = domains(config)
+        catalogs = self._read_catalogs(live)
+        memory = TranslationMemory(entry for catalog in (*catalogs.values(), *self._orphaned(live))
                                    for entry in catalog.entries) if choice.memory else None
         for domain, catalog in catalogs.items():
             self._plan_catalog(domain, catalog, memory)
@@ -271,14 +272,24 @@ class _LanguagePlan:
     def remaining(self) -> int:
         return self.empty - self.tally.memory - self.tally.near - self.tally.drafts
 
-    def _read_catalogs(self) -> dict[str, Catalog]:
+    def _read_catalogs(self, live: list[str]) -> dict[str, Catalog]:
         catalogs = {}
-        for domain in domains(self.config):
+        for domain in live:
             path = self.config.catalog_path(self.language, domain)
             if path.exists():
                 self.paths[domain] = path
                 catalogs[domain] = self.catalogs.read(path)
         return catalogs
+
+    def _orphaned(self, live: list[str]) -> list[Catalog]:
+        """The catalogs of articles gone (renamed or removed): memory reads them, after the others.
+
+        A rename made with ``git mv`` and ``pull`` thus gets its translations back; they
+        are never filled, nor written.
+        """
+        paths = (self.config.catalog_path(self.language, domain)
+                 for domain in orphan_domains(self.config, live))
+        return [self.catalogs.read(path) for path in paths if path.exists()]
 
     def _plan_catalog(self, domain: str, catalog: Catalog, memory: TranslationMemory | None) -> None:
         context = _context(catalog) if self.machine is not None and self.machine.uses_context \

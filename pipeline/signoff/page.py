@@ -228,5 +228,5 @@ def _row(config: Config, language: str, domain: DomainVerdict, entry: Entry, num
     return Row(number, entry, state, digest, kind, tuple(findings.get(entry.key, ())),
                back_translation(config, language, entry),
                approval=signoffs.approved.get(digest), rejection=signoffs.rejected.get(digest),
-               earlier=earlier_approval(domain.domain, entry, signoffs) if state == STALE else None,
+               earlier=earlier_approval(domain, entry) if state == STALE else None,
                dispute=signoffs.disputed.get(digest))

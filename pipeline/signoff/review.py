@@ -216,7 +216,7 @@ def pending(config: Config, language: str, page: str | None = None) -> list[Pend
             item["findings"].extend(findings.get((domain.path, entry.key), []))
             if state == STALE:
                 item["state"] = STALE
-                item["earlier"] = earlier_approval(domain.domain, entry, verdict.signoffs)
+                item["earlier"] = earlier_approval(domain, entry)
     return [Pending(digest, tuple(item["places"]), item["state"], tuple(item["findings"]),
                     item["earlier"]) for digest, item in grouped.items()]
 

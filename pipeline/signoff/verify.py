@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime, timedelta
 from pathlib import Path
+from collections.abc import Sequence
 
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
@@ -39,6 +40,7 @@ from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, S
                                      read_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 
+RENAMED_FROM = "renamed from "  # a catalog header comment: the catalog's earlier name follows
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this machine's clock a statement may be
 
 _json_string = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
@@ -152,12 +154,31 @@ def entry_id(domain: str, msgctxt: str | None, msgid: str) -> str:
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
 
 
-def entry_ids(domain: str, entry: Entry) -> tuple[str, ...]:
-    """The entry's id, and the id it had before pull marked a source change (``#|``)."""
-    ids = (entry_id(domain, entry.msgctxt, entry.msgid),)
-    if entry.previous_msgid is not None:
-        ids += (entry_id(domain, entry.previous_msgctxt, entry.previous_msgid),)
+def entry_ids(domain: str, entry: Entry, former: Sequence[str] = ()) -> tuple[str, ...]:
+    """The entry's id, and the id it had before pull marked a source change (``#|``).
+
+    ``former``: the names the catalog had before ``pipeline mv`` renamed it
+    (:func:`former_domains`); the ids under those names follow, so an approval
+    signed before the rename still makes a later edit *stale*, not *waiting*.
+    """
+    ids: tuple[str, ...] = ()
+    for name in (domain, *former):
+        ids += (entry_id(name, entry.msgctxt, entry.msgid),)
+        if entry.previous_msgid is not None:
+            ids += (entry_id(name, entry.previous_msgctxt, entry.previous_msgid),)
     return ids
+
+
+def former_domains(header: Entry) -> tuple[str, ...]:
+    """The earlier names of a catalog, from the ``# renamed from OLD`` lines ``pipeline mv`` adds.
+
+    The record is a header comment of the catalog itself, so it travels with the
+    file, and every cache keyed by the catalog's bytes sees it. It decides only
+    between *stale* and *waiting* (both hold a language back); approvals are
+    matched by digest, which never names the catalog.
+    """
+    return tuple(comment[len(RENAMED_FROM):].strip() for comment in header.comments
+                 if comment.startswith(RENAMED_FROM))
 
 
 def ledger_path(config: Config, language: str) -> Path:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import yaml
 from markdown_it import MarkdownIt
@@ -136,6 +136,18 @@ def near_miss_advice(path: Path) -> str:
 def domains(config) -> list[str]:
     """The catalog domains of the project: one per source article, then the site chrome."""
     return [slug_for(path) for path in find_sources(config.source_dir)] + [SITE_DOMAIN]
+
+
+def orphan_domains(config, live: Iterable[str]) -> list[str]:
+    """Templates left in the locale folder whose article is gone (``live``: the domains of today).
+
+    Never deleted behind the user's back: ``pull`` reports them, translation
+    memory still reads their catalogs, and ``pipeline mv`` can give them a new name.
+    """
+    if not config.locale_dir.is_dir():
+        return []
+    known = {*live, SITE_DOMAIN}
+    return [path.stem for path in sorted(config.locale_dir.glob("*.pot")) if path.stem not in known]
 
 
 def read_article(path: Path, display_path: str | None = None, data: bytes | None = None) -> Article:

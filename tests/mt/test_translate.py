@@ -131,6 +131,45 @@ def test_near_matches_become_fuzzy_drafts_naming_the_similarity(make_project):
     assert draft.comments[0].startswith("machine draft: memory, 98% similar, ")
 
 
+def test_memory_fills_an_article_renamed_by_hand_from_the_catalogs_left_behind(
+        make_project, approve_all):
+    from conftest import ARTICLE
+
+    project = pulled(make_project({"mikro": ARTICLE}, targets=("en",)))
+    for msgid in entries(project):
+        set_translation(project, "en", "mikro", msgid, f"EN {msgid}")
+    approve_all(project, "en")
+    source = project.root / "source"
+    (source / "mikro.md").rename(source / "igneleme.md")  # as `git mv` would, then pull
+    assert project.run("pull").exit_code == 0
+    orphan = project.po("en", "mikro").read_bytes()
+
+    result = project.run("translate", "--engine", "memory")
+
+    assert result.exit_code == 0, result.output
+    old, new = entries(project, "en", "mikro"), entries(project, "en", "igneleme")
+    assert len(new) == 6 and set(new) == set(old)
+    for msgid, entry in new.items():  # exact copies, as memory fills always are: not fuzzy
+        assert entry.msgstrs == old[msgid].msgstrs
+        assert not entry.fuzzy and entry.comments == ()
+    assert project.po("en", "mikro").read_bytes() == orphan  # read, never written
+    [status] = json.loads(project.run("status", "--json").output)
+    assert status["publishable"]  # the same text pairs: the doctor's approvals count
+
+
+def test_memory_prefers_the_live_catalogs_to_those_left_behind(make_project):
+    project = pulled(make_project({"mikro": SECOND, "akne": SECOND}, targets=("en",)))
+    set_translation(project, "en", "akne", "Akne İzleri", "Acne scars")
+    set_translation(project, "en", "mikro", "Akne İzleri", "Old wording")
+    source = project.root / "source"
+    (source / "mikro.md").rename(source / "igneleme.md")
+    project.run("pull")
+
+    assert project.run("translate", "--engine", "memory").exit_code == 0
+
+    assert entries(project, "en", "igneleme")["Akne İzleri"].msgstr == "Acne scars"
+
+
 def test_naming_deepl_without_a_key_is_one_clear_error(project):
     pulled(project)
     before = project.snapshot()
