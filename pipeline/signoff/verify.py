@@ -35,8 +35,8 @@ from pathlib import Path
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.signoff.keys import verify_signature
-from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, Statement, format_time,
-                                     read_ledger, utc_now)
+from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, LedgerProblem, Statement,
+                                     format_time, read_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this machine's clock a statement may be
@@ -79,19 +79,6 @@ class Dispute:
         return (f"approved by {approval.name} on {format_time(approval.time)}, but "
                 f"{rejection.name} rejected it on {format_time(rejection.time)}: "
                 f"{rejection.name} must withdraw the rejection")
-
-
-@dataclass(frozen=True)
-class LedgerProblem:
-    """A ledger line that does not count (or, when harmless, counts only once)."""
-
-    path: str
-    line: int
-    message: str
-    harmless: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
