@@ -7,7 +7,8 @@ breaks is reported; such a line is never counted:
    are an old format to sign again);
 2. it is not a copy of an earlier line (a duplicate is harmless: counted once);
 3. it belongs to the ledger of its language;
-4. its reviewer is in the roster and allowed for that language;
+4. its reviewer is in the roster and allowed for that language (with the clinic's trust
+   root pinned, a roster the root did not sign counts as empty: no line counts);
 5. its key is one of that reviewer's keys, not marked compromised, and (a retired
    key) the statement is dated before the key's retirement;
 6. its signature verifies;
@@ -40,6 +41,9 @@ from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, L
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this machine's clock a statement may be
+# Why nothing is approved under a roster the trust root refused (its full reason: Roster.refused).
+ROSTER_REFUSED = ("no doctor counts: the roster is not signed by the clinic's trust root "
+                  "(see 'pipeline roster verify')")
 
 _json_string = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 
@@ -101,6 +105,7 @@ class SignoffState:
     approved: dict[str, Approval]
     rejected: dict[str, Rejection]
     disputed: dict[str, Dispute]
+    refused: str = ""  # the roster counts as empty (the trust root did not sign it): ROSTER_REFUSED
 
     @property
     def failures(self) -> tuple[LedgerProblem, ...]:
@@ -167,7 +172,13 @@ def read_signoffs(config: Config, language: str, roster: Roster | None = None,
 
 def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
                  now: datetime | None = None) -> SignoffState:
-    """Verify the lines of one ledger (see the module's rules) and replay what counts."""
+    """Verify the lines of one ledger (see the module's rules) and replay what counts.
+
+    Under a roster the trust root refused, nothing counts and no line is looked at: the
+    one reason is the roster's (``refused``), not each line's unknown reviewer.
+    """
+    if roster.refused:
+        return SignoffState(language, shown, (), (), {}, {}, {}, ROSTER_REFUSED)
     latest = (now or utc_now()) + CLOCK_SKEW
     problems: list[LedgerProblem] = []
     counted: list[Signed] = []
