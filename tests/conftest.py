@@ -125,6 +125,14 @@ def cache_secret(monkeypatch):
     monkeypatch.setenv(SECRET_VARIABLE, "test secret")
 
 
+@pytest.fixture(autouse=True)
+def no_trust_root(monkeypatch):
+    """No clinic trust root pinned, whatever the shell running the tests has: tests pin their own."""
+    from pipeline.signoff.trust import TRUST_ROOT_VARIABLE
+
+    monkeypatch.delenv(TRUST_ROOT_VARIABLE, raising=False)
+
+
 @pytest.fixture
 def make_project(tmp_path):
     def factory(articles: dict[str, str] | None = None, targets=("en", "de", "ar", "ru")) -> Project:

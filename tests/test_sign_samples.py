@@ -71,6 +71,49 @@ def test_new_key_replaces_the_sample_key_and_signs_afresh(sample, capsys):
     assert not list(sample.root.rglob("*.key"))
 
 
+def test_new_key_signs_the_roster_with_a_throwaway_sample_root(sample, capsys, monkeypatch):
+    from pipeline.signoff.roster import load_roster
+    from pipeline.signoff.trust import TRUST_ROOT_VARIABLE
+
+    assert sign_samples.main(["--config", str(sample.root / "pipeline.toml"), "--new-key"]) == 0
+    root = capsys.readouterr().out.split(f"{TRUST_ROOT_VARIABLE}=")[1].split()[0]
+    monkeypatch.setenv(TRUST_ROOT_VARIABLE, root)
+    assert not load_roster(sample.config).refused and load_roster(sample.config).get("sample-reviewer")
+    assert evaluate(sample.config, "en").publishable
+    assert not list(sample.root.rglob("*.key"))
+
+
+def test_new_root_refuses_a_roster_log_with_real_doctors(sample, tmp_path):
+    from pipeline.signoff.keys import load_private_key
+    from pipeline.signoff.roster import read_roster
+    from pipeline.signoff.trust import sign_roster
+
+    sample.write("reviewers.toml", sample.read("reviewers.toml").replace("sample-reviewer", "zahide-eris"))
+    root = generate_key("clinic-root", tmp_path / "root.key")
+    sign_roster(sample.config, load_private_key(root.path), read_roster(sample.config).content)
+    log = (sample.root / "reviewers.sig.jsonl").read_text()
+    assert sign_samples.main(["--config", str(sample.root / "pipeline.toml"), "--new-root"]) == 1
+    assert (sample.root / "reviewers.sig.jsonl").read_text() == log
+
+
+def test_the_shipped_roster_is_signed_by_the_readme_sample_root(monkeypatch):
+    """The README's labelled SAMPLE value of PIPELINE_TRUST_ROOT is the root of the shipped log."""
+    import re
+
+    from pipeline.config import load_config
+    from pipeline.signoff.roster import load_roster
+    from pipeline.signoff.trust import TRUST_ROOT_VARIABLE
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (value,) = re.findall(rf"^{TRUST_ROOT_VARIABLE}=(\S+) make check +# SAMPLE root", readme, re.MULTILINE)
+    monkeypatch.setenv(TRUST_ROOT_VARIABLE, value)
+    roster = load_roster(load_config(REPO / "pipeline.toml"))
+    assert roster.refused == "" and roster.get("sample-reviewer") is not None
+    for path in REPO.glob("*"):  # never in a file the pipeline reads
+        if path.is_file() and path.name != "README.md":
+            assert value not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
 def test_the_shipped_sample_ledgers_verify_and_are_labelled_sample():
     from pipeline.config import load_config
     from pipeline.signoff.review import verify

@@ -8,7 +8,8 @@ Ctrl-C) into one line on stderr and the error's exit code.
 - :mod:`pipeline.cli.options`: the options several commands share, declared once;
 - :mod:`pipeline.cli.stages`: ``pull``, ``mv``, ``status``, ``check``, ``build``;
 - :mod:`pipeline.cli.machine`: ``translate`` and the ``mt`` group;
-- :mod:`pipeline.cli.signoff`: ``keygen`` and the ``review`` group.
+- :mod:`pipeline.cli.signoff`: ``keygen`` and the ``review`` group;
+- :mod:`pipeline.cli.roster`: the ``roster`` group (the clinic's trust root).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 import click
 
 from pipeline import __version__
-from pipeline.cli import machine, signoff, stages
+from pipeline.cli import machine, roster, signoff, stages
 from pipeline.cli.app import App, use_color
 from pipeline.cli.machine import mt
 from pipeline.cli.options import config_option
@@ -65,7 +66,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     ctx.obj = App(config_path)
 
 
-for _command in (*stages.COMMANDS, *machine.COMMANDS, *signoff.COMMANDS):
+for _command in (*stages.COMMANDS, *machine.COMMANDS, *signoff.COMMANDS, *roster.COMMANDS):
     cli.add_command(_command)
 
 

@@ -67,6 +67,21 @@ def warn(label: str, text: str, colour: str = "yellow") -> None:
     echo(style(f"{label}: ", fg=colour) + text, err=True)
 
 
+def roster_trust(config: Config, publishing: bool = False) -> str:
+    """One line on the roster's trust: why it does not count (an error), or, for a command that
+    publishes from a roster no trust root is pinned for, a notice saying so (no roster file: no
+    doctor, nothing to check). Returns the refusal ("" if none)."""
+    from pipeline.signoff.roster import load_roster
+    from pipeline.signoff.trust import unpinned_notice
+
+    roster = load_roster(config)
+    if roster.refused:
+        warn("error", roster.refused, colour="red")
+    elif publishing and not roster.root and roster.content is not None:
+        warn("notice", unpinned_notice(config), colour="cyan")
+    return roster.refused
+
+
 def entries(count: int) -> str:
     """``1 entry``, ``2 entries``."""
     return f"{count} entr{'y' if count == 1 else 'ies'}"

@@ -46,6 +46,12 @@ key_file_option: Decorator = _shared(
     help="The private key file (default: <keys dir>/ID.key; the keys dir is "
          "$PIPELINE_KEYS_DIR or the user's config directory).")
 
+root_key_option: Decorator = _shared(
+    "--key-file", "root_key_file", envvar="PIPELINE_ROOT_KEY_FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The clinic's root private key file, outside the project (default: <keys dir>/"
+         "clinic-root.key; the keys dir is $PIPELINE_KEYS_DIR or the user's config directory).")
+
 page_option: Decorator = _shared(
     "--page", envvar="PIPELINE_PAGE", metavar="SLUG", help="Only this page (article slug).")
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.app import App, echo, entries, fail, pass_app, style, warn
+from pipeline.cli.app import App, echo, entries, fail, pass_app, roster_trust, style, warn
 from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
                                   page_option, reviewer_option)
 from pipeline.config import project_root
@@ -47,14 +47,14 @@ def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
     """
     from pipeline.signoff.keys import check_reviewer_id, generate_key
     from pipeline.signoff.ledger import utc_now
-    from pipeline.signoff.roster import load_roster, roster_lines
+    from pipeline.signoff.roster import read_roster, roster_lines
 
     check_reviewer_id(reviewer)
     try:
         config = app.config
     except PipelineError:
         config = None  # a doctor may make a key on a machine without the project
-    existing = load_roster(config).get(reviewer) if config else None
+    existing = read_roster(config).get(reviewer) if config else None  # lines to edit it
     new = generate_key(reviewer, key_file,
                        config.root if config else project_root(app.config_path))
     echo(f"wrote the private key of '{reviewer}' to {new.path} (mode 0600): keep it on this "
@@ -197,6 +197,7 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
         echo(json.dumps({"statements": [r.as_dict() for r in records],
                          "problems": [str(p) for p in problems]}, ensure_ascii=False, indent=2))
         return
+    roster_trust(app.config)
     for record in records:
         s = record.statement
         echo(f"{s.time:%Y-%m-%d %H:%M:%S}Z  {record.language}  {s.meaning:<7}  {record.name} "
@@ -229,8 +230,9 @@ def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> 
         label = "note: " if problem.harmless else "error: "
         echo(style(label, fg="yellow" if problem.harmless else "red") + str(problem),
              err=not problem.harmless)
+    refused = roster_trust(app.config)
     echo(f"{counted} statement(s) verified, {len(failures)} line(s) rejected")
-    if failures:
+    if failures or refused:
         fail()
 
 

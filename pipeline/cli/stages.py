@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.app import App, echo, fail, pass_app, style, table, warn
+from pipeline.cli.app import App, echo, fail, pass_app, roster_trust, style, table, warn
 from pipeline.cli.options import json_option, languages_option, out_option
 from pipeline.errors import StoppedError
 
@@ -71,6 +71,7 @@ def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
+    roster_trust(app.config)
     headings = ("language", "strings", "translated", "fuzzy", "untranslated", "approved",
                 "stale", "waiting", "rejected", "errors", "verdict")
     rows = [(r.progress.language, r.progress.strings, r.progress.translated, r.progress.fuzzy,
@@ -133,6 +134,7 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
 
     _warn_near_misses(app)
     result = run_build(app.config, out, fmt, allow_empty)
+    refused = roster_trust(app.config, publishing=True)
     ledger = [problem for problem in verify(app.config, app.config.languages)[1]
               if not problem.harmless]
     for problem in ledger:
@@ -159,7 +161,10 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
         echo(f"{where}/ is up to date: {result.pages} page(s), nothing written")
     if strict and (result.stopped or ledger):
         names = ", ".join(report.language for report in result.stopped)
-        why = [f"stopped: {names} (not fully reviewed; see the report above)"] if names else []
+        cause = (f"no doctor counts: {app.config.relative(app.config.roster_path)} is not signed "
+                 "by the clinic's trust root, see above" if refused
+                 else "not fully reviewed; see the report above")
+        why = [f"stopped: {names} ({cause})"] if names else []
         if ledger:
             why.append("ledger line(s) that do not verify: "
                        + ", ".join(f"{problem.path}:{problem.line}" for problem in ledger))

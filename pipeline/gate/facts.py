@@ -299,15 +299,17 @@ def gate_inputs(config: Config, language: str, check: CheckCatalog,
     those files, and the code identity is part of every address in the store.
     The file index gives the digests of unchanged files without reading them.
     """
+    from pipeline.signoff.trust import pinned_root, roster_log_path
     from pipeline.signoff.verify import ledger_path
     from pipeline.source.articles import domains
 
     store = shared_store(config.cache_dir)
-    files = [config.roster_path, ledger_path(config, language)]
+    files = [config.roster_path, roster_log_path(config), ledger_path(config, language)]
     files += [config.catalog_path(language, domain)
               for domain in (names if names is not None else domains(config))]
+    root = pinned_root(config.root)  # the same files count otherwise under another trust root
     return digest_of(_context(config, language, check), str(config.root.resolve()),
-                     [_digest(store, path) for path in files])
+                     root.key_id if root else None, [_digest(store, path) for path in files])
 
 
 def learn_file(domain: str, path: Path, shown: str, language: str, config: Config,

@@ -197,7 +197,7 @@ class DomainVerdict:
             detail = (f"{earlier.name} approved an earlier text on "
                       f"{format_time(earlier.time)}; it needs a new review")
         elif reason == NOT_APPROVED:
-            detail = "waiting for a doctor's sign-off"
+            detail = signoffs.refused or "waiting for a doctor's sign-off"
         return Blocker(reason, self.path, row.line, row.msgid, detail, digest)
 
 

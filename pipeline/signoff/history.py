@@ -5,6 +5,11 @@ in today's, byte for byte and in the same order. New lines may follow or sit
 between them (git's union merge interleaves the lines of parallel branches); those
 new lines must be signed with a key that is current in today's roster, so a retired
 or compromised key cannot add anything, whatever time its statements claim.
+
+The signed roster log (:mod:`pipeline.signoff.trust`) is append-only too: every line
+it had at REV must still be there, so a roster cannot be rolled back to an older
+signed version (a doctor removed, a key marked compromised, come back) by deleting
+the lines that came after it.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.signoff.ledger import LedgerLine, format_time, ledger_lines, read_ledger
 from pipeline.signoff.roster import Roster
+from pipeline.signoff.trust import roster_log_path
 from pipeline.signoff.verify import LedgerProblem, ledger_path
 
 
@@ -38,11 +44,23 @@ def history_problems(config: Config, languages: Iterable[str], revision: str, ro
         problems.extend(LedgerProblem(shown, line.number, message) for line in added
                         if (shown, line.number) not in reported
                         and (message := _stale_key(line, roster, revision)))
+    log = roster_log_path(config)
+    old = list(ledger_lines(_old_bytes(top, commit, log)))
+    if old:
+        today = [LedgerLine(number, raw=raw) for number, raw in ledger_lines(_read(log))]
+        _missing(old, today, config.relative(log), revision, problems, "signed roster log")
     return problems
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
 def _missing(old: list[tuple[int, bytes]], today: list[LedgerLine], shown: str, revision: str,
-             problems: list[LedgerProblem]) -> list[LedgerLine]:
+             problems: list[LedgerProblem], what: str = "ledger") -> list[LedgerLine]:
     """Match the old lines, in order, to today's; report the old ones missing; today's others."""
     places: dict[bytes, list[int]] = {}
     for index, line in enumerate(today):
@@ -54,8 +72,8 @@ def _missing(old: list[tuple[int, bytes]], today: list[LedgerLine], shown: str, 
         at = bisect_left(found, start)
         if at == len(found):
             problems.append(LedgerProblem(shown, number, (
-                f"line {number} of this ledger at {revision} is missing here or was changed "
-                "or moved: the ledger is append-only")))
+                f"line {number} of this {what} at {revision} is missing here or was changed "
+                f"or moved: the {what} is append-only")))
             continue
         matched.add(found[at])
         start = found[at] + 1

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -52,6 +53,8 @@ OLD_FIELDS = tuple(name for name in FIELDS if name != "prev")  # format v1, befo
 SIGNING_CONTEXT = b"reviewed-pages sign-off statement v2\n"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 LEDGER_NAME = "signoffs.jsonl"
+
+T = TypeVar("T")
 
 _TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _KEY_ID_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -100,6 +103,19 @@ class Statement:
         fields = {**self.signed_fields(), "signature": self.signature}
         return json.dumps({name: fields[name] for name in FIELDS}, ensure_ascii=False,
                           separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class LedgerProblem:
+    """A line of a signed log (a ledger, the roster log) that does not count, or counts only once."""
+
+    path: str
+    line: int
+    message: str
+    harmless: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -158,21 +174,37 @@ def append_signed(path: Path, make: Callable[[str, LedgerLine | None], Statement
     after the other. A torn last line (a crash mid-write) is not chained to and stays a
     line of its own: it is reported, and can be deleted before it is committed.
     """
+    def line(data: bytes) -> tuple[Statement, bytes]:
+        last = _last_statement(data)
+        statement = make(last.hash if last is not None else "", last)
+        return statement, statement.to_line().encode("utf-8")
+
+    return append_line(path, line)
+
+
+def append_line(path: Path, make: Callable[[bytes], tuple[T, bytes]]) -> T:
+    """Append the line ``make(data)`` returns for the file's bytes as they are, flushed to disk.
+
+    ``make`` gets the file's current bytes and returns (a result, the line without its
+    newline; empty: nothing to append). The file is locked from reading until the line
+    is on disk, so two commands appending at once chain one after the other.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as handle:
         if fcntl is not None:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
         handle.seek(0)
         data = handle.read()
-        last = _last_statement(data)
-        statement = make(last.hash if last is not None else "", last)
-        line = statement.to_line().encode("utf-8") + b"\n"
+        result, line = make(data)
+        if not line:
+            return result
+        line += b"\n"
         if data and not data.endswith(b"\n"):
             line = b"\n" + line
         handle.write(line)
         handle.flush()
         os.fsync(handle.fileno())
-    return statement
+    return result
 
 
 def read_ledger(path: Path) -> list[LedgerLine]:
@@ -213,29 +245,51 @@ def _last_statement(data: bytes) -> LedgerLine | None:
 
 def parse_line(raw: bytes) -> Statement:
     """One ledger line as a statement; :class:`MalformedLine` says what is wrong with it."""
+    data = json_object(raw, "statement")
+    if set(data) == set(OLD_FIELDS):
+        raise OldFormatLine("a statement of the old format (v1, without 'prev'): "
+                            "it does not count until it is signed again in today's format")
+    check_fields(data, FIELDS)
+    for name in ("reviewer", "language", "meaning", "note"):
+        if not isinstance(data[name], str):
+            raise MalformedLine(f"'{name}' must be a string")
+    if data["meaning"] not in MEANINGS:
+        raise MalformedLine(f"meaning must be one of {', '.join(MEANINGS)}")
+    time = check_signed_fields(data)
+    return Statement(data["reviewer"], data["language"], time, data["meaning"],
+                     _digests(data["digests"]), data["note"], data["key"], data["signature"],
+                     data["prev"])
+
+
+def json_object(raw: bytes, what: str) -> dict:
+    """A line of a signed log as a JSON object; :class:`MalformedLine` when it is not one."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise MalformedLine("not valid UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise MalformedLine(f"not a JSON statement ({exc.msg}, column {exc.colno}): "
+        raise MalformedLine(f"not a JSON {what} ({exc.msg}, column {exc.colno}): "
                             "truncated or edited by hand") from None
     if not isinstance(data, dict):
         raise MalformedLine("not a JSON object")
-    if set(data) == set(OLD_FIELDS):
-        raise OldFormatLine("a statement of the old format (v1, without 'prev'): "
-                            "it does not count until it is signed again in today's format")
-    missing = [name for name in FIELDS if name not in data]
-    extra = [name for name in data if name not in FIELDS]
+    return data
+
+
+def check_fields(data: dict, fields: tuple[str, ...]) -> None:
+    """Refuse a line with fields missing or fields of no format."""
+    missing = [name for name in fields if name not in data]
+    extra = [name for name in data if name not in fields]
     if missing:
         raise MalformedLine(f"missing field(s): {', '.join(missing)}")
     if extra:
         raise MalformedLine(f"unexpected field(s): {', '.join(extra)}")
-    for name in ("reviewer", "language", "meaning", "note", "prev", "key", "signature", "time"):
+
+
+def check_signed_fields(data: dict) -> datetime:
+    """Check the fields every signed line has (time, prev, key, signature); its time."""
+    for name in ("prev", "key", "signature", "time"):
         if not isinstance(data[name], str):
             raise MalformedLine(f"'{name}' must be a string")
-    if data["meaning"] not in MEANINGS:
-        raise MalformedLine(f"meaning must be one of {', '.join(MEANINGS)}")
     if not _TIME_RE.match(data["time"]):
         raise MalformedLine("time must be UTC like 2026-11-26T09:30:00Z")
     try:
@@ -247,9 +301,7 @@ def parse_line(raw: bytes) -> Statement:
     if not _PREV_RE.fullmatch(data["prev"]):
         raise MalformedLine("prev must be the SHA-256 (64 hex digits) of a line, or \"\"")
     _check_signature_text(data["signature"])
-    return Statement(data["reviewer"], data["language"], time, data["meaning"],
-                     _digests(data["digests"]), data["note"], data["key"], data["signature"],
-                     data["prev"])
+    return time
 
 
 def _digests(value: object) -> dict[str, tuple[str, ...]]:

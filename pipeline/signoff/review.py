@@ -120,6 +120,8 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
                     key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
     """Open the reviewer's key once for several languages (None: every target they may sign)."""
     roster = load_roster(config)
+    if roster.refused:
+        raise SignoffError(roster.refused)
     reviewer = roster.get(reviewer_id)
     if reviewer is None:
         raise SignoffError(f"unknown reviewer '{reviewer_id}': add them to the roster "

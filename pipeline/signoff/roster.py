@@ -12,12 +12,15 @@
 
 ``compromised = true`` beside the current ``key`` marks that key compromised; in a
 retired key's table, that key (which then needs no ``retired`` time).
+
+With the clinic's trust root pinned, the file counts only as a version the root signed
+(:func:`load_roster`, :mod:`pipeline.signoff.trust`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pipeline.config import Config, parse_toml
 from pipeline.errors import ConfigError
 from pipeline.signoff.keys import REVIEWER_ID_RE, key_id, parse_public_key, public_key_text
+from pipeline.signoff.trust import canonical_content, content_bytes, pinned_root, roster_refusal
 
 
 @dataclass(frozen=True)
@@ -65,15 +69,38 @@ class Reviewer:
 
 @dataclass(frozen=True)
 class Roster:
+    """The doctors of a roster file; empty, with the reason, when the trust root refuses it."""
+
     reviewers: dict[str, Reviewer] = field(default_factory=dict)
     path: Path | None = None
+    content: dict | None = None  # the canonical roster (None: no file), see pipeline.signoff.trust
+    refused: str = ""  # why the roster file counts as empty: the pinned trust root did not sign it
+    root: str = ""  # the key id of the pinned trust root that signed it ("": none pinned)
 
     def get(self, reviewer: str) -> Reviewer | None:
         return self.reviewers.get(reviewer)
 
 
 def load_roster(config: Config) -> Roster:
-    """The roster of the project; no file means no reviewers (and so nothing approved)."""
+    """The roster that counts: every command asks this, so all of them agree.
+
+    With a trust root pinned (``PIPELINE_TRUST_ROOT``), the roster file counts only as
+    the last version the root signed (:mod:`pipeline.signoff.trust`); otherwise it
+    counts as empty, no doctor, and ``refused`` says why in one line naming the file.
+    Without a pinned root, it counts as written. No file means no reviewers.
+    """
+    roster = read_roster(config)
+    root = pinned_root(config.root)
+    if root is None:
+        return roster
+    refused = roster_refusal(config, root, roster.content)
+    if refused:
+        return Roster(path=roster.path, content=roster.content, refused=refused, root=root.key_id)
+    return replace(roster, root=root.key_id)
+
+
+def read_roster(config: Config) -> Roster:
+    """The roster file as written, whoever signed it (for editing and signing it, not to trust)."""
     path = config.roster_path
     try:
         text = path.read_text(encoding="utf-8")
@@ -85,13 +112,19 @@ def load_roster(config: Config) -> Roster:
 
 
 def parse_roster(text: str, path: Path) -> Roster:
-    table = parse_toml(text, path).get("reviewers", {})
+    document = parse_toml(text, path)
+    table = document.get("reviewers", {})
     if not isinstance(table, dict):
         raise ConfigError("'reviewers' must be a table of [reviewers.ID] sections", path)
     reviewers = {rid: _reviewer(rid, fields, _Where(text, path, rid))
                  for rid, fields in table.items()}
     _check_unique_keys(reviewers, text, path)
-    return Roster(reviewers, path)
+    content = canonical_content(document)
+    try:
+        content_bytes(content)
+    except ValueError:
+        raise ConfigError("holds a number JSON cannot hold (nan or inf)", path) from None
+    return Roster(reviewers, path, content)
 
 
 class _Where:

@@ -7,7 +7,8 @@ breaks is reported; such a line is never counted:
    are an old format to sign again);
 2. it is not a copy of an earlier line (a duplicate is harmless: counted once);
 3. it belongs to the ledger of its language;
-4. its reviewer is in the roster and allowed for that language;
+4. its reviewer is in the roster and allowed for that language (with the clinic's trust
+   root pinned, a roster the root did not sign counts as empty: no line counts);
 5. its key is one of that reviewer's keys, not marked compromised, and (a retired
    key) the statement is dated before the key's retirement;
 6. its signature verifies;
@@ -36,12 +37,15 @@ from collections.abc import Sequence
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.signoff.keys import verify_signature
-from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, Statement, format_time,
-                                     read_ledger, utc_now)
+from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, LedgerProblem, Statement,
+                                     format_time, read_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 
 RENAMED_FROM = "renamed from "  # a catalog header comment: the catalog's earlier name follows
 CLOCK_SKEW = timedelta(minutes=5)  # how far ahead of this machine's clock a statement may be
+# Why nothing is approved under a roster the trust root refused (its full reason: Roster.refused).
+ROSTER_REFUSED = ("no doctor counts: the roster is not signed by the clinic's trust root "
+                  "(see 'pipeline roster verify')")
 
 _json_string = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
 
@@ -84,19 +88,6 @@ class Dispute:
 
 
 @dataclass(frozen=True)
-class LedgerProblem:
-    """A ledger line that does not count (or, when harmless, counts only once)."""
-
-    path: str
-    line: int
-    message: str
-    harmless: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
 class Signed:
     """A statement that counts, with the roster entry of its reviewer."""
 
@@ -116,6 +107,7 @@ class SignoffState:
     approved: dict[str, Approval]
     rejected: dict[str, Rejection]
     disputed: dict[str, Dispute]
+    refused: str = ""  # the roster counts as empty (the trust root did not sign it): ROSTER_REFUSED
 
     @property
     def failures(self) -> tuple[LedgerProblem, ...]:
@@ -201,7 +193,13 @@ def read_signoffs(config: Config, language: str, roster: Roster | None = None,
 
 def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
                  now: datetime | None = None) -> SignoffState:
-    """Verify the lines of one ledger (see the module's rules) and replay what counts."""
+    """Verify the lines of one ledger (see the module's rules) and replay what counts.
+
+    Under a roster the trust root refused, nothing counts and no line is looked at: the
+    one reason is the roster's (``refused``), not each line's unknown reviewer.
+    """
+    if roster.refused:
+        return SignoffState(language, shown, (), (), {}, {}, {}, ROSTER_REFUSED)
     latest = (now or utc_now()) + CLOCK_SKEW
     problems: list[LedgerProblem] = []
     counted: list[Signed] = []
