@@ -18,7 +18,7 @@ class CatalogCounts:
 
 
 @dataclass(frozen=True)
-class LanguageStatus:
+class LanguageProgress:
     language: str
     catalogs: tuple[CatalogCounts, ...]
 
@@ -46,10 +46,10 @@ class LanguageStatus:
 
 
 @dataclass(frozen=True)
-class LanguageReport:
+class LanguageStatus:
     """Progress, review state and the gate's verdict for one language."""
 
-    progress: LanguageStatus
+    progress: LanguageProgress
     review: dict[str, int]
     check_errors: int
     publishable: bool
@@ -69,14 +69,14 @@ class LanguageReport:
                 "catalogs": catalogs}
 
 
-def language_report(config: Config, language: str) -> LanguageReport:
+def language_status(config: Config, language: str) -> LanguageStatus:
     """Everything ``status`` shows for a language, from one pass of the publication gate."""
     from pipeline.gate.verdict import evaluate  # the gate imports this module for its domain list
 
     verdict = evaluate(config, language)
-    progress = LanguageStatus(language, tuple(_counts(d) for d in verdict.domains))
+    progress = LanguageProgress(language, tuple(_counts(d) for d in verdict.domains))
     problems = verdict.signoffs.failures if verdict.signoffs else ()
-    return LanguageReport(progress, verdict.review_counts(), verdict.check_errors(),
+    return LanguageStatus(progress, verdict.review_counts(), verdict.check_errors(),
                           verdict.publishable, verdict.blocker_counts(),
                           tuple(str(p) for p in problems))
 

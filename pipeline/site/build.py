@@ -50,7 +50,7 @@ FORMATS = (HTML, MARKDOWN)
 
 
 @dataclass(frozen=True)
-class LanguageReport:
+class LanguageOutcome:
     """One language's outcome: published, or stopped with the entries that hold it back."""
 
     language: str
@@ -66,14 +66,14 @@ class LanguageReport:
 class BuildResult:
     out: Path
     format: str
-    languages: tuple[LanguageReport, ...]
+    languages: tuple[LanguageOutcome, ...]
     pages: int
     rendered: int
     reused: int
     changed: bool
 
     @property
-    def stopped(self) -> tuple[LanguageReport, ...]:
+    def stopped(self) -> tuple[LanguageOutcome, ...]:
         return tuple(report for report in self.languages if not report.published)
 
 
@@ -101,7 +101,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     known = last.result()
     if known is not None:
         reported, pages = known
-        return BuildResult(out, fmt, tuple(LanguageReport(*item) for item in reported), pages, 0,
+        return BuildResult(out, fmt, tuple(LanguageOutcome(*item) for item in reported), pages, 0,
                            pages, changed=False)
     sources = {slug_for(path): sha(read_source_bytes(path)) for path in find_sources(config.source_dir)}
     previous = read_manifest(out)
@@ -112,7 +112,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     inputs = _inputs_key(site, fmt, config, sources, candidates, content_keys)
     if unchanged(previous, fmt, inputs, [e.language for e in candidates], FileStats(config, out)):
         for edition in candidates:
-            reports[edition.language] = LanguageReport(edition.language, True)
+            reports[edition.language] = LanguageOutcome(edition.language, True)
         pages = sum(1 for item in previous.files.values() if item.get("content"))
         return _kept(last, BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages,
                                        changed=False))
@@ -123,10 +123,10 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     for edition in candidates:
         blockers = held_back.get(edition.language)
         if blockers:
-            reports[edition.language] = LanguageReport(edition.language, False, blockers=tuple(blockers))
+            reports[edition.language] = LanguageOutcome(edition.language, False, blockers=tuple(blockers))
         else:
             editions.append(edition)
-            reports[edition.language] = LanguageReport(edition.language, True)
+            reports[edition.language] = LanguageOutcome(edition.language, True)
     ordered = _ordered(config, reports)
 
     outputs = _plan(site, config, editions, articles, content_keys, fmt)
@@ -150,7 +150,7 @@ def _kept(last: LastBuild, result: BuildResult) -> BuildResult:
     return result
 
 
-def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
+def _ordered(config: Config, reports: dict[str, LanguageOutcome]) -> tuple[LanguageOutcome, ...]:
     return tuple(reports[lang] for lang in (config.source_language, *config.languages))
 
 
@@ -167,9 +167,9 @@ def check_output_folder(out: Path) -> None:
 # ---------------------------------------------------------------- languages
 
 
-def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
+def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageOutcome]]:
     """The languages the gate lets through, and reports for the source and the stopped ones."""
-    reports = {config.source_language: LanguageReport(config.source_language, True, True)}
+    reports = {config.source_language: LanguageOutcome(config.source_language, True, True)}
     candidates = []
     names = domains(config)
     for language in config.languages:
@@ -177,7 +177,7 @@ def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
         if verdict.publishable:
             candidates.append(_edition(verdict))
         else:
-            reports[language] = LanguageReport(language, False, blockers=verdict.blockers)
+            reports[language] = LanguageOutcome(language, False, blockers=verdict.blockers)
     return candidates, reports
 
 
