@@ -25,6 +25,8 @@ from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.glossary import glossary_path
+from pipeline.gate.rules import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR,
+                                 MARK_UNFILLED, checked_as)
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.catalogs.pofile import parse_po_bytes
 from pipeline.signoff.verify import entry_digest, entry_ids
@@ -32,8 +34,6 @@ from pipeline.cache import Store, digest_of, sha256, shared_store
 
 # Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
 FACTS, DETAILS, BUNDLE = "facts", "facts-details", "facts-language"
-# How each live message stands before the ledger is read (CatalogFacts.marks).
-MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
 FRONT_MATTER = ("type: title", "type: description")
 
 CheckCatalog = Callable[[Catalog, str, str, Config], list[Finding]]
@@ -72,6 +72,7 @@ class CatalogFacts:
     ids: list[str]  # entry ids, comma-separated, "" where a form is empty
     front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
     plural_forms: str = ""  # the header's Plural-Forms
+    catalog_errors: list = field(default_factory=list)  # [line, message] of errors of the whole catalog
     rows: str | list | None = field(repr=False, default=None)
     found: str | list | None = field(repr=False, default=None)
     details: Callable[[], tuple[str | list, str | list]] | None = field(repr=False, default=None)
@@ -97,7 +98,8 @@ class CatalogFacts:
         return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
                                             self.check_errors],
                 "digests": self.digests, "marks": self.marks, "ids": self.ids,
-                "front": self.front, "plural_forms": self.plural_forms}
+                "front": self.front, "plural_forms": self.plural_forms,
+                "catalog_errors": self.catalog_errors}
 
     def details_line(self, domain: str) -> str:
         """The rows and findings as one line of the details file (JSON has no raw tab or newline)."""
@@ -110,7 +112,7 @@ class CatalogFacts:
     @classmethod
     def from_json(cls, data: dict, details: str | None = None) -> "CatalogFacts":
         facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
-                    data["front"], data["plural_forms"])
+                    data["front"], data["plural_forms"], data["catalog_errors"])
         if details is not None:
             facts.rows, facts.found = _split_details(details)[1:]
         return facts
@@ -124,8 +126,11 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
           check: CheckCatalog) -> CatalogFacts:
     """Check a catalog and digest its entries."""
     messages = catalog.messages
-    findings = check(catalog, shown, language, config)
+    findings = check(checked_as(domain, catalog), shown, language, config)
     errors = {finding.key: finding for finding in findings if finding.severity == ERROR}
+    keys = {entry.key for entry in messages}
+    catalog_errors = [[finding.line, finding.message] for finding in findings
+                      if finding.severity == ERROR and finding.key not in keys]
     digests, marks, ids, rows, front = [], [], [], [], []
     for entry in messages:
         error = errors.get(entry.key)
@@ -148,8 +153,8 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
         sum(1 for entry in messages if entry.fuzzy),
         sum(1 for entry in messages if any(entry.msgstrs)),
         sum(1 for finding in findings if finding.severity == ERROR),
-        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), rows,
-        list(findings))
+        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), catalog_errors,
+        rows, list(findings))
 
 
 class FactsStore:

@@ -27,43 +27,16 @@ from pathlib import Path
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
 from pipeline.config import Config
-from pipeline.gate.facts import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED,
-                            CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged)
+from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
+from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, FUZZY, MARK_CLEAN, MISSING_CATALOG,
+                                 NOT_APPROVED, REJECTED, REJECTED_BY_DOCTOR, REVIEW_STATES, STALE,
+                                 UNTRANSLATED, WAITING, Blocker, catalog_blockers, entry_reason)
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs
 
-# Why an entry holds its language back (Blocker.reason).
-UNTRANSLATED = "untranslated"
-FUZZY = "fuzzy"
-CHECK_ERROR = "check error"
-NOT_APPROVED = "not approved"
-CHANGED = "changed since approval"
-REJECTED_BY_DOCTOR = "rejected"
-
-# Review state of a translated entry (DomainVerdict.states).
-APPROVED = "approved"
-STALE = "stale"
-WAITING = "waiting"
-REJECTED = "rejected"
-REVIEW_STATES = (APPROVED, STALE, WAITING, REJECTED)
-
-MISSING_CATALOG = "catalog missing: run 'pipeline pull'"
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """One entry holding a language back, and why."""
-
-    reason: str
-    path: str
-    line: int
-    msgid: str
-    detail: str = ""
-    digest: str = ""
-
-    def __str__(self) -> str:
-        detail = f": {self.detail}" if self.detail else ""
-        return f"{self.path}:{self.line}: {self.reason}{detail}"
+__all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "FUZZY", "NOT_APPROVED", "REJECTED",
+           "REJECTED_BY_DOCTOR", "REVIEW_STATES", "STALE", "UNTRANSLATED", "WAITING", "Blocker",
+           "DomainVerdict", "Verdict", "earlier_approval", "evaluate"]
 
 
 @dataclass(frozen=True)
@@ -109,7 +82,8 @@ class DomainVerdict:
         if self.facts is None:
             return False
         approved = self.signoffs.approved
-        return (self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
+        return (not self.facts.catalog_errors
+                and self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
                 and all(digest in approved for digest in self.facts.digests))
 
     def reasons(self) -> Counter:
@@ -118,8 +92,10 @@ class DomainVerdict:
             return Counter({UNTRANSLATED: 1})
         if self.clear:
             return Counter()
-        return Counter(reason for mark, state in zip(self.facts.marks, self.state_list)
-                       if (reason := _reason(mark, state)) is not None)
+        counts = Counter(reason for mark, state in zip(self.facts.marks, self.state_list)
+                         if (reason := entry_reason(mark, state)) is not None)
+        counts[CHECK_ERROR] += len(self.facts.catalog_errors)
+        return +counts
 
     @cached_property
     def blockers(self) -> tuple[Blocker, ...]:
@@ -127,11 +103,11 @@ class DomainVerdict:
             return (Blocker(UNTRANSLATED, self.path, 0, "", MISSING_CATALOG),)
         if self.clear:
             return ()
-        found = []
+        found = catalog_blockers(self.facts.catalog_errors, self.path)
         for row, mark, state, digest, ids in zip(self.facts.entries(), self.facts.marks,
                                                  self.state_list, self.facts.digests,
                                                  self.facts.ids):
-            reason = _reason(mark, state)
+            reason = entry_reason(mark, state)
             if reason is not None:
                 found.append(self._blocker(reason, row, state, digest, ids))
         return tuple(found)
@@ -191,23 +167,6 @@ class DomainVerdict:
         elif reason == NOT_APPROVED:
             detail = "waiting for a doctor's sign-off"
         return Blocker(reason, self.path, row.line, row.msgid, detail, digest)
-
-
-def _reason(mark: str, state: str | None) -> str | None:
-    """Why an entry holds its language back, or None: the gate's rule for one entry."""
-    if mark == MARK_UNFILLED:
-        return UNTRANSLATED
-    if mark == MARK_CLEAN and state == APPROVED:
-        return None
-    if mark in (MARK_FUZZY, MARK_FUZZY_ERROR):
-        return FUZZY
-    if mark == MARK_ERROR:
-        return CHECK_ERROR
-    if state == REJECTED:
-        return REJECTED_BY_DOCTOR
-    if state == STALE:
-        return CHANGED
-    return NOT_APPROVED
 
 
 @dataclass(frozen=True)
