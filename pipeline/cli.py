@@ -117,10 +117,10 @@ def pull(app: App) -> None:
 @pass_app
 def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Per language: progress, doctors' review state, check errors and the gate's verdict."""
-    from pipeline.gate.status import language_status
+    from pipeline.gate.status import language_statuses
 
     config = app.config
-    results = [language_status(config, lang) for lang in config.check_languages(languages)]
+    results = language_statuses(config, config.check_languages(languages))
     if as_json:
         echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return

@@ -15,11 +15,16 @@ What the gate learns from each catalog apart from the ledger (checks, digests)
 is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
 catalog is not read again; the ledger is verified on every run. The entries
 themselves are read only when someone asks for them (the build, a review list).
+
+What each rule requires is in :mod:`pipeline.gate.rules`; the pages of a
+language are checked against the articles once its catalogs are clear
+(:mod:`pipeline.gate.pages`), on first use of the verdict.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,15 +33,18 @@ from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
 from pipeline.config import Config
 from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
+from pipeline.gate.pages import PageCheck, PageVisitor
 from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, FUZZY, MARK_CLEAN, MISSING_CATALOG,
                                  NOT_APPROVED, REJECTED, REJECTED_BY_DOCTOR, REVIEW_STATES, STALE,
-                                 UNTRANSLATED, WAITING, Blocker, catalog_blockers, entry_reason)
+                                 UNTRANSLATED, WAITING, Blocker, catalog_blockers, entry_reason,
+                                 reason_counts)
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs
 
 __all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "FUZZY", "NOT_APPROVED", "REJECTED",
-           "REJECTED_BY_DOCTOR", "REVIEW_STATES", "STALE", "UNTRANSLATED", "WAITING", "Blocker",
-           "DomainVerdict", "Verdict", "earlier_approval", "evaluate"]
+           "REJECTED_BY_DOCTOR", "REVIEW_STATES", "STALE", "UNTRANSLATED", "WAITING",
+           "ApprovedEntries", "Blocker", "DomainVerdict", "Verdict", "earlier_approval",
+           "evaluate", "evaluate_languages"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,10 @@ class DomainVerdict:
         approved = self.signoffs.approved
         return [approved[digest] for digest in self.facts.digests if digest in approved]
 
+    def approved_entries(self) -> "ApprovedEntries":
+        """The approved entries of this catalog, by key: all a page may show of it."""
+        return ApprovedEntries(self)
+
     def _rows(self) -> list[EntryRow]:
         return self.facts.entries() if self.facts is not None else []
 
@@ -169,19 +181,75 @@ class DomainVerdict:
         return Blocker(reason, self.path, row.line, row.msgid, detail, digest)
 
 
+class ApprovedEntries(Mapping):
+    """The approved entries of one catalog, by key, from what the gate learnt of its bytes.
+
+    Every entry is checked against the ledger here again. Titles and
+    descriptions (all that index pages and the sitemap show) are at hand
+    without the rest, which is read only when a page of the catalog is checked
+    or rendered.
+    """
+
+    def __init__(self, domain: DomainVerdict):
+        self.domain = domain
+        self._front: dict[tuple, Entry] | None = None
+        self._entries: dict[tuple, Entry] | None = None
+
+    def front(self) -> dict[tuple, Entry]:
+        if self._front is None:
+            approved, facts = self.domain.signoffs.approved, self.domain.facts
+            self._front = {entry.key: entry for digest, entry in
+                           (facts.front_entries() if facts else []) if digest in approved}
+        return self._front
+
+    def _all(self) -> dict[tuple, Entry]:
+        if self._entries is None:
+            facts, approved = self.domain.facts, self.domain.signoffs.approved
+            # Publishable means every entry is approved; taking only approved ones keeps it so.
+            self._entries = {(row.msgctxt, row.msgid): row.entry() for row, digest in
+                             zip(facts.entries(), facts.digests) if digest in approved} \
+                if facts else {}
+        return self._entries
+
+    def release(self) -> None:
+        """Forget the catalog's entries (a big site is checked and rendered article by article)."""
+        self._entries = None
+
+    def __getitem__(self, key: tuple) -> Entry:
+        if self._entries is None:
+            front = self.front()
+            if key in front:
+                return front[key]
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 @dataclass(frozen=True)
 class Verdict:
     language: str
     domains: tuple[DomainVerdict, ...]
     signoffs: SignoffState | None = None
+    pages: PageCheck | None = None  # the pages of this run's languages, checked on first use
 
     @property
     def publishable(self) -> bool:
-        return bool(self.domains) and all(domain.clear for domain in self.domains)
+        return (bool(self.domains) and all(domain.clear for domain in self.domains)
+                and not self.page_blockers)
+
+    @cached_property
+    def page_blockers(self) -> tuple[Blocker, ...]:
+        """What keeps the pages of the language off the site (pages of clear catalogs only)."""
+        return self.pages.blockers(self.language) if self.pages is not None else ()
 
     @cached_property
     def blockers(self) -> tuple[Blocker, ...]:
-        return tuple(blocker for domain in self.domains for blocker in domain.blockers)
+        return tuple(blocker for domain in self.domains for blocker in domain.blockers) \
+            + self.page_blockers
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
@@ -199,11 +267,35 @@ class Verdict:
         counts: Counter = Counter()
         for domain in self.domains:
             counts.update(domain.reasons())
+        counts.update(reason_counts(self.page_blockers))
         return dict(counts)
 
 
 def evaluate(config: Config, language: str, names: list[str] | None = None) -> Verdict:
     """The gate's verdict on one target language (``names``: the domains, when already listed)."""
+    return evaluate_languages(config, [language], names)[0]
+
+
+def evaluate_languages(config: Config, languages: Iterable[str], names: list[str] | None = None,
+                       visitor: PageVisitor | None = None) -> list[Verdict]:
+    """The gate's verdicts on several languages, whose pages are checked together.
+
+    Their pages are checked on first use of any of the verdicts, each article
+    read once for all of them; ``visitor`` sees every article read then (the
+    build renders the pages it let through from it).
+    """
+    pages = PageCheck(config, visitor)
+    verdicts = []
+    for language in languages:
+        verdict = _catalogs(config, language, names, pages)
+        pages.add(language, verdict.domains)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _catalogs(config: Config, language: str, names: list[str] | None, pages: PageCheck
+              ) -> Verdict:
+    """The verdict on each catalog of a language (the ledger read and verified afresh)."""
     signoffs = read_signoffs(config, language)
     store = FactsStore(config, language, check_catalog)
     verdicts = []
@@ -215,7 +307,7 @@ def evaluate(config: Config, language: str, names: list[str] | None = None) -> V
                                           signoffs, path))
     finally:
         store.save()
-    return Verdict(language, tuple(verdicts), signoffs)
+    return Verdict(language, tuple(verdicts), signoffs, pages)
 
 
 def earlier_approval(domain: str, entry: Entry, signoffs: SignoffState) -> Approval | None:

@@ -1,4 +1,4 @@
-"""The gate's rules: one entry, the site's placeholders."""
+"""The gate's rules: one entry, one catalog's header, the site's placeholders, one page's links."""
 
 from __future__ import annotations
 
@@ -18,15 +18,22 @@ from pipeline.gate.rules import (
     MARK_FUZZY_ERROR,
     MARK_UNFILLED,
     NOT_APPROVED,
+    NOT_IN_CATALOG,
     PYTHON_FORMAT,
     REJECTED,
     REJECTED_BY_DOCTOR,
     STALE,
+    UNSAFE_LINK,
     UNTRANSLATED,
     WAITING,
+    PageProblem,
+    UnitProblem,
     checked_as,
     entry_reason,
+    link_problem,
+    page_problems,
 )
+from pipeline.source.articles import Unit
 
 
 @pytest.mark.parametrize("mark, state, reason", [
@@ -41,6 +48,35 @@ from pipeline.gate.rules import (
 ])
 def test_the_rule_for_one_entry(mark, state, reason):
     assert entry_reason(mark, state) == reason
+
+
+@pytest.mark.parametrize("source, translated, problem", [
+    (["https://a.example"], ["https://a.example"], ""),
+    (["a.png", "https://a.example"], ["https://a.example", "a.png"], ""),
+    (["https://a.example"], [], "link target of the source missing: https://a.example"),
+    ([], ["https://b.example"], "link target not in the source: https://b.example"),
+    (["javascript:x"], ["javascript:x"], "link to a forbidden scheme: javascript:x"),
+    (["https://a.example"], ["https://a.example"] * 2,
+     "link target not in the source: https://a.example"),
+])
+def test_link_targets_must_be_the_sources(source, translated, problem):
+    assert link_problem(source, translated) == problem
+
+
+def test_a_page_is_held_back_by_its_front_matter_then_by_its_units():
+    units = [Unit("Başlık", "title", 2), Unit("Açıklama", "description", 3),
+             Unit("Paragraf", "paragraph", 7)]
+    failed = [UnitProblem(NOT_IN_CATALOG, "Yeni", 9, "the source changed"),
+              UnitProblem(UNSAFE_LINK, "Paragraf", 7, "link target not in the source: x")]
+    lookup = {"Açıklama": "Description", "Paragraf": "Paragraph"}.get
+    problems = page_problems(units, failed, lookup, catalog_line={"Paragraf": 31}.__getitem__)
+    assert problems == [
+        PageProblem(NOT_IN_CATALOG, "Başlık", 2, "front matter 'title'; run 'pipeline pull'"),
+        PageProblem(NOT_IN_CATALOG, "Yeni", 9, "the source changed; run 'pipeline pull'"),
+        PageProblem(UNSAFE_LINK, "Paragraf", 31, "link target not in the source: x", True)]
+    assert str(problems[2].blocker("source/a.md", "locale/en/LC_MESSAGES/a.po")) == \
+        "locale/en/LC_MESSAGES/a.po:31: unsafe link: link target not in the source: x"
+    assert problems[0].blocker("source/a.md", "locale/en/LC_MESSAGES/a.po").path == "source/a.md"
 
 
 def test_site_strings_with_placeholders_are_checked_as_python_format():

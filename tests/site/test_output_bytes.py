@@ -11,10 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, Project
 
 from pipeline.site.build import MANIFEST, build
-
-from conftest import REPO, Project
 
 SAMPLE = {
     "html": {

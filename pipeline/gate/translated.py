@@ -1,0 +1,99 @@
+"""A translated page: the source's block structure with each unit's inline text swapped.
+
+The source article is parsed once with the project's Markdown dialect (raw
+HTML off; :func:`pipeline.source.articles.read_document`), whose ``iter_units``
+names the inline tokens that are units; each one gets the parsed approved
+translation as its children. So a translation can change words and emphasis,
+never the blocks around them, and the link targets it may use are exactly those
+of the source unit. The gate swaps translations in to find what keeps a page
+off the site; the build renders the tokens of the pages it let through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from markdown_it.token import Token
+
+from pipeline.catalogs.model import Entry
+from pipeline.gate.rules import (
+    NOT_IN_CATALOG,
+    UNSAFE_LINK,
+    Lookup,
+    UnitProblem,
+    link_problem,
+)
+from pipeline.source.articles import Document, iter_units, markdown
+from pipeline.source.markup import is_plain
+
+
+def approved_lookup(entries: Mapping[tuple, Entry]) -> Lookup:
+    """msgid → the approved translation of an article's unit (units carry no context)."""
+    def find(msgid: str) -> str | None:
+        entry = entries.get((None, msgid))
+        return entry.msgstr if entry is not None else None
+    return find
+
+
+def translate(document: Document, lookup: Lookup) -> tuple[list[Token], list[UnitProblem]]:
+    """The document with every unit replaced by its translation, and the units that failed.
+
+    A unit without a translation or whose translation carries other link targets
+    than its source is reported; its source text is never kept on the page (the
+    gate stops the language), so the returned tokens are only usable when no
+    problem was found.
+    """
+    tokens = list(document.tokens)
+    problems: list[UnitProblem] = []
+    for index, unit in document.units or tuple(iter_units(tokens)):
+        text = lookup(unit.text)
+        if text is None:
+            problems.append(UnitProblem(NOT_IN_CATALOG, unit.text, unit.line,
+                                        "the source changed since the last 'pipeline pull'"))
+            continue
+        parsed = _parse_translation(text, document.env)
+        source = tokens[index]
+        problem = link_problem(targets(_unit_children(source, unit.kind)), targets(parsed))
+        if problem:
+            problems.append(UnitProblem(UNSAFE_LINK, unit.text, unit.line, problem))
+            continue
+        tokens[index] = _with_translation(source, unit.kind, text, parsed)
+    return tokens, problems
+
+
+def targets(children: list[Token]) -> list[str]:
+    """The link and image targets among inline tokens, in order."""
+    found = []
+    for child in children:
+        if child.type == "link_open":
+            found.append(str(child.attrGet("href") or ""))
+        elif child.type == "image":
+            found.append(str(child.attrGet("src") or ""))
+    return found
+
+
+def _parse_translation(text: str, env: dict) -> list[Token]:
+    """A unit's translation as inline tokens; plain text is the one text token the parser makes."""
+    if text and is_plain(text):
+        return [Token("text", "", 0, content=text)]
+    return markdown().parseInline(text, env)[0].children or []
+
+
+def _with_translation(source: Token, kind: str, text: str, parsed: list[Token]) -> Token:
+    if kind == "image alt text":
+        children = []
+        for child in source.children or []:
+            if child.type == "image":
+                attrs = {"src": child.attrGet("src"), "alt": ""}  # a title would stay Turkish
+                child = child.copy(children=parsed, content=text, attrs=attrs)
+            children.append(child)
+        return source.copy(children=children)
+    return source.copy(children=parsed, content=text)
+
+
+def _unit_children(source: Token, kind: str) -> list[Token]:
+    """The inline tokens a unit's text stands for: an image's alt text, or the whole inline."""
+    if kind == "image alt text":
+        return [grand for child in source.children or [] if child.type == "image"
+                for grand in child.children or []]
+    return source.children or []
