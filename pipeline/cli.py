@@ -444,13 +444,15 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 
 BUILD_SHOWN_BLOCKERS = 5
 
+from pipeline.site.formats import output_formats  # noqa: E402  (kept with the command that uses it)
+
 
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Output folder (default: [paths] output in pipeline.toml, public/).")
 @click.option("--strict", is_flag=True,
               help="Exit with code 3 when any configured language was stopped (for CI).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
+@click.option("--format", "fmt", type=click.Choice(list(output_formats())), default="html",
               show_default=True,
               help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
 @pass_app

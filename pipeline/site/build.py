@@ -40,18 +40,14 @@ from pipeline.gate.rules import Blocker, reason_counts
 from pipeline.gate.translated import translate
 from pipeline.gate.verdict import ApprovedEntries, Verdict, evaluate_languages
 from pipeline.parallel import chunked, fork_map, jobs
-from pipeline.site.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
-                            root_context, sitemap_context)
-from pipeline.site.render import to_html, to_markdown
+from pipeline.site.formats import OutputFormat, output_format
+from pipeline.site.pages import Chrome, Edition, Site
 from pipeline.source.articles import (SITE_DOMAIN, Article, Document, domains, find_sources,
                                       parse_document, read_article, read_source_bytes, slug_for)
 
 MARKER = ".pipeline-site"
 MARKER_TEXT = ("This folder is made by 'pipeline build' and replaced whole on every build.\n"
                "Do not keep anything else in it.\n")
-HTML = "html"
-MARKDOWN = "md"
-FORMATS = (HTML, MARKDOWN)
 
 
 @dataclass(frozen=True)
@@ -95,10 +91,9 @@ class _Output:
     render: tuple[Edition, Article] | None = None
 
 
-def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResult:
-    """Gate every language, render the published ones and swap them into ``out``."""
-    if fmt not in FORMATS:
-        raise BuildError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+def build(config: Config, out: Path | None = None, fmt: str = "html") -> BuildResult:
+    """Gate every language, render the published ones in format ``fmt`` and swap them into ``out``."""
+    output = output_format(fmt)
     out = Path(out) if out is not None else config.output_dir
     check_output_folder(out)
     site = Site(config)
@@ -112,7 +107,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     previous = read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
-    visitor = _Bodies(fmt)
+    visitor = _Bodies(output)
     verdicts = _gate(config, visitor)
     # The editions of the languages whose catalogs are clear name every page's inputs; the
     # gate's page checks, run on first asking whether a language is publishable, render
@@ -136,7 +131,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
 
     articles = _articles(config, visitor.articles)
-    outputs = _plan(site, config, editions, articles, content_keys, fmt)
+    outputs = _plan(site, config, editions, articles, content_keys, output)
     reusable = _mark_reusable(outputs, previous, FileStats(config, out))
     rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
     pages = sum(1 for o in outputs if o.render is not None)
@@ -144,7 +139,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML) -> BuildResu
     if (previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}
             and previous.inputs == inputs and previous.published == published):
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
-    renderer = _PageRenderer(site, config, editions, fmt, visitor.bodies)
+    renderer = _PageRenderer(site, config, editions, output, visitor.bodies)
     manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
     FileStats(config, out).record(manifest)
     return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
@@ -210,8 +205,8 @@ class _Bodies:
     parsed again to render it.
     """
 
-    def __init__(self, fmt: str):
-        self.fmt = fmt
+    def __init__(self, output: OutputFormat):
+        self.output = output
         self.content_keys: dict[tuple[str, str], str] = {}
         self.wanted: set[str] = set()  # content keys of the pages to render
         self.articles: dict[str, Article] = {}
@@ -222,7 +217,7 @@ class _Bodies:
         bodies = {}
         for language, tokens in pages.items():
             if self.content_keys.get((language, article.slug)) in self.wanted:
-                bodies[(language, article.slug)] = _body(tokens, document, self.fmt)
+                bodies[(language, article.slug)] = self.output.body(tokens, document.env)
         return article, bodies
 
     def collect(self, result: object) -> None:
@@ -249,34 +244,22 @@ def _read_articles(config: Config, paths: list[Path]) -> list[Article]:
     return [read_article(path, config.relative(path)) for path in paths]
 
 
-def _body(tokens: list, document: Document, fmt: str) -> str:
-    return to_markdown(tokens, document.env) if fmt == MARKDOWN else to_html(tokens, document.env)
-
-
 # ---------------------------------------------------------------- pages
 
 
 def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Article],
-          content_keys: dict, fmt: str) -> list[_Output]:
+          content_keys: dict, output: OutputFormat) -> list[_Output]:
     """Every file of the site with its input key; small files are rendered right away."""
     published = "|".join(edition.tag for edition in editions)
     outputs = []
     for article in articles:
         for edition in editions:
             content = content_keys[(edition.language, article.slug)]
-            path = (f"{edition.tag}/{article.slug}/index.html" if fmt == HTML
-                    else f"{edition.tag}/{article.slug}.md")
-            outputs.append(_Output(path, sha(f"{content}|{published}".encode()), content,
+            outputs.append(_Output(output.page_path(edition.tag, article.slug),
+                                   sha(f"{content}|{published}".encode()), content,
                                    render=(edition, article)))
-    if fmt == HTML:
-        small = {f"{e.tag}/index.html": site.render("index.html", index_context(
-            config, e, editions, articles), e.chrome) for e in editions}
-        small["index.html"] = site.render("root.html", root_context(config, editions),
-                                          editions[0].chrome)
-        small["sitemap.xml"] = site.render("sitemap.xml", sitemap_context(config, editions, articles),
-                                           editions[0].chrome)
-        small.update(site.static_files())
-        outputs.extend(_Output(path, sha(data), data=data) for path, data in sorted(small.items()))
+    small = output.extra_files(site, config, editions, articles)
+    outputs.extend(_Output(path, sha(data), data=data) for path, data in sorted(small.items()))
     return outputs
 
 
@@ -353,9 +336,9 @@ def _render_pages(state: tuple, indices: range) -> dict[str, str]:
 class _PageRenderer:
     """Renders article pages in source order, parsing each source article once for all languages."""
 
-    def __init__(self, site: Site, config: Config, editions: list[Edition], fmt: str,
+    def __init__(self, site: Site, config: Config, editions: list[Edition], output: OutputFormat,
                  bodies: dict[tuple[str, str], str]):
-        self.site, self.config, self.editions, self.fmt = site, config, editions, fmt
+        self.site, self.config, self.editions, self.output = site, config, editions, output
         self.bodies = bodies
         self._slug: str | None = None
         self._document: Document | None = None
@@ -364,13 +347,10 @@ class _PageRenderer:
         body = self.bodies.pop((edition.language, article.slug), None)
         if body is None:
             body = self._body(edition, article)
-        if self.fmt == MARKDOWN:
-            return (front_matter(self.config, edition, self.editions, article) + body).encode("utf-8")
-        context = article_context(self.config, edition, self.editions, article, body)
-        return self.site.render("article.html", context, edition.chrome)
+        return self.output.page(self.site, self.config, edition, self.editions, article, body)
 
     def _body(self, edition: Edition, article: Article) -> str:
-        if self._slug != article.slug:
+        if self._document is None or self._slug != article.slug:
             self._slug, self._document = article.slug, _parse(self.config, article)
         document = self._document
         tokens = list(document.tokens)
@@ -379,7 +359,7 @@ class _PageRenderer:
             if problems:  # the gate stops such a language before anything is rendered
                 raise BuildError(f"{edition.language}: {problems[0].reason}: {problems[0].msgid!r}",
                                  article.path, problems[0].line)
-        return _body(tokens, document, self.fmt)
+        return self.output.body(tokens, document.env)
 
 
 def _swap(staging: Path, out: Path) -> None:
