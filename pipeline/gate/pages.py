@@ -32,15 +32,8 @@ from pipeline.errors import SourceError
 from pipeline.gate.rules import Blocker, PageProblem, chrome_blockers, page_problems
 from pipeline.gate.translated import approved_lookup, translate
 from pipeline.parallel import chunked, fork_map, jobs
-from pipeline.source.articles import (
-    SITE_DOMAIN,
-    Article,
-    Document,
-    find_sources,
-    read_document,
-    read_source_bytes,
-    slug_for,
-)
+from pipeline.source.articles import (SITE_DOMAIN, Article, Document, find_sources, read_document,
+                                      read_source_bytes, slug_for)
 from pipeline.source.templates import chrome_strings
 
 if TYPE_CHECKING:
@@ -189,6 +182,8 @@ def _check_articles(state: tuple, chunk: list[tuple[str, Path, str, list[str]]]
 def _look_up(store: Store, keys: dict[str, str]) -> tuple[dict[str, Rows], bool]:
     """The kept findings of a language's pages: all at once, else of each page that has them;
     and whether they came all at once."""
+    if not keys:
+        return {}, True
     bundled = store.get_json(PAGES, _bundle(keys))
     if isinstance(bundled, dict) and bundled.keys() == keys.keys():
         return bundled, True

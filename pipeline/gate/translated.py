@@ -16,13 +16,7 @@ from collections.abc import Mapping
 from markdown_it.token import Token
 
 from pipeline.catalogs.model import Entry
-from pipeline.gate.rules import (
-    NOT_IN_CATALOG,
-    UNSAFE_LINK,
-    Lookup,
-    UnitProblem,
-    link_problem,
-)
+from pipeline.gate.rules import NOT_IN_CATALOG, UNSAFE_LINK, Lookup, UnitProblem, link_problem
 from pipeline.source.articles import Document, iter_units, markdown
 from pipeline.source.markup import is_plain
 

@@ -1,9 +1,11 @@
 """The publication gate: is language L fully translated, clean and approved by a doctor?
 
-One function, :func:`evaluate`, used by ``status``, ``check``, ``build`` and ``review``.
-Language L is publishable iff every entry of every catalog of L is translated in
-all plural forms, not fuzzy, free of check errors, and its digest stands approved
-in the verified ledger of L.
+One function, :func:`evaluate` (:func:`evaluate_languages` for several), used by
+``status``, ``check``, ``build`` and ``review``. Language L is publishable iff every
+entry of every catalog of L is translated in all plural forms, not fuzzy, free of
+check errors, and its digest stands approved in the verified ledger of L; every
+catalog's header is valid; and every page shows approved text only
+(:mod:`pipeline.gate.rules` has each rule).
 
 Each translated entry also gets a review state: *approved*; *rejected* (the
 latest word on its digest is a doctor's reject); *stale* (not approved, but the
@@ -16,9 +18,8 @@ is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
 catalog is not read again; the ledger is verified on every run. The entries
 themselves are read only when someone asks for them (the build, a review list).
 
-What each rule requires is in :mod:`pipeline.gate.rules`; the pages of a
-language are checked against the articles once its catalogs are clear
-(:mod:`pipeline.gate.pages`), on first use of the verdict.
+The pages of a catalog are checked once the catalog is clear, on first use of
+the verdict, for all the languages evaluated together (:mod:`pipeline.gate.pages`).
 """
 
 from __future__ import annotations

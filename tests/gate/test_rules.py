@@ -7,32 +7,12 @@ import textwrap
 import pytest
 
 from pipeline.catalogs.model import Catalog, Entry
-from pipeline.gate.rules import (
-    APPROVED,
-    CHANGED,
-    CHECK_ERROR,
-    FUZZY,
-    MARK_CLEAN,
-    MARK_ERROR,
-    MARK_FUZZY,
-    MARK_FUZZY_ERROR,
-    MARK_UNFILLED,
-    NOT_APPROVED,
-    NOT_IN_CATALOG,
-    PYTHON_FORMAT,
-    REJECTED,
-    REJECTED_BY_DOCTOR,
-    STALE,
-    UNSAFE_LINK,
-    UNTRANSLATED,
-    WAITING,
-    PageProblem,
-    UnitProblem,
-    checked_as,
-    entry_reason,
-    link_problem,
-    page_problems,
-)
+from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, FUZZY, MARK_CLEAN, MARK_ERROR,
+                                 MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED, NOT_APPROVED,
+                                 NOT_IN_CATALOG, PYTHON_FORMAT, REJECTED, REJECTED_BY_DOCTOR,
+                                 STALE, UNSAFE_LINK, UNTRANSLATED, WAITING, PageProblem,
+                                 UnitProblem, checked_as, entry_reason, link_problem,
+                                 page_problems)
 from pipeline.source.articles import Unit
 
 
