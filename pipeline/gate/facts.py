@@ -296,11 +296,12 @@ class FactsStore:
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,
                 names: list[str] | None = None) -> str:
-    """A digest of every file the gate reads for a language and of how it reads them.
+    """A digest of the catalogs, ledger and roster the gate reads for a language, and of how.
 
-    The same digest means the same verdict: the ledger and the roster are among
-    those files, and the code identity is part of every address in the store.
-    The file index gives the digests of unchanged files without reading them.
+    With the articles and the page templates (which the gate's page checks read,
+    and the caller adds: :func:`pipeline.site.state.world_key`), the same digest
+    means the same verdict; the code identity is part of every address in the
+    store. The file index gives the digests of unchanged files without reading them.
     """
     from pipeline.signoff.verify import ledger_path
     from pipeline.source.articles import domains

@@ -11,9 +11,11 @@ every run. The findings of a whole language are also kept as one value, so a
 run where nothing changed reads one value per language.
 
 Articles are read and parsed once per run for all the languages that need
-them, on every core when there are many. A visitor (the build) sees each
-article read, with the tokens of every page that passed, so that nothing is
-parsed twice. The site catalog is held against the strings the templates need.
+them, on every core when there are many. A check needs only the link targets
+of each translation (:func:`pipeline.gate.translated.unit_problems`); a visitor
+(the build) gets the tokens of the pages it wants that passed, with each
+article read, so that nothing is parsed twice. The site catalog is held against
+the strings the templates need.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.errors import SourceError
-from pipeline.gate.rules import Blocker, PageProblem, chrome_blockers, page_problems
-from pipeline.gate.translated import approved_lookup, translate
+from pipeline.gate.rules import (Blocker, Lookup, PageProblem, UnitProblem, chrome_blockers,
+                                 page_problems)
+from pipeline.gate.translated import approved_lookup, translate, unit_problems
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.source.articles import (SITE_DOMAIN, Article, Document, find_sources, read_document,
                                       read_source_bytes, slug_for)
@@ -52,21 +55,35 @@ Rows = list[list]
 class PageVisitor(Protocol):
     """Who sees every article the gate reads: ``visit`` runs on a worker, ``collect`` here."""
 
+    def wants(self, language: str, slug: str) -> bool:
+        """Whether to make the tokens of this page, should it pass."""
+
     def visit(self, article: Article, document: Document, pages: dict[str, list[Token]]
               ) -> object:
-        """``pages``: language → the tokens of each page that passed, the source's included."""
+        """``pages``: language → the tokens of each wanted page that passed (the source's too)."""
 
     def collect(self, result: object) -> None:
         """What ``visit`` returned, in article order."""
 
 
 def check_page(article: Article, document: Document, entries: Mapping[tuple, Entry]
-               ) -> tuple[list[Token], list[PageProblem]]:
+               ) -> list[PageProblem]:
+    """What keeps one page off the site."""
+    lookup = approved_lookup(entries)
+    return _problems(article, entries, unit_problems(document, lookup), lookup)
+
+
+def make_page(article: Article, document: Document, entries: Mapping[tuple, Entry]
+              ) -> tuple[list[Token], list[PageProblem]]:
     """The translated tokens of one page, and what keeps it off the site."""
     lookup = approved_lookup(entries)
     tokens, failed = translate(document, lookup)
-    return tokens, page_problems(article.units, failed, lookup,
-                                 lambda msgid: entries[(None, msgid)].line)
+    return tokens, _problems(article, entries, failed, lookup)
+
+
+def _problems(article: Article, entries: Mapping[tuple, Entry], failed: list[UnitProblem],
+              lookup: Lookup) -> list[PageProblem]:
+    return page_problems(article.units, failed, lookup, lambda msgid: entries[(None, msgid)].line)
 
 
 class PageCheck:
@@ -167,14 +184,19 @@ def _check_articles(state: tuple, chunk: list[tuple[str, Path, str, list[str]]]
             raise SourceError("changed while the pipeline was reading it: run the command again",
                               path)
         article, document = read_document(path, config.relative(path), data)
-        pages = {config.source_language: list(document.tokens)}
+        pages = {}
+        if visitor is not None and visitor.wants(config.source_language, slug):
+            pages[config.source_language] = list(document.tokens)
         found = {}
         for language in wanted:
             entries = languages[language][slug].approved_entries()
-            tokens, problems = check_page(article, document, entries)
+            if visitor is not None and visitor.wants(language, slug):
+                tokens, problems = make_page(article, document, entries)
+                if not problems:
+                    pages[language] = tokens
+            else:
+                problems = check_page(article, document, entries)
             found[language] = [list(astuple(problem)) for problem in problems]
-            if not problems:
-                pages[language] = tokens
         results.append((found, visitor.visit(article, document, pages) if visitor else None))
     return results
 

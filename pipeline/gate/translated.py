@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 from pipeline.catalogs.model import Entry
 from pipeline.gate.rules import NOT_IN_CATALOG, UNSAFE_LINK, Lookup, UnitProblem, link_problem
-from pipeline.source.articles import Document, iter_units, markdown
+from pipeline.source.articles import Document, Unit, iter_units, markdown
 from pipeline.source.markup import is_plain
 
 
@@ -41,18 +41,63 @@ def translate(document: Document, lookup: Lookup) -> tuple[list[Token], list[Uni
     problems: list[UnitProblem] = []
     for index, unit in document.units or tuple(iter_units(tokens)):
         text = lookup(unit.text)
-        if text is None:
-            problems.append(UnitProblem(NOT_IN_CATALOG, unit.text, unit.line,
-                                        "the source changed since the last 'pipeline pull'"))
-            continue
-        parsed = _parse_translation(text, document.env)
-        source = tokens[index]
-        problem = link_problem(targets(_unit_children(source, unit.kind)), targets(parsed))
-        if problem:
-            problems.append(UnitProblem(UNSAFE_LINK, unit.text, unit.line, problem))
-            continue
-        tokens[index] = _with_translation(source, unit.kind, text, parsed)
+        parsed = _parse_translation(text, document.env) if text is not None else []
+        problem = _problem(unit, text, tokens[index], targets(parsed))
+        if problem is not None:
+            problems.append(problem)
+        elif text is not None:
+            tokens[index] = _with_translation(tokens[index], unit.kind, text, parsed)
     return tokens, problems
+
+
+def unit_problems(document: Document, lookup: Lookup) -> list[UnitProblem]:
+    """The units :func:`translate` would report, without making the page (all a check needs).
+
+    Only a translation with inline syntax can carry a link target; the targets
+    of each such text are parsed once per process and parser references.
+    """
+    references = _references(document.env)
+    problems = []
+    for index, unit in document.units or tuple(iter_units(list(document.tokens))):
+        text = lookup(unit.text)
+        found = _targets_of(text, document.env, references) if text is not None else []
+        problem = _problem(unit, text, document.tokens[index], found)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _problem(unit: Unit, text: str | None, source: Token, translated: list[str]
+             ) -> UnitProblem | None:
+    """Why a unit's translation (None: there is none) cannot take the source token's place."""
+    if text is None:
+        return UnitProblem(NOT_IN_CATALOG, unit.text, unit.line,
+                           "the source changed since the last 'pipeline pull'")
+    problem = link_problem(targets(_unit_children(source, unit.kind)), translated)
+    return UnitProblem(UNSAFE_LINK, unit.text, unit.line, problem) if problem else None
+
+
+_TARGETS_LIMIT = 200_000
+_targets_seen: dict[tuple[str, tuple], list[str]] = {}
+
+
+def _targets_of(text: str, env: dict, references: tuple) -> list[str]:
+    """The link and image targets of a translation, parsed once per text and references."""
+    if "[" not in text and "<" not in text:  # no link, image or autolink without one of them
+        return []
+    key = (text, references)
+    found = _targets_seen.get(key)
+    if found is None:
+        if len(_targets_seen) >= _TARGETS_LIMIT:
+            _targets_seen.clear()
+        found = _targets_seen[key] = targets(_parse_translation(text, env))
+    return found
+
+
+def _references(env: dict) -> tuple:
+    """The link reference definitions of a parsed document, as a key."""
+    return tuple(sorted((label, reference.get("href", ""), reference.get("title", ""))
+                        for label, reference in env.get("references", {}).items()))
 
 
 def targets(children: list[Token]) -> list[str]:

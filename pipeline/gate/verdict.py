@@ -153,7 +153,7 @@ class DomainVerdict:
         approved = self.signoffs.approved
         return [approved[digest] for digest in self.facts.digests if digest in approved]
 
-    def approved_entries(self) -> "ApprovedEntries":
+    def approved_entries(self) -> ApprovedEntries:
         """The approved entries of this catalog, by key: all a page may show of it."""
         return ApprovedEntries(self)
 

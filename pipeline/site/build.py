@@ -211,13 +211,13 @@ class _Bodies:
         self.articles: dict[str, Article] = {}
         self.bodies: dict[tuple[str, str], str] = {}
 
+    def wants(self, language: str, slug: str) -> bool:
+        return self.content_keys.get((language, slug)) in self.wanted
+
     def visit(self, article: Article, document: Document, pages: dict[str, list[Token]]
               ) -> tuple[Article, dict[tuple[str, str], str]]:
-        bodies = {}
-        for language, tokens in pages.items():
-            if self.content_keys.get((language, article.slug)) in self.wanted:
-                bodies[(language, article.slug)] = self.output.body(tokens, document.env)
-        return article, bodies
+        return article, {(language, article.slug): self.output.body(tokens, document.env)
+                         for language, tokens in pages.items()}
 
     def collect(self, result: object) -> None:
         article, bodies = cast(tuple[Article, dict[tuple[str, str], str]], result)
