@@ -48,6 +48,10 @@ class EntryRow(NamedTuple):
     error: str | None  # the check error that holds it back, if any
     msgstrs: tuple[str, ...] = ()
 
+    @property
+    def msgstr(self) -> str:
+        return self.msgstrs[0]
+
     def entry(self) -> Entry:
         """The message as an entry: its text pair and line (flags and comments are not kept)."""
         return Entry(self.msgid, self.msgstrs, self.msgctxt, line=self.line)

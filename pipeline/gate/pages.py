@@ -7,8 +7,9 @@ the source's link targets. What the check of one page finds depends on nothing
 but the article's bytes and the catalog's bytes (every entry of which is then
 approved), so it is kept in the store under their digests; the verdict itself
 is never kept: whether the catalog is clear is worked out from the ledger on
-every run. The findings of a whole language are also kept as one value, so a
-run where nothing changed reads one value per language.
+every run. The findings of a language's pages are kept together, as one value
+mapping each page's digest to its findings, so a run reads one value per
+language and writes it again only when a page changed.
 
 Articles are read and parsed once per run for all the languages that need
 them, on every core when there are many. A check needs only the link targets
@@ -20,7 +21,6 @@ the strings the templates need.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -33,7 +33,7 @@ from pipeline.config import Config
 from pipeline.errors import SourceError
 from pipeline.gate.rules import (Blocker, Lookup, PageProblem, UnitProblem, chrome_blockers,
                                  page_problems)
-from pipeline.gate.translated import approved_lookup, translate, unit_problems
+from pipeline.gate.translated import Approved, approved_lookup, translate, unit_problems
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.source.articles import (SITE_DOMAIN, Article, Document, find_sources, read_document,
                                       read_source_bytes, slug_for)
@@ -42,8 +42,8 @@ from pipeline.source.templates import chrome_strings
 if TYPE_CHECKING:
     from pipeline.gate.verdict import DomainVerdict
 
-# Kinds of value in the store: what the check of one page found, and of a language's pages.
-PAGE, PAGES = "page", "pages-language"
+# The kind of value in the store: the findings of a language's pages, by each page's digest.
+PAGES = "pages"
 # Checking many articles is spread over worker processes (below that, starting them costs more).
 PARALLEL_FROM = 32
 _CHUNK = 20
@@ -66,14 +66,13 @@ class PageVisitor(Protocol):
         """What ``visit`` returned, in article order."""
 
 
-def check_page(article: Article, document: Document, entries: Mapping[tuple, Entry]
-               ) -> list[PageProblem]:
+def check_page(article: Article, document: Document, entries: Approved) -> list[PageProblem]:
     """What keeps one page off the site."""
     lookup = approved_lookup(entries)
     return _problems(article, entries, unit_problems(document, lookup), lookup)
 
 
-def make_page(article: Article, document: Document, entries: Mapping[tuple, Entry]
+def make_page(article: Article, document: Document, entries: Approved
               ) -> tuple[list[Token], list[PageProblem]]:
     """The translated tokens of one page, and what keeps it off the site."""
     lookup = approved_lookup(entries)
@@ -81,8 +80,8 @@ def make_page(article: Article, document: Document, entries: Mapping[tuple, Entr
     return tokens, _problems(article, entries, failed, lookup)
 
 
-def _problems(article: Article, entries: Mapping[tuple, Entry], failed: list[UnitProblem],
-              lookup: Lookup) -> list[PageProblem]:
+def _problems(article: Article, entries: Approved, failed: list[UnitProblem], lookup: Lookup
+              ) -> list[PageProblem]:
     return page_problems(article.units, failed, lookup, lambda msgid: entries[(None, msgid)].line)
 
 
@@ -109,35 +108,35 @@ class PageCheck:
         store = shared_store(config.cache_dir)
         sources = {slug_for(path): path for path in find_sources(config.source_dir)}
         digests = {slug: _source_digest(store, path) for slug, path in sources.items()}
-        keys: dict[str, dict[str, str]] = {}  # language → slug → key, of each page to check
-        kept: dict[str, dict[str, Rows]] = {}  # language → slug → rows, of pages checked before
-        bundled: set[str] = set()
+        keys: dict[str, dict[str, str]] = {}  # language → slug → digest, of each page to check
+        stored: dict[str, dict[str, Rows]] = {}  # language → digest → rows, as kept before
+        found: dict[str, dict[str, Rows]] = {}  # language → slug → rows
         todo: dict[str, list[str]] = {}  # slug → the languages whose page is checked now
         for language, domains in self.languages.items():
             keys[language] = {slug: digest_of(slug, digests[slug], domain.facts.sha)
                               for slug in sources if (domain := domains.get(slug)) is not None
                               and domain.clear and domain.facts is not None}
-            kept[language], whole = _look_up(store, keys[language])
-            if whole:
-                bundled.add(language)
+            stored[language] = _kept(store, config, language) if keys[language] else {}
+            found[language] = {slug: stored[language][key]
+                               for slug, key in keys[language].items() if key in stored[language]}
             for slug in keys[language]:
-                if slug not in kept[language]:
+                if slug not in found[language]:
                     todo.setdefault(slug, []).append(language)
         if self.visitor is not None:  # its pages are rendered from this parse: all of them
             todo = {slug: [language for language in self.languages if slug in keys[language]]
                     for slug in todo}
-        for slug, found in self._read(sources, digests, todo):
-            for language, rows in found.items():
-                if slug not in kept[language]:
-                    store.put_json(PAGE, keys[language][slug], rows)
-                    kept[language][slug] = rows
-        for language in self.languages.keys() - bundled:
-            store.put_json(PAGES, _bundle(keys[language]), kept[language])
+        for slug, checked in self._read(sources, digests, todo):
+            for language, rows in checked.items():
+                found[language].setdefault(slug, rows)
+        for language in self.languages:
+            current = {keys[language][slug]: rows for slug, rows in found[language].items()}
+            if current != stored[language]:
+                store.put_json(PAGES, _address(config, language), current)
         store.save()
         needed = chrome_strings(config) if any(
             (site := domains.get(SITE_DOMAIN)) is not None and site.clear
             for domains in self.languages.values()) else []
-        return {language: self._blockers(language, sources, kept[language], needed)
+        return {language: self._blockers(language, sources, found[language], needed)
                 for language in self.languages}
 
     def _read(self, sources: dict[str, Path], digests: dict[str, str],
@@ -189,7 +188,7 @@ def _check_articles(state: tuple, chunk: list[tuple[str, Path, str, list[str]]]
             pages[config.source_language] = list(document.tokens)
         found = {}
         for language in wanted:
-            entries = languages[language][slug].approved_entries()
+            entries = languages[language][slug].approved_rows()
             if visitor is not None and visitor.wants(language, slug):
                 tokens, problems = make_page(article, document, entries)
                 if not problems:
@@ -201,24 +200,14 @@ def _check_articles(state: tuple, chunk: list[tuple[str, Path, str, list[str]]]
     return results
 
 
-def _look_up(store: Store, keys: dict[str, str]) -> tuple[dict[str, Rows], bool]:
-    """The kept findings of a language's pages: all at once, else of each page that has them;
-    and whether they came all at once."""
-    if not keys:
-        return {}, True
-    bundled = store.get_json(PAGES, _bundle(keys))
-    if isinstance(bundled, dict) and bundled.keys() == keys.keys():
-        return bundled, True
-    found = {}
-    for slug, key in keys.items():
-        rows = store.get_json(PAGE, key)
-        if isinstance(rows, list):
-            found[slug] = rows
-    return found, False
+def _kept(store: Store, config: Config, language: str) -> dict[str, Rows]:
+    """The findings kept of a language's pages, by page digest (each a function of its page)."""
+    kept = store.get_json(PAGES, _address(config, language))
+    return kept if isinstance(kept, dict) else {}
 
 
-def _bundle(keys: dict[str, str]) -> str:
-    return digest_of(sorted(keys.items()))
+def _address(config: Config, language: str) -> str:
+    return digest_of(language, str(config.root.resolve()))
 
 
 def _source_digest(store: Store, path: Path) -> str:

@@ -156,6 +156,8 @@ def is_safe_target(url: str) -> bool:
 
 def link_problem(source: list[str], translated: list[str]) -> str:
     """What is wrong with a translation's link targets ("" when they are exactly the source's)."""
+    if not source and not translated:  # most units
+        return ""
     unsafe = [url for url in translated if not is_safe_target(url)]
     if unsafe:
         return f"link to a forbidden scheme: {unsafe[0]}"

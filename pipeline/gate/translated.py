@@ -16,12 +16,17 @@ from collections.abc import Mapping
 from markdown_it.token import Token
 
 from pipeline.catalogs.model import Entry
+from pipeline.gate.facts import EntryRow
 from pipeline.gate.rules import NOT_IN_CATALOG, UNSAFE_LINK, Lookup, UnitProblem, link_problem
 from pipeline.source.articles import Document, Unit, iter_units, markdown
 from pipeline.source.markup import is_plain
 
 
-def approved_lookup(entries: Mapping[tuple, Entry]) -> Lookup:
+# A catalog's approved messages by key: entries, or the rows the gate keeps of them.
+Approved = Mapping[tuple, Entry | EntryRow]
+
+
+def approved_lookup(entries: Approved) -> Lookup:
     """msgid → the approved translation of an article's unit (units carry no context)."""
     def find(msgid: str) -> str | None:
         entry = entries.get((None, msgid))

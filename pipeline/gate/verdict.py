@@ -157,6 +157,15 @@ class DomainVerdict:
         """The approved entries of this catalog, by key: all a page may show of it."""
         return ApprovedEntries(self)
 
+    def approved_rows(self) -> dict[tuple, EntryRow]:
+        """The approved messages of this catalog as the gate keeps them, by key."""
+        if self.facts is None:
+            return {}
+        approved = self.signoffs.approved
+        # Publishable means every entry is approved; taking only approved ones keeps it so.
+        return {(row.msgctxt, row.msgid): row for row, digest in
+                zip(self.facts.entries(), self.facts.digests) if digest in approved}
+
     def _rows(self) -> list[EntryRow]:
         return self.facts.entries() if self.facts is not None else []
 
@@ -205,11 +214,7 @@ class ApprovedEntries(Mapping):
 
     def _all(self) -> dict[tuple, Entry]:
         if self._entries is None:
-            facts, approved = self.domain.facts, self.domain.signoffs.approved
-            # Publishable means every entry is approved; taking only approved ones keeps it so.
-            self._entries = {(row.msgctxt, row.msgid): row.entry() for row, digest in
-                             zip(facts.entries(), facts.digests) if digest in approved} \
-                if facts else {}
+            self._entries = {key: row.entry() for key, row in self.domain.approved_rows().items()}
         return self._entries
 
     def release(self) -> None:
