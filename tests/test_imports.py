@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections import deque
 from pathlib import Path
+from typing import TypeGuard
 
 from conftest import REPO
 
@@ -28,14 +29,24 @@ def import_graph(package: Path = PACKAGE) -> tuple[Edges, dict[str, Path]]:
     graph: Edges = {}
     for name, path in files.items():
         graph[name] = {}
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        type_only = {id(inner) for node in ast.walk(tree) if _is_type_checking(node)
+                     for statement in node.body for inner in ast.walk(statement)}
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or id(node) in type_only:
                 continue
             for target in _imported(node, name, path.name == "__init__.py"):
                 found = _known(target, files)
                 if found is not None and found != name:
                     graph[name].setdefault(found, node.lineno)
     return graph, files
+
+
+def _is_type_checking(node: ast.AST) -> TypeGuard[ast.If]:
+    """An ``if TYPE_CHECKING:`` block: its imports are read by type checkers, never run."""
+    return (isinstance(node, ast.If) and isinstance(node.test, (ast.Name, ast.Attribute))
+            and (getattr(node.test, "id", None) or getattr(node.test, "attr", None))
+            == "TYPE_CHECKING")
 
 
 def _imported(node: ast.Import | ast.ImportFrom, module: str, is_package: bool) -> list[str]:

@@ -10,6 +10,7 @@ import click
 from pipeline.cli.app import App, echo, fail, pass_app, roster_trust, style, table, warn
 from pipeline.cli.options import json_option, languages_option, out_option
 from pipeline.errors import StoppedError
+from pipeline.site.formats import output_formats
 
 BUILD_SHOWN_BLOCKERS = 5
 
@@ -65,9 +66,9 @@ def _warn_near_misses(app: App) -> None:
 @pass_app
 def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Per language: progress, doctors' review state, check errors and the gate's verdict."""
-    from pipeline.gate.status import language_report
+    from pipeline.gate.status import language_statuses
 
-    results = [language_report(app.config, lang) for lang in app.languages(languages)]
+    results = language_statuses(app.config, app.languages(languages))
     if as_json:
         echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
@@ -120,7 +121,7 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @out_option
 @click.option("--strict", is_flag=True,
               help="Exit with code 3 when any configured language was stopped (for CI).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
+@click.option("--format", "fmt", type=click.Choice(list(output_formats())), default="html",
               show_default=True,
               help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
 @click.option("--allow-empty", is_flag=True,

@@ -26,6 +26,8 @@ from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.fsutil import read_if_exists
 from pipeline.glossary import glossary_path
+from pipeline.gate.rules import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR,
+                                 MARK_UNFILLED, checked_as)
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.catalogs.pofile import parse_po_bytes
 from pipeline.signoff.verify import entry_digest, entry_ids, former_domains
@@ -33,8 +35,6 @@ from pipeline.cache import Store, digest_of, sha256, shared_store
 
 # Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
 FACTS, DETAILS, BUNDLE = "facts", "facts-details", "facts-language"
-# How each live message stands before the ledger is read (CatalogFacts.marks).
-MARK_CLEAN, MARK_UNFILLED, MARK_FUZZY, MARK_ERROR, MARK_FUZZY_ERROR = ".", "-", "f", "e", "x"
 FRONT_MATTER = ("type: title", "type: description")
 
 CheckCatalog = Callable[[Catalog, str, str, Config], list[Finding]]
@@ -48,6 +48,10 @@ class EntryRow(NamedTuple):
     line: int
     error: str | None  # the check error that holds it back, if any
     msgstrs: tuple[str, ...] = ()
+
+    @property
+    def msgstr(self) -> str:
+        return self.msgstrs[0]
 
     def entry(self) -> Entry:
         """The message as an entry: its text pair and line (flags and comments are not kept)."""
@@ -73,6 +77,7 @@ class CatalogFacts:
     ids: list[str]  # entry ids, comma-separated, "" where a form is empty
     front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
     plural_forms: str = ""  # the header's Plural-Forms
+    catalog_errors: list = field(default_factory=list)  # [line, message] of errors of the whole catalog
     rows: str | list | None = field(repr=False, default=None)
     found: str | list | None = field(repr=False, default=None)
     details: Callable[[], tuple[str | list, str | list]] | None = field(repr=False, default=None)
@@ -98,7 +103,8 @@ class CatalogFacts:
         return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
                                             self.check_errors],
                 "digests": self.digests, "marks": self.marks, "ids": self.ids,
-                "front": self.front, "plural_forms": self.plural_forms}
+                "front": self.front, "plural_forms": self.plural_forms,
+                "catalog_errors": self.catalog_errors}
 
     def details_line(self, domain: str) -> str:
         """The rows and findings as one line of the details file (JSON has no raw tab or newline)."""
@@ -111,7 +117,7 @@ class CatalogFacts:
     @classmethod
     def from_json(cls, data: dict, details: str | None = None) -> "CatalogFacts":
         facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
-                    data["front"], data["plural_forms"])
+                    data["front"], data["plural_forms"], data["catalog_errors"])
         if details is not None:
             facts.rows, facts.found = _split_details(details)[1:]
         return facts
@@ -125,8 +131,11 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
           check: CheckCatalog) -> CatalogFacts:
     """Check a catalog and digest its entries."""
     messages = catalog.messages
-    findings = check(catalog, shown, language, config)
+    findings = check(checked_as(domain, catalog), shown, language, config)
     errors = {finding.key: finding for finding in findings if finding.severity == ERROR}
+    keys = {entry.key for entry in messages}
+    catalog_errors = [[finding.line, finding.message] for finding in findings
+                      if finding.severity == ERROR and finding.key not in keys]
     digests, marks, ids, rows, front = [], [], [], [], []
     former = former_domains(catalog.header)  # names before a 'pipeline mv': ids for stale checks
     for entry in messages:
@@ -150,8 +159,8 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
         sum(1 for entry in messages if entry.fuzzy),
         sum(1 for entry in messages if any(entry.msgstrs)),
         sum(1 for finding in findings if finding.severity == ERROR),
-        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), rows,
-        list(findings))
+        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), catalog_errors,
+        rows, list(findings))
 
 
 class FactsStore:
@@ -293,11 +302,12 @@ class FactsStore:
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,
                 names: list[str] | None = None) -> str:
-    """A digest of every file the gate reads for a language and of how it reads them.
+    """A digest of the catalogs, ledger and roster the gate reads for a language, and of how.
 
-    The same digest means the same verdict: the ledger and the roster are among
-    those files, and the code identity is part of every address in the store.
-    The file index gives the digests of unchanged files without reading them.
+    With the articles and the page templates (which the gate's page checks read,
+    and the caller adds: :func:`pipeline.site.state.world_key`), the same digest
+    means the same verdict; the code identity is part of every address in the
+    store. The file index gives the digests of unchanged files without reading them.
     """
     from pipeline.signoff.trust import pinned_root, roster_log_path
     from pipeline.signoff.verify import ledger_path

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from pipeline.config import Config
+from pipeline.gate.verdict import DomainVerdict, Verdict, evaluate_languages
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,7 @@ class CatalogCounts:
 
 
 @dataclass(frozen=True)
-class LanguageStatus:
+class LanguageProgress:
     language: str
     catalogs: tuple[CatalogCounts, ...]
 
@@ -46,10 +48,10 @@ class LanguageStatus:
 
 
 @dataclass(frozen=True)
-class LanguageReport:
+class LanguageStatus:
     """Progress, review state and the gate's verdict for one language."""
 
-    progress: LanguageStatus
+    progress: LanguageProgress
     review: dict[str, int]
     check_errors: int
     publishable: bool
@@ -69,19 +71,20 @@ class LanguageReport:
                 "catalogs": catalogs}
 
 
-def language_report(config: Config, language: str) -> LanguageReport:
-    """Everything ``status`` shows for a language, from one pass of the publication gate."""
-    from pipeline.gate.verdict import evaluate  # the gate imports this module for its domain list
+def language_statuses(config: Config, languages: Iterable[str]) -> list[LanguageStatus]:
+    """Everything ``status`` shows for each language, from one pass of the gate over them all."""
+    return [_status(verdict) for verdict in evaluate_languages(config, languages)]
 
-    verdict = evaluate(config, language)
-    progress = LanguageStatus(language, tuple(_counts(d) for d in verdict.domains))
+
+def _status(verdict: Verdict) -> LanguageStatus:
+    progress = LanguageProgress(verdict.language, tuple(_counts(d) for d in verdict.domains))
     problems = verdict.signoffs.failures if verdict.signoffs else ()
-    return LanguageReport(progress, verdict.review_counts(), verdict.check_errors(),
+    return LanguageStatus(progress, verdict.review_counts(), verdict.check_errors(),
                           verdict.publishable, verdict.blocker_counts(),
                           tuple(str(p) for p in problems))
 
 
-def _counts(domain) -> CatalogCounts:
+def _counts(domain: DomainVerdict) -> CatalogCounts:
     """A catalog's counts from what the gate learnt of it (no need to read it again)."""
     facts = domain.facts
     if facts is None:  # the catalog is missing

@@ -1,9 +1,11 @@
 """The publication gate: is language L fully translated, clean and approved by a doctor?
 
-One function, :func:`evaluate`, used by ``status``, ``check``, ``build`` and ``review``.
-Language L is publishable iff every entry of every catalog of L is translated in
-all plural forms, not fuzzy, free of check errors, and its digest stands approved
-in the verified ledger of L.
+One function, :func:`evaluate` (:func:`evaluate_languages` for several), used by
+``status``, ``check``, ``build`` and ``review``. Language L is publishable iff every
+entry of every catalog of L is translated in all plural forms, not fuzzy, free of
+check errors, and its digest stands approved in the verified ledger of L; every
+catalog's header is valid; and every page shows approved text only
+(:mod:`pipeline.gate.rules` has each rule).
 
 Each translated entry also gets a review state: *approved*; *disputed* (a doctor
 approved it while a colleague's reject of it stands); *rejected* (a doctor's reject
@@ -15,11 +17,15 @@ What the gate learns from each catalog apart from the ledger (checks, digests)
 is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
 catalog is not read again; the ledger is verified on every run. The entries
 themselves are read only when someone asks for them (the build, a review list).
+
+The pages of a catalog are checked once the catalog is clear, on first use of
+the verdict, for all the languages evaluated together (:mod:`pipeline.gate.pages`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,46 +34,20 @@ from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
 from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
-from pipeline.gate.facts import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_ERROR, MARK_UNFILLED,
-                            CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged)
+from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
+from pipeline.gate.pages import PageCheck, PageVisitor
+from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPUTED_APPROVAL,
+                                 FUZZY, MARK_CLEAN, MISSING_CATALOG, NOT_APPROVED, REJECTED,
+                                 REJECTED_BY_DOCTOR, REVIEW_STATES, STALE, UNTRANSLATED, WAITING,
+                                 Blocker, catalog_blockers, entry_reason, reason_counts)
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.verify import (Approval, SignoffState, entry_ids, former_domains,
                                      read_signoffs)
 
-# Why an entry holds its language back (Blocker.reason).
-UNTRANSLATED = "untranslated"
-FUZZY = "fuzzy"
-CHECK_ERROR = "check error"
-NOT_APPROVED = "not approved"
-CHANGED = "changed since approval"
-REJECTED_BY_DOCTOR = "rejected"
-DISPUTED_APPROVAL = "disputed"
-
-# Review state of a translated entry (DomainVerdict.states).
-APPROVED = "approved"
-STALE = "stale"
-WAITING = "waiting"
-REJECTED = "rejected"
-DISPUTED = "disputed"  # approved by one doctor while another's rejection stands: not approved
-REVIEW_STATES = (APPROVED, STALE, WAITING, REJECTED, DISPUTED)
-
-MISSING_CATALOG = "catalog missing: run 'pipeline pull'"
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """One entry holding a language back, and why."""
-
-    reason: str
-    path: str
-    line: int
-    msgid: str
-    detail: str = ""
-    digest: str = ""
-
-    def __str__(self) -> str:
-        detail = f": {self.detail}" if self.detail else ""
-        return f"{self.path}:{self.line}: {self.reason}{detail}"
+__all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "DISPUTED", "DISPUTED_APPROVAL", "FUZZY", "NOT_APPROVED", "REJECTED",
+           "REJECTED_BY_DOCTOR", "REVIEW_STATES", "STALE", "UNTRANSLATED", "WAITING",
+           "ApprovedEntries", "Blocker", "DomainVerdict", "Verdict", "earlier_approval",
+           "evaluate", "evaluate_languages"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +95,8 @@ class DomainVerdict:
         if self.facts is None:
             return False
         approved = self.signoffs.approved
-        return (self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
+        return (not self.facts.catalog_errors
+                and self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
                 and all(digest in approved for digest in self.facts.digests))
 
     def reasons(self) -> Counter:
@@ -124,8 +105,10 @@ class DomainVerdict:
             return Counter({UNTRANSLATED: 1})
         if self.clear:
             return Counter()
-        return Counter(reason for mark, state in zip(self.facts.marks, self.state_list)
-                       if (reason := _reason(mark, state)) is not None)
+        counts = Counter(reason for mark, state in zip(self.facts.marks, self.state_list)
+                         if (reason := entry_reason(mark, state)) is not None)
+        counts[CHECK_ERROR] += len(self.facts.catalog_errors)
+        return +counts
 
     @cached_property
     def blockers(self) -> tuple[Blocker, ...]:
@@ -133,11 +116,11 @@ class DomainVerdict:
             return (Blocker(UNTRANSLATED, self.path, 0, "", MISSING_CATALOG),)
         if self.clear:
             return ()
-        found = []
+        found = catalog_blockers(self.facts.catalog_errors, self.path)
         for row, mark, state, digest, ids in zip(self.facts.entries(), self.facts.marks,
                                                  self.state_list, self.facts.digests,
                                                  self.facts.ids):
-            reason = _reason(mark, state)
+            reason = entry_reason(mark, state)
             if reason is not None:
                 found.append(self._blocker(reason, row, state, digest, ids))
         return tuple(found)
@@ -174,6 +157,19 @@ class DomainVerdict:
         approved = self.signoffs.approved
         return [approved[digest] for digest in self.facts.digests if digest in approved]
 
+    def approved_entries(self) -> ApprovedEntries:
+        """The approved entries of this catalog, by key: all a page may show of it."""
+        return ApprovedEntries(self)
+
+    def approved_rows(self) -> dict[tuple, EntryRow]:
+        """The approved messages of this catalog as the gate keeps them, by key."""
+        if self.facts is None:
+            return {}
+        approved = self.signoffs.approved
+        # Publishable means every entry is approved; taking only approved ones keeps it so.
+        return {(row.msgctxt, row.msgid): row for row, digest in
+                zip(self.facts.entries(), self.facts.digests) if digest in approved}
+
     def _rows(self) -> list[EntryRow]:
         return self.facts.entries() if self.facts is not None else []
 
@@ -201,23 +197,48 @@ class DomainVerdict:
         return Blocker(reason, self.path, row.line, row.msgid, detail, digest)
 
 
-def _reason(mark: str, state: str | None) -> str | None:
-    """Why an entry holds its language back, or None: the gate's rule for one entry."""
-    if mark == MARK_UNFILLED:
-        return UNTRANSLATED
-    if mark == MARK_CLEAN and state == APPROVED:
-        return None
-    if mark in (MARK_FUZZY, MARK_FUZZY_ERROR):
-        return FUZZY
-    if mark == MARK_ERROR:
-        return CHECK_ERROR
-    if state == REJECTED:
-        return REJECTED_BY_DOCTOR
-    if state == DISPUTED:
-        return DISPUTED_APPROVAL
-    if state == STALE:
-        return CHANGED
-    return NOT_APPROVED
+class ApprovedEntries(Mapping):
+    """The approved entries of one catalog, by key, from what the gate learnt of its bytes.
+
+    Every entry is checked against the ledger here again. Titles and
+    descriptions (all that index pages and the sitemap show) are at hand
+    without the rest, which is read only when a page of the catalog is checked
+    or rendered.
+    """
+
+    def __init__(self, domain: DomainVerdict):
+        self.domain = domain
+        self._front: dict[tuple, Entry] | None = None
+        self._entries: dict[tuple, Entry] | None = None
+
+    def front(self) -> dict[tuple, Entry]:
+        if self._front is None:
+            approved, facts = self.domain.signoffs.approved, self.domain.facts
+            self._front = {entry.key: entry for digest, entry in
+                           (facts.front_entries() if facts else []) if digest in approved}
+        return self._front
+
+    def _all(self) -> dict[tuple, Entry]:
+        if self._entries is None:
+            self._entries = {key: row.entry() for key, row in self.domain.approved_rows().items()}
+        return self._entries
+
+    def release(self) -> None:
+        """Forget the catalog's entries (a big site is checked and rendered article by article)."""
+        self._entries = None
+
+    def __getitem__(self, key: tuple) -> Entry:
+        if self._entries is None:
+            front = self.front()
+            if key in front:
+                return front[key]
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 @dataclass(frozen=True)
@@ -225,14 +246,22 @@ class Verdict:
     language: str
     domains: tuple[DomainVerdict, ...]
     signoffs: SignoffState | None = None
+    pages: PageCheck | None = None  # the pages of this run's languages, checked on first use
 
     @property
     def publishable(self) -> bool:
-        return bool(self.domains) and all(domain.clear for domain in self.domains)
+        return (bool(self.domains) and all(domain.clear for domain in self.domains)
+                and not self.page_blockers)
+
+    @cached_property
+    def page_blockers(self) -> tuple[Blocker, ...]:
+        """What keeps the pages of the language off the site (pages of clear catalogs only)."""
+        return self.pages.blockers(self.language) if self.pages is not None else ()
 
     @cached_property
     def blockers(self) -> tuple[Blocker, ...]:
-        return tuple(blocker for domain in self.domains for blocker in domain.blockers)
+        return tuple(blocker for domain in self.domains for blocker in domain.blockers) \
+            + self.page_blockers
 
     @cached_property
     def findings(self) -> tuple[Finding, ...]:
@@ -250,11 +279,35 @@ class Verdict:
         counts: Counter = Counter()
         for domain in self.domains:
             counts.update(domain.reasons())
+        counts.update(reason_counts(self.page_blockers))
         return dict(counts)
 
 
 def evaluate(config: Config, language: str, names: list[str] | None = None) -> Verdict:
     """The gate's verdict on one target language (``names``: the domains, when already listed)."""
+    return evaluate_languages(config, [language], names)[0]
+
+
+def evaluate_languages(config: Config, languages: Iterable[str], names: list[str] | None = None,
+                       visitor: PageVisitor | None = None) -> list[Verdict]:
+    """The gate's verdicts on several languages, whose pages are checked together.
+
+    Their pages are checked on first use of any of the verdicts, each article
+    read once for all of them; ``visitor`` sees every article read then (the
+    build renders the pages it let through from it).
+    """
+    pages = PageCheck(config, visitor)
+    verdicts = []
+    for language in languages:
+        verdict = _catalogs(config, language, names, pages)
+        pages.add(language, verdict.domains)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _catalogs(config: Config, language: str, names: list[str] | None, pages: PageCheck
+              ) -> Verdict:
+    """The verdict on each catalog of a language (the ledger read and verified afresh)."""
     signoffs = read_signoffs(config, language)
     disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
     store = FactsStore(config, language, check_catalog)
@@ -267,7 +320,7 @@ def evaluate(config: Config, language: str, names: list[str] | None = None) -> V
                                           signoffs, path))
     finally:
         store.save()
-    return Verdict(language, tuple(verdicts), signoffs)
+    return Verdict(language, tuple(verdicts), signoffs, pages)
 
 
 def earlier_approval(domain: DomainVerdict, entry: Entry) -> Approval | None:

@@ -97,7 +97,7 @@ class Fill:
 
 
 @dataclass(frozen=True)
-class LanguageReport:
+class LanguageDrafts:
     """What a run did (or, dry, would do) for one language."""
 
     language: str
@@ -116,7 +116,7 @@ class LanguageReport:
 
 @dataclass(frozen=True)
 class TranslateResult:
-    reports: tuple[LanguageReport, ...]
+    reports: tuple[LanguageDrafts, ...]
     engine: str | None
     memory: bool
     dry_run: bool = False
@@ -411,20 +411,20 @@ class _LanguagePlan:
             self.tally.drafts += 1
             self.tally.mismatched += MARKUP_NOTE in fill.notes
 
-    def report(self, dry_run: bool = False) -> LanguageReport:
+    def report(self, dry_run: bool = False) -> LanguageDrafts:
         if dry_run:
             return self._planned_report()
         tally = self.tally
-        return LanguageReport(
+        return LanguageDrafts(
             self.language, empty=self.empty, memory=tally.memory, near=tally.near,
             drafts=tally.drafts, cached=tally.cached, mismatched=tally.mismatched,
             remaining=self.remaining, texts=tally.texts, characters=tally.characters,
             requests=tally.requests, billed=tally.billed)
 
-    def _planned_report(self) -> LanguageReport:
+    def _planned_report(self) -> LanguageDrafts:
         """What a run would do: fills known now, and the texts it would send."""
         kinds = [fill.kind for fills in self.known.values() for fill in fills.values()]
-        return LanguageReport(
+        return LanguageDrafts(
             self.language, empty=self.empty, memory=kinds.count(MEMORY), near=kinds.count(NEAR),
             drafts=kinds.count(MACHINE), cached=self.tally.cached, remaining=self.unfillable,
             texts=len(self.unsent),

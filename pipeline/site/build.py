@@ -1,9 +1,12 @@
 """The build stage: the gated site, published only in languages a doctor fully reviewed.
 
-Each target language goes through the gate; a publishable one is then checked
-page by page (every unit has an approved translation, links are those of the
-source). The site is rendered into a fresh folder beside the output and
-swapped in whole, so a stopped language's old pages disappear with the old
+Each target language goes through the gate, which checks its catalogs and its
+pages (:mod:`pipeline.gate`); the build renders what the gate let through and
+finds no reason of its own to stop a language, so ``status`` and ``build``
+always agree. The gate reads each article once and hands the build the
+approved tokens of every page it checked, whose bodies are rendered there and
+then. The site is rendered into a fresh folder beside the output and swapped in
+whole, so a stopped language's old pages disappear with the old
 folder. Pages whose inputs did not change are carried over by hard link
 instead of being rendered again, and a build that would change nothing writes
 nothing: when the inputs of the whole site are those of the last build and its
@@ -21,36 +24,33 @@ import json
 import os
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
+
+from markdown_it.token import Token
 
 from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compact,
                                  read_manifest, sha, unchanged, world_key)
-from pipeline.source.templates import SITE_DOMAIN, chrome_strings
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.fsutil import umask
-from pipeline.catalogs.model import Entry
-from pipeline.gate.verdict import Blocker, DomainVerdict, Verdict, evaluate
+from pipeline.gate.rules import Blocker, reason_counts
+from pipeline.gate.translated import translate
+from pipeline.gate.verdict import ApprovedEntries, Verdict, evaluate_languages
 from pipeline.parallel import chunked, fork_map, jobs
-from pipeline.site.pages import (Chrome, Edition, Site, article_context, front_matter, index_context,
-                            root_context, sitemap_context)
-from pipeline.site.render import NOT_IN_CATALOG, UNSAFE_LINK, Document, parse_document, to_html, to_markdown, translate
-from pipeline.source.articles import (Article, domains, find_sources, read_article, read_source_bytes,
-                             slug_for)
+from pipeline.site.formats import OutputFormat, output_format
+from pipeline.site.pages import Chrome, Edition, Site
+from pipeline.source.articles import (SITE_DOMAIN, Article, Document, domains, find_sources,
+                                      parse_document, read_article, read_source_bytes, slug_for)
 
 MARKER = ".pipeline-site"
 MARKER_TEXT = ("This folder is made by 'pipeline build' and replaced whole on every build.\n"
                "Do not keep anything else in it.\n")
-HTML = "html"
-MARKDOWN = "md"
-FORMATS = (HTML, MARKDOWN)
 
 
 @dataclass(frozen=True)
-class LanguageReport:
+class LanguageOutcome:
     """One language's outcome: published, or stopped with the entries that hold it back."""
 
     language: str
@@ -59,21 +59,21 @@ class LanguageReport:
     blockers: tuple[Blocker, ...] = ()
 
     def reasons(self) -> dict[str, int]:
-        return dict(sorted(Counter(b.reason for b in self.blockers).items()))
+        return reason_counts(self.blockers)
 
 
 @dataclass(frozen=True)
 class BuildResult:
     out: Path
     format: str
-    languages: tuple[LanguageReport, ...]
+    languages: tuple[LanguageOutcome, ...]
     pages: int
     rendered: int
     reused: int
     changed: bool
 
     @property
-    def stopped(self) -> tuple[LanguageReport, ...]:
+    def stopped(self) -> tuple[LanguageOutcome, ...]:
         return tuple(report for report in self.languages if not report.published)
 
 
@@ -90,16 +90,15 @@ class _Output:
     render: tuple[Edition, Article] | None = None
 
 
-def build(config: Config, out: Path | None = None, fmt: str = HTML,
+def build(config: Config, out: Path | None = None, fmt: str = "html",
           allow_empty: bool = False) -> BuildResult:
-    """Gate every language, render the published ones and swap them into ``out``.
+    """Gate every language, render the published ones in format ``fmt`` and swap them into ``out``.
 
     With no source article left, a build that would remove the pages ``out`` holds
     is refused unless ``allow_empty``: vanished sources are more often a mistake
     (a wrong checkout, a moved folder) than the end of the site.
     """
-    if fmt not in FORMATS:
-        raise BuildError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    output = output_format(fmt)
     out = Path(out) if out is not None else config.output_dir
     check_output_folder(out)
     site = Site(config)
@@ -107,7 +106,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML,
     known = last.result()
     if known is not None:
         reported, pages = known
-        return BuildResult(out, fmt, tuple(LanguageReport(*item) for item in reported), pages, 0,
+        return BuildResult(out, fmt, tuple(LanguageOutcome(*item) for item in reported), pages, 0,
                            pages, changed=False)
     sources = {slug_for(path): sha(read_source_bytes(path)) for path in find_sources(config.source_dir)}
     if not sources and not allow_empty and _has_article_pages(out):
@@ -117,29 +116,31 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML,
     previous = read_manifest(out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
-    candidates, reports = _gate(config)
+    visitor = _Bodies(output)
+    verdicts = _gate(config, visitor)
+    # The editions of the languages whose catalogs are clear name every page's inputs; the
+    # gate's page checks, run on first asking whether a language is publishable, render
+    # the bodies of the pages whose inputs the output folder lacks.
+    candidates = [_edition(verdict) for verdict in verdicts
+                  if all(domain.clear for domain in verdict.domains)]
     content_keys = _content_keys(site, fmt, config, (source, *candidates), sources)
-    inputs = _inputs_key(site, fmt, config, sources, candidates, content_keys)
-    if unchanged(previous, fmt, inputs, [e.language for e in candidates], FileStats(config, out)):
-        for edition in candidates:
-            reports[edition.language] = LanguageReport(edition.language, True)
-        pages = sum(1 for item in previous.files.values() if item.get("content"))
-        return _kept(last, BuildResult(out, fmt, _ordered(config, reports), pages, 0, pages,
-                                       changed=False))
-
-    articles, held_back, bodies = _validate(config, source, candidates, content_keys, previous,
-                                            fmt)
-    editions = [source]
-    for edition in candidates:
-        blockers = held_back.get(edition.language)
-        if blockers:
-            reports[edition.language] = LanguageReport(edition.language, False, blockers=tuple(blockers))
-        else:
-            editions.append(edition)
-            reports[edition.language] = LanguageReport(edition.language, True)
+    visitor.wanted = set(content_keys.values()) - (
+        {entry.get("content") for entry in previous.files.values()} if previous.format == fmt
+        else set())
+    visitor.content_keys = content_keys
+    reports = {config.source_language: LanguageOutcome(config.source_language, True, True)}
+    for verdict in verdicts:
+        reports[verdict.language] = LanguageOutcome(verdict.language, verdict.publishable,
+                                                    blockers=verdict.blockers)
+    editions = [source, *(edition for edition in candidates if reports[edition.language].published)]
     ordered = _ordered(config, reports)
+    inputs = _inputs_key(site, fmt, config, sources, editions[1:], content_keys)
+    if unchanged(previous, fmt, inputs, [e.language for e in editions[1:]], FileStats(config, out)):
+        pages = sum(1 for item in previous.files.values() if item.get("content"))
+        return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
 
-    outputs = _plan(site, config, editions, articles, content_keys, fmt)
+    articles = _articles(config, visitor.articles)
+    outputs = _plan(site, config, editions, articles, content_keys, output)
     reusable = _mark_reusable(outputs, previous, FileStats(config, out))
     rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
     pages = sum(1 for o in outputs if o.render is not None)
@@ -147,7 +148,7 @@ def build(config: Config, out: Path | None = None, fmt: str = HTML,
     if (previous.format == fmt and reusable and set(previous.files) == {o.path for o in outputs}
             and previous.inputs == inputs and previous.published == published):
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
-    renderer = _PageRenderer(site, config, editions, fmt, bodies)
+    renderer = _PageRenderer(site, config, editions, output, visitor.bodies)
     manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
     FileStats(config, out).record(manifest)
     return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
@@ -160,7 +161,7 @@ def _kept(last: LastBuild, result: BuildResult) -> BuildResult:
     return result
 
 
-def _ordered(config: Config, reports: dict[str, LanguageReport]) -> tuple[LanguageReport, ...]:
+def _ordered(config: Config, reports: dict[str, LanguageOutcome]) -> tuple[LanguageOutcome, ...]:
     return tuple(reports[lang] for lang in (config.source_language, *config.languages))
 
 
@@ -183,69 +184,15 @@ def check_output_folder(out: Path) -> None:
 # ---------------------------------------------------------------- languages
 
 
-def _gate(config: Config) -> tuple[list[Edition], dict[str, LanguageReport]]:
-    """The languages the gate lets through, and reports for the source and the stopped ones."""
-    reports = {config.source_language: LanguageReport(config.source_language, True, True)}
-    candidates = []
-    names = domains(config)
-    for language in config.languages:
-        verdict = evaluate(config, language, names)
-        if verdict.publishable:
-            candidates.append(_edition(verdict))
-        else:
-            reports[language] = LanguageReport(language, False, blockers=verdict.blockers)
-    return candidates, reports
-
-
-class ApprovedEntries(Mapping):
-    """The approved entries of one catalog, by key, from what the gate learnt of its bytes.
-
-    Every entry is checked against the ledger here again. Titles and
-    descriptions (all that index pages and the sitemap show) are at hand
-    without the rest, which is read only when a page of the catalog is rendered.
-    """
-
-    def __init__(self, domain: DomainVerdict):
-        self.domain = domain
-        self._front: dict[tuple, Entry] | None = None
-        self._entries: dict[tuple, Entry] | None = None
-
-    def front(self) -> dict[tuple, Entry]:
-        if self._front is None:
-            approved, facts = self.domain.signoffs.approved, self.domain.facts
-            self._front = {entry.key: entry for digest, entry in
-                           (facts.front_entries() if facts else []) if digest in approved}
-        return self._front
-
-    def _all(self) -> dict[tuple, Entry]:
-        if self._entries is None:
-            facts, approved = self.domain.facts, self.domain.signoffs.approved
-            # Publishable means every entry is approved; taking only approved ones keeps it so.
-            self._entries = {(row.msgctxt, row.msgid): row.entry() for row, digest in
-                             zip(facts.entries(), facts.digests) if digest in approved} \
-                if facts else {}
-        return self._entries
-
-    def release(self) -> None:
-        """Forget the catalog's entries (a big site is rendered article by article)."""
-        self._entries = None
-
-    def __getitem__(self, key: tuple) -> Entry:
-        if self._entries is None and key in self.front():
-            return self._front[key]
-        return self._all()[key]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
+def _gate(config: Config, visitor: "_Bodies") -> list[Verdict]:
+    """The gate's verdict on every target language; the visitor sees each article it reads."""
+    return evaluate_languages(config, config.languages, domains(config), visitor)
 
 
 def _edition(verdict: Verdict) -> Edition:
     entries, approvals, chrome = {}, {}, None
     for domain in verdict.domains:
-        approved = ApprovedEntries(domain)
+        approved = domain.approved_entries()
         if domain.domain == SITE_DOMAIN:
             chrome = Chrome(verdict.language, approved,
                             domain.facts.plural_forms if domain.facts else "")
@@ -265,133 +212,69 @@ class _Edition(Edition):
     chrome_sha: str = ""
 
 
-def _release(editions: list[Edition], slug: str) -> None:
-    for edition in editions:
-        entries = (edition.entries or {}).get(slug)
-        if isinstance(entries, ApprovedEntries):
-            entries.release()
+class _Bodies:
+    """Sees each article the gate reads: keeps it, and renders the pages the output lacks.
+
+    The gate parses an article once and hands over the approved tokens of every
+    page of it that passed; rendering their bodies there means no article is
+    parsed again to render it.
+    """
+
+    def __init__(self, output: OutputFormat):
+        self.output = output
+        self.content_keys: dict[tuple[str, str], str] = {}
+        self.wanted: set[str] = set()  # content keys of the pages to render
+        self.articles: dict[str, Article] = {}
+        self.bodies: dict[tuple[str, str], str] = {}
+
+    def wants(self, language: str, slug: str) -> bool:
+        return self.content_keys.get((language, slug)) in self.wanted
+
+    def visit(self, article: Article, document: Document, pages: dict[str, list[Token]]
+              ) -> tuple[Article, dict[tuple[str, str], str]]:
+        return article, {(language, article.slug): self.output.body(tokens, document.env)
+                         for language, tokens in pages.items()}
+
+    def collect(self, result: object) -> None:
+        article, bodies = cast(tuple[Article, dict[tuple[str, str], str]], result)
+        self.articles[article.slug] = article
+        self.bodies.update(bodies)
 
 
-# Reading articles, checking and translating pages is spread over every core from this many
-# articles on.
+# Reading articles is spread over every core from this many on.
 _PARALLEL_ARTICLES = 32
 _ARTICLES_PER_CHUNK = 20
 
 
-def _validate(config: Config, source: Edition, candidates: list[Edition], content_keys: dict,
-              previous: Previous, fmt: str
-              ) -> tuple[list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
-    """The articles, and the entries that keep an otherwise publishable language off the site.
-
-    Also returns the body of every page checked here, so it is translated once.
-    Pages whose inputs passed these checks when they were last built are skipped.
-    """
-    held_back: dict[str, list[Blocker]] = {}
-    needed = chrome_strings(config)
-    for edition in candidates:
-        site_path = config.relative(config.catalog_path(edition.language, SITE_DOMAIN))
-        held_back[edition.language] = [
-            Blocker(NOT_IN_CATALOG, *_where(entry.references[0]), entry.msgid,
-                    f"not yet in {site_path}; run 'pipeline pull'")
-            for entry in needed if entry.key not in edition.chrome.entries]
-    known = {entry.get("content") for entry in previous.files.values()} if previous.format == fmt else set()
-    paths = find_sources(config.source_dir)
-    state = (config, source, candidates, content_keys, known, fmt)
+def _articles(config: Config, known: dict[str, Article]) -> list[Article]:
+    """Every article, in source order: those the gate read, and the others read now."""
+    paths = [path for path in find_sources(config.source_dir) if slug_for(path) not in known]
     workers = jobs() if len(paths) >= _PARALLEL_ARTICLES else 1
-    articles: list[Article] = []
-    bodies: dict[tuple[str, str], str] = {}
-    for read, found, done in fork_map(_validate_articles, chunked(paths, _ARTICLES_PER_CHUNK),
-                                      state, workers):
-        articles.extend(read)
-        for language, blockers in found.items():
-            held_back[language].extend(blockers)
-        bodies.update(done)
-    return articles, held_back, bodies
+    for read in fork_map(_read_articles, chunked(paths, _ARTICLES_PER_CHUNK), config, workers):
+        known.update((article.slug, article) for article in read)
+    return [known[slug_for(path)] for path in find_sources(config.source_dir)]
 
 
-def _validate_articles(state: tuple, paths: list[Path]) -> tuple[
-        list[Article], dict[str, list[Blocker]], dict[tuple[str, str], str]]:
-    """Read some articles, and check and translate their pages (on a worker when there are many)."""
-    config, source, candidates, content_keys, known, fmt = state
-    articles = [read_article(path, config.relative(path)) for path in paths]
-    found: dict[str, list[Blocker]] = {edition.language: [] for edition in candidates}
-    bodies: dict[tuple[str, str], str] = {}
-    for article in articles:
-        keys = {edition.language: content_keys[(edition.language, article.slug)]
-                for edition in (source, *candidates)}
-        if all(key in known for key in keys.values()):
-            continue  # the same inputs passed these checks when its pages were last built
-        document = _parse(config, article)
-        if keys[source.language] not in known:
-            bodies[(source.language, article.slug)] = _body(list(document.tokens), document, fmt)
-        for edition in candidates:
-            if keys[edition.language] in known:
-                continue
-            tokens, blockers = _page_blockers(config, edition, article, document)
-            found[edition.language].extend(blockers)
-            if not blockers:
-                bodies[(edition.language, article.slug)] = _body(tokens, document, fmt)
-        _release(candidates, article.slug)
-    return articles, found, bodies
-
-
-def _page_blockers(config: Config, edition: Edition, article: Article,
-                   document: Document) -> tuple[list, list[Blocker]]:
-    """The translated tokens of one page, and what keeps them off the site."""
-    lookup = edition.lookup(article.slug)
-    entries = edition.entries[article.slug]
-    catalog = (entries.domain.path if isinstance(entries, ApprovedEntries)
-               else config.relative(config.catalog_path(edition.language, article.slug)))
-    tokens, problems = translate(document, lookup)
-    blockers = []
-    for unit in article.units:
-        if unit.kind in ("title", "description") and lookup(unit.text) is None:
-            blockers.append(Blocker(NOT_IN_CATALOG, article.path.as_posix(), unit.line, unit.text,
-                                    f"front matter '{unit.kind}'; run 'pipeline pull'"))
-    for problem in problems:
-        if problem.reason == UNSAFE_LINK:
-            line = entries[(None, problem.msgid)].line
-            blockers.append(Blocker(UNSAFE_LINK, catalog, line, problem.msgid, problem.detail))
-        else:
-            blockers.append(Blocker(problem.reason, article.path.as_posix(), problem.line,
-                                    problem.msgid, problem.detail + "; run 'pipeline pull'"))
-    return tokens, blockers
-
-
-def _where(reference: str) -> tuple[str, int]:
-    """``templates/page.html:12`` → its path and line (0 when the reference has none)."""
-    path, _, line = reference.rpartition(":")
-    return (path, int(line)) if path and line.isdigit() else (reference, 0)
-
-
-def _body(tokens: list, document: Document, fmt: str) -> str:
-    return to_markdown(tokens, document.env) if fmt == MARKDOWN else to_html(tokens, document.env)
+def _read_articles(config: Config, paths: list[Path]) -> list[Article]:
+    return [read_article(path, config.relative(path)) for path in paths]
 
 
 # ---------------------------------------------------------------- pages
 
 
 def _plan(site: Site, config: Config, editions: list[Edition], articles: list[Article],
-          content_keys: dict, fmt: str) -> list[_Output]:
+          content_keys: dict, output: OutputFormat) -> list[_Output]:
     """Every file of the site with its input key; small files are rendered right away."""
     published = "|".join(edition.tag for edition in editions)
     outputs = []
     for article in articles:
         for edition in editions:
             content = content_keys[(edition.language, article.slug)]
-            path = (f"{edition.tag}/{article.slug}/index.html" if fmt == HTML
-                    else f"{edition.tag}/{article.slug}.md")
-            outputs.append(_Output(path, sha(f"{content}|{published}".encode()), content,
+            outputs.append(_Output(output.page_path(edition.tag, article.slug),
+                                   sha(f"{content}|{published}".encode()), content,
                                    render=(edition, article)))
-    if fmt == HTML:
-        small = {f"{e.tag}/index.html": site.render("index.html", index_context(
-            config, e, editions, articles), e.chrome) for e in editions}
-        small["index.html"] = site.render("root.html", root_context(config, editions),
-                                          editions[0].chrome)
-        small["sitemap.xml"] = site.render("sitemap.xml", sitemap_context(config, editions, articles),
-                                           editions[0].chrome)
-        small.update(site.static_files())
-        outputs.extend(_Output(path, sha(data), data=data) for path, data in sorted(small.items()))
+    small = output.extra_files(site, config, editions, articles)
+    outputs.extend(_Output(path, sha(data), data=data) for path, data in sorted(small.items()))
     return outputs
 
 
@@ -468,9 +351,9 @@ def _render_pages(state: tuple, indices: range) -> dict[str, str]:
 class _PageRenderer:
     """Renders article pages in source order, parsing each source article once for all languages."""
 
-    def __init__(self, site: Site, config: Config, editions: list[Edition], fmt: str,
+    def __init__(self, site: Site, config: Config, editions: list[Edition], output: OutputFormat,
                  bodies: dict[tuple[str, str], str]):
-        self.site, self.config, self.editions, self.fmt = site, config, editions, fmt
+        self.site, self.config, self.editions, self.output = site, config, editions, output
         self.bodies = bodies
         self._slug: str | None = None
         self._document: Document | None = None
@@ -479,22 +362,19 @@ class _PageRenderer:
         body = self.bodies.pop((edition.language, article.slug), None)
         if body is None:
             body = self._body(edition, article)
-        if self.fmt == MARKDOWN:
-            return (front_matter(self.config, edition, self.editions, article) + body).encode("utf-8")
-        context = article_context(self.config, edition, self.editions, article, body)
-        return self.site.render("article.html", context, edition.chrome)
+        return self.output.page(self.site, self.config, edition, self.editions, article, body)
 
     def _body(self, edition: Edition, article: Article) -> str:
-        if self._slug != article.slug:
+        if self._document is None or self._slug != article.slug:
             self._slug, self._document = article.slug, _parse(self.config, article)
         document = self._document
         tokens = list(document.tokens)
         if not edition.is_source:
             tokens, problems = translate(document, edition.lookup(article.slug))
-            if problems:  # _validate stops such a language before anything is rendered
+            if problems:  # the gate stops such a language before anything is rendered
                 raise BuildError(f"{edition.language}: {problems[0].reason}: {problems[0].msgid!r}",
                                  article.path, problems[0].line)
-        return _body(tokens, document, self.fmt)
+        return self.output.body(tokens, document.env)
 
 
 def _swap(staging: Path, out: Path) -> None:

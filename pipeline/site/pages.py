@@ -27,6 +27,8 @@ from pipeline.catalogs.model import Entry, plural_forms as language_plural_forms
 from pipeline.source.templates import PACKAGE_STATIC, PACKAGE_TEMPLATES, project_templates, template_files
 from pipeline.config import Config
 from pipeline.errors import BuildError
+from pipeline.gate.rules import Lookup
+from pipeline.gate.translated import approved_lookup
 from pipeline.signoff.verify import Approval
 from pipeline.source.articles import Article
 from pipeline.cache import code_identity
@@ -98,15 +100,11 @@ class Edition:
         """The language's name in itself, as a reader looks for it in a list."""
         return _own_name(self.language)
 
-    def lookup(self, domain: str):
+    def lookup(self, domain: str) -> Lookup:
         """msgid → approved translation (or the msgid itself on the source page)."""
         if self.entries is None:
             return lambda msgid: msgid
-        entries = self.entries.get(domain, {})
-        def find(msgid: str) -> str | None:
-            entry = entries.get((None, msgid))
-            return entry.msgstr if entry is not None else None
-        return find
+        return approved_lookup(self.entries.get(domain, {}))
 
     def reviewers(self, domain: str) -> tuple[list[str], date | None]:
         """The doctors who approved this language's strings of a domain, and the latest date."""

@@ -59,6 +59,15 @@ class Article:
         return str(self.meta.get("title", self.slug))
 
 
+@dataclass(frozen=True)
+class Document:
+    """A parsed article: its tokens, the parser environment holding link references, its units."""
+
+    tokens: tuple[Token, ...]
+    env: dict
+    units: tuple[tuple[int, Unit], ...] = ()  # (token index, unit), as iter_units finds them
+
+
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     """The one Markdown dialect of the project: CommonMark, tables, front matter, no raw HTML."""
@@ -152,19 +161,35 @@ def orphan_domains(config, live: Iterable[str]) -> list[str]:
 
 def read_article(path: Path, display_path: str | None = None, data: bytes | None = None) -> Article:
     """Read and segment one article; any problem is a SourceError naming file and line."""
+    return read_document(path, display_path, data)[0]
+
+
+def read_document(path: Path, display_path: str | None = None, data: bytes | None = None
+                  ) -> tuple[Article, Document]:
+    """Read and segment one article, and keep the parse it was read from (one parse for both)."""
     slug = slug_for(path)
     text = _decode(path, data if data is not None else read_source_bytes(path))
     if not text.strip():
         raise SourceError("the article is empty: it needs at least front matter with a title",
                           path, 1)
-    tokens = markdown().parse(text)
+    env: dict = {}
+    tokens = markdown().parse(text, env)
     meta, meta_lines, body_line = _front_matter(tokens, text, path)
+    located = tuple(iter_units(tokens))
     units = [Unit(str(meta[key]).strip(), key, meta_lines[key])
              for key in TRANSLATABLE_META if str(meta.get(key) or "").strip()]
-    units.extend(unit for _, unit in iter_units(tokens))
+    units.extend(unit for _, unit in located)
     body = "\n".join(text.split("\n")[body_line - 1:]) if body_line else text
-    return Article(slug=slug, path=Path(display_path) if display_path else path, meta=meta,
-                   units=tuple(units), body=body, body_line=body_line or 1)
+    article = Article(slug=slug, path=Path(display_path) if display_path else path, meta=meta,
+                      units=tuple(units), body=body, body_line=body_line or 1)
+    return article, Document(tuple(tokens), env, located)
+
+
+def parse_document(text: str) -> Document:
+    """The tokens of an article's text (front matter unread: see :func:`read_document`)."""
+    env: dict = {}
+    tokens = markdown().parse(text, env)
+    return Document(tuple(tokens), env, tuple(iter_units(tokens)))
 
 
 def iter_units(tokens: list[Token]) -> Iterator[tuple[int, Unit]]:

@@ -10,6 +10,7 @@ and gated like the articles.
 from __future__ import annotations
 
 import os
+import re
 from io import BytesIO
 from pathlib import Path
 
@@ -29,6 +30,8 @@ TEMPLATE_SUFFIXES = (".html", ".xml")
 # Extraction and rendering must normalise whitespace in {% trans %} blocks the same way.
 JINJA_OPTIONS = {"trimmed": "true", "silent": "false"}
 COMMENT_TAGS = ("Translators:",)
+# A trans block's variables, as Jinja writes them into the message it formats with Python's %.
+_PLACEHOLDER_RE = re.compile(r"%\([^)]*\)[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
 
 
 def project_templates(config: Config) -> Path:
@@ -96,6 +99,11 @@ def site_template(config: Config, created: str) -> Catalog:
 def chrome_strings(config: Config) -> list[Entry]:
     """Every string the pages need from the site catalog, with where it is used."""
     return site_template(config, "").messages
+
+
+def has_placeholders(message: str) -> bool:
+    """Whether a template string names variables (``%(count)s``) that the page fills in."""
+    return "%(" in message and _PLACEHOLDER_RE.search(message) is not None
 
 
 def _extract(path: Path):

@@ -83,13 +83,26 @@ def test_a_rejected_entry_is_held_back_with_the_doctors_note(site):
 
 def test_a_check_error_holds_back_an_approved_entry_but_a_warning_does_not(site, monkeypatch):
     def fake_checks(catalog, path, language, config):
-        return [Finding("numbers", ERROR, "5 mg became 50 mg", path, 19, TITLE),
-                Finding("length", WARNING, "much longer", path, 24, "x")]
+        found = [Finding("length", WARNING, "much longer", path, 24, "x")]
+        if any(entry.msgid == TITLE for entry in catalog.messages):
+            found.append(Finding("numbers", ERROR, "5 mg became 50 mg", path, 19, TITLE))
+        return found
     monkeypatch.setattr(gate, "check_catalog", fake_checks)
     verdict = evaluate(site.config, "en")
     (blocker,) = verdict.blockers
     assert (blocker.reason, blocker.detail) == (CHECK_ERROR, "5 mg became 50 mg")
-    assert len(verdict.findings) == 2 * len(verdict.domains)  # the fake reports two per catalog
+    assert len(verdict.findings) == len(verdict.domains) + 1  # a warning each, and the error
+
+
+def test_an_error_of_the_whole_catalog_holds_back_its_language(site):
+    path = site.po("en")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "nplurals=2; plural=(n != 1);", "nplurals=2; plural=(n > 1 ? 2 : 0);"), encoding="utf-8")
+    verdict = evaluate(site.config, "en")
+    assert not verdict.publishable and verdict.blocker_counts() == {CHECK_ERROR: 1}
+    (blocker,) = verdict.blockers
+    assert blocker.path == "locale/en/LC_MESSAGES/mikro.po" and blocker.msgid == ""
+    assert "plural expression" in blocker.detail
 
 
 def test_a_missing_catalog_stops_the_language(site):

@@ -10,8 +10,10 @@ from markdown_it import MarkdownIt
 
 from pipeline.errors import BuildError
 from pipeline.site.pages import Chrome
-from pipeline.site.render import (NOT_IN_CATALOG, UNSAFE_LINK, is_safe_target, parse_document,
-                             to_html, to_markdown, translate)
+from pipeline.gate.rules import NOT_IN_CATALOG, UNSAFE_LINK, is_safe_target
+from pipeline.gate.translated import translate
+from pipeline.site.render import to_html, to_markdown
+from pipeline.source.articles import parse_document
 
 SOURCE = textwrap.dedent("""\
     ---

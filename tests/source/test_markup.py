@@ -58,7 +58,7 @@ def test_the_fast_reading_knows_every_inline_rule_of_the_dialect():
 @settings(max_examples=1000, deadline=None)
 @given(st.text(alphabet=PLAIN, min_size=1, max_size=40))
 def test_a_plain_translation_becomes_the_token_the_parser_makes(text):
-    from pipeline.site.render import _parse_translation
+    from pipeline.gate.translated import _parse_translation
     from pipeline.source.articles import markdown
 
     assert _parse_translation(text, {}) == markdown().parseInline(text, {})[0].children

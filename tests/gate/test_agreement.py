@@ -1,0 +1,122 @@
+"""status and build give every language the same verdict, for the same reasons."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+
+import pytest
+from conftest import ARTICLE, Project
+
+from pipeline.catalogs.pofile import format_po, read_po
+from pipeline.site.build import build
+
+LINK_UNIT = "Ayrıntılar için [kılavuza](https://example.org/kilavuz) bakın."
+REFERENCE_UNIT = "Ayrıntılar için [kılavuza][k] bakın."
+REFERENCE_ARTICLE = ARTICLE.replace(LINK_UNIT, REFERENCE_UNIT) + "\n[k]: https://example.org/kilavuz\n"
+PLURAL_TEMPLATE = textwrap.dedent("""\
+    {% extends "base.html" %}
+    {% block main %}
+    <h1>{% trans %}Makaleler{% endtrans %}</h1>
+    <p>{% trans count=articles|length %}{{ count }} makale{% pluralize %}{{ count }} makale{% endtrans %}</p>
+    {% endblock %}
+    """)
+PLURAL_MSGID = "%(count)s makale"
+
+
+def _approved(project: Project, translate_all, approve_all, *languages: str,
+              overrides: dict[str, str] | None = None) -> None:
+    assert project.run("pull").exit_code == 0
+    for language in languages:
+        translate_all(project, language, overrides)
+    approve_all(project, *languages)
+
+
+def clean(make_project, translate_all, approve_all) -> Project:
+    """English translated and approved: published."""
+    project = make_project()
+    _approved(project, translate_all, approve_all, "en")
+    return project
+
+
+def unapproved(make_project, translate_all, approve_all) -> Project:
+    """German translated, nobody approved it: stopped."""
+    project = make_project()
+    _approved(project, translate_all, approve_all, "en")
+    translate_all(project, "de")
+    return project
+
+
+def source_edited_without_pull(make_project, translate_all, approve_all) -> Project:
+    """A paragraph added to the source after English was approved, and no pull since."""
+    project = make_project()
+    _approved(project, translate_all, approve_all, "en")
+    project.write("source/mikro.md", ARTICLE + "\nYeni eklenen bir paragraf.\n")
+    return project
+
+
+def broken_reference_link(make_project, translate_all, approve_all) -> Project:
+    """A translation whose reference-style link names no definition of the source."""
+    project = make_project({"mikro": REFERENCE_ARTICLE})
+    _approved(project, translate_all, approve_all, "en",
+              overrides={REFERENCE_UNIT: "See [the guide][x] for details."})
+    return project
+
+
+def header_error(make_project, translate_all, approve_all) -> Project:
+    """English approved, then its catalog's header given a Plural-Forms msgfmt rejects."""
+    project = make_project()
+    _approved(project, translate_all, approve_all, "en")
+    path = project.po("en")
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace("nplurals=2; plural=(n != 1);", "nplurals=2; plural=(n > 1 ? 2 : 0);")
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    return project
+
+
+def template_placeholder(make_project, translate_all, approve_all) -> Project:
+    """A template plural whose English translation names another placeholder than the source."""
+    project = make_project()
+    project.write("templates/index.html", PLURAL_TEMPLATE)
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en")
+    path = project.po("en", "site")
+    catalog = read_po(path)
+    catalog.entries = [entry.replace(msgstrs=("%(number)s article", "%(number)s articles"))
+                       if entry.msgid == PLURAL_MSGID else entry for entry in catalog.entries]
+    path.write_text(format_po(catalog), encoding="utf-8")
+    approve_all(project, "en")
+    return project
+
+
+SCENARIOS: dict[str, Callable[..., Project]] = {
+    "clean": clean,
+    "unapproved": unapproved,
+    "source edited without pull": source_edited_without_pull,
+    "broken reference link": broken_reference_link,
+    "header error": header_error,
+    "template placeholder mismatch": template_placeholder,
+}
+# Which languages each scenario publishes (the source always is).
+PUBLISHED = {"clean": {"en"}, "unapproved": {"en"}, "source edited without pull": set(),
+             "broken reference link": set(), "header error": set(),
+             "template placeholder mismatch": set()}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_status_and_build_agree_on_every_language(name, make_project, translate_all,
+                                                  approve_all):
+    project = SCENARIOS[name](make_project, translate_all, approve_all)
+    status = project.run("status", "--json")
+    assert status.exit_code == 0, status.output
+    said = {row["language"]: (row["publishable"], row["blocked"])
+            for row in json.loads(status.output)}
+    result = build(project.config)
+    done = {report.language: (report.published, report.reasons())
+            for report in result.languages if not report.is_source}
+    assert said == done
+    assert {language for language, (published, _) in done.items() if published} == PUBLISHED[name]
+    shown = project.run("build")
+    assert shown.exit_code == 0, shown.output
