@@ -234,7 +234,7 @@ def change_one_translation(root: Path, key_dir: Path, number: int = 0,
     write_atomic(path, format_po(catalog))
     changed = read_po(path).entries[position]
     signer = open_signer(config, language, BENCH_REVIEWER, key_dir / f"{BENCH_REVIEWER}.key")
-    digest = entry_digest(language, changed)
+    digest = entry_digest(language, changed, catalog.header_field("Plural-Forms"))
     place = Located(domain, path, config.relative(path), changed)
     approve(config, language, signer, [Target(digest, (place,))])
     return digest

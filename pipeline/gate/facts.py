@@ -138,6 +138,7 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
                       if finding.severity == ERROR and finding.key not in keys]
     digests, marks, ids, rows, front = [], [], [], [], []
     former = former_domains(catalog.header)  # names before a 'pipeline mv': ids for stale checks
+    plural_forms = catalog.header_field("Plural-Forms")
     for entry in messages:
         error = errors.get(entry.key)
         rows.append(EntryRow(entry.msgctxt, entry.msgid, entry.line,
@@ -147,7 +148,7 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
             ids.append("")
             marks.append(MARK_UNFILLED)
             continue
-        digest = entry_digest(language, entry)
+        digest = entry_digest(language, entry, plural_forms)
         digests.append(digest)
         ids.append(",".join(entry_ids(domain, entry, former)))
         marks.append((MARK_FUZZY_ERROR if error else MARK_FUZZY) if entry.fuzzy else

@@ -55,8 +55,10 @@ def to_review(config: Config, language: str) -> list[Entry]:
     for domain in domains(config):
         path = config.catalog_path(language, domain)
         if path.exists():
-            found.extend(entry for entry in read_po(path).messages
-                         if entry.has_translation and entry_digest(language, entry) not in approved)
+            catalog = read_po(path)
+            rule = catalog.header_field("Plural-Forms")
+            found.extend(entry for entry in catalog.messages if entry.has_translation
+                         and entry_digest(language, entry, rule) not in approved)
     return found
 
 

@@ -223,7 +223,8 @@ def _row(config: Config, language: str, domain: DomainVerdict, entry: Entry, num
     if state is None or not entry.has_translation:
         return Row(number, entry, UNTRANSLATED, kind=kind,
                    findings=tuple(findings.get(entry.key, ())))
-    digest = entry_digest(language, entry)  # of the very entry this row shows
+    rule = domain.facts.plural_forms if domain.facts is not None else ""
+    digest = entry_digest(language, entry, rule)  # of the very entry this row shows
     signoffs = domain.signoffs
     return Row(number, entry, state, digest, kind, tuple(findings.get(entry.key, ())),
                back_translation(config, language, entry),

@@ -167,9 +167,11 @@ def translated_entries(config: Config, language: str) -> dict[str, Target]:
         if not path.exists():
             continue
         shown = config.relative(path)
-        for entry in read_po(path).messages:
+        catalog = read_po(path)
+        rule = catalog.header_field("Plural-Forms")
+        for entry in catalog.messages:
             if entry.has_translation:
-                found.setdefault(entry_digest(language, entry), []).append(
+                found.setdefault(entry_digest(language, entry, rule), []).append(
                     Located(domain, path, shown, entry))
     return {digest: Target(digest, tuple(places)) for digest, places in found.items()}
 
@@ -305,8 +307,9 @@ def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[
     written = []
     for path, (shown, keys) in by_path.items():
         catalog = read_po(path)
+        rule = catalog.header_field("Plural-Forms")
         catalog.entries = [change(entry) if not entry.obsolete and entry.key in keys
-                           and entry_digest(language, entry) == keys[entry.key] else entry
+                           and entry_digest(language, entry, rule) == keys[entry.key] else entry
                            for entry in catalog.entries]
         if write_if_changed(path, format_po(catalog)):
             written.append(shown)

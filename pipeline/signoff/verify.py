@@ -127,16 +127,24 @@ class SignoffState:
         return ids
 
 
-def entry_digest(language: str, entry: Entry) -> str:
+def entry_digest(language: str, entry: Entry, plural_forms: str | None = None) -> str:
     """SHA-256 over the canonical encoding of the text pair; flags and comments are not part of it.
 
     The encoding is ``json.dumps([language, msgctxt, msgid, msgid_plural, [msgstr, …]],
     ensure_ascii=False, separators=(",", ":"))`` in UTF-8, spelled out with json's own string
-    encoder because the gate digests every entry of the site.
+    encoder because the gate digests every entry of the site. A plural entry adds its
+    catalog's ``Plural-Forms`` (spaces removed) as a sixth item: the rule picks which form
+    a reader sees, so changing it voids the approval ("Take 3 tablets" must not become
+    "Take one tablet" on the page without a doctor).
     """
     forms = ",".join(map(_json_string, entry.msgstrs))
+    rule = ""
+    if entry.msgid_plural is not None:
+        if plural_forms is None:
+            raise ValueError("the digest of a plural entry needs its catalog's Plural-Forms")
+        rule = "," + _json_string("".join(plural_forms.split()))
     encoded = (f"[{_json_string(language)},{_json_value(entry.msgctxt)},{_json_string(entry.msgid)},"
-               f"{_json_value(entry.msgid_plural)},[{forms}]]")
+               f"{_json_value(entry.msgid_plural)},[{forms}]{rule}]")
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 

@@ -91,6 +91,23 @@ def template_placeholder(make_project, translate_all, approve_all) -> Project:
     return project
 
 
+def plural_rule_changed(make_project, translate_all, approve_all) -> Project:
+    """A template plural approved in English, then only the catalog's Plural-Forms edited.
+
+    The rule decides which form a reader sees ("3 articles" or "3 article"), so the
+    approval of the plural entry no longer stands.
+    """
+    project = make_project()
+    project.write("templates/index.html", PLURAL_TEMPLATE)
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en", {PLURAL_MSGID: "%(count)s articles"})
+    approve_all(project, "en")
+    path = project.po("en", "site")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "plural=(n != 1);", "plural=(n == 1);"), encoding="utf-8")
+    return project
+
+
 SCENARIOS: dict[str, Callable[..., Project]] = {
     "clean": clean,
     "unapproved": unapproved,
@@ -98,11 +115,12 @@ SCENARIOS: dict[str, Callable[..., Project]] = {
     "broken reference link": broken_reference_link,
     "header error": header_error,
     "template placeholder mismatch": template_placeholder,
+    "plural rule changed after approval": plural_rule_changed,
 }
 # Which languages each scenario publishes (the source always is).
 PUBLISHED = {"clean": {"en"}, "unapproved": {"en"}, "source edited without pull": set(),
              "broken reference link": set(), "header error": set(),
-             "template placeholder mismatch": set()}
+             "template placeholder mismatch": set(), "plural rule changed after approval": set()}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -120,3 +138,18 @@ def test_status_and_build_agree_on_every_language(name, make_project, translate_
     assert {language for language, (published, _) in done.items() if published} == PUBLISHED[name]
     shown = project.run("build")
     assert shown.exit_code == 0, shown.output
+
+
+def test_a_plural_approval_stands_until_the_rule_changes(make_project, translate_all, approve_all):
+    project = make_project()
+    project.write("templates/index.html", PLURAL_TEMPLATE)
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en", {PLURAL_MSGID: "%(count)s articles"})
+    approve_all(project, "en")
+    assert build(project.config).languages[1].published
+    path = project.po("en", "site")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "plural=(n != 1);", "plural=(n == 1);"), encoding="utf-8")
+    english = build(project.config).languages[1]
+    assert not english.published
+    assert [b.msgid for b in english.blockers] == [PLURAL_MSGID]

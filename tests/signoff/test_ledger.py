@@ -145,6 +145,23 @@ def test_the_entry_digest_encoding_is_fixed():
 def test_the_digest_is_exactly_sha256_of_the_compact_json(language, msgctxt, msgid, msgid_plural,
                                                           msgstrs):
     entry = Entry(msgid=msgid, msgstrs=tuple(msgstrs), msgctxt=msgctxt, msgid_plural=msgid_plural)
-    payload = json.dumps([language, msgctxt, msgid, msgid_plural, msgstrs], ensure_ascii=False,
-                         separators=(",", ":"))
-    assert entry_digest(language, entry) == hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    rule = "nplurals=2; plural=(n != 1);"
+    items = [language, msgctxt, msgid, msgid_plural, msgstrs]
+    if msgid_plural is not None:
+        items.append("nplurals=2;plural=(n!=1);")
+    payload = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    assert entry_digest(language, entry, rule) == hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def test_the_digest_of_a_plural_entry_covers_the_plural_rule():
+    """The rule picks the form a reader sees: "3 tablets" must not become "one tablet" unseen."""
+    entry = Entry(msgid="%(n)s tablet", msgid_plural="%(n)s tablets",
+                  msgstrs=("%(n)s Tablette", "%(n)s Tabletten"))
+    two = entry_digest("de", entry, "nplurals=2; plural=(n != 1);")
+    assert two == entry_digest("de", entry, "nplurals=2;  plural=(n != 1);")  # spacing only
+    assert two != entry_digest("de", entry, "nplurals=2; plural=(n > 1);")
+    assert two != entry_digest("de", entry, "nplurals=2; plural=0;")
+    with pytest.raises(ValueError):
+        entry_digest("de", entry)
+    singular = Entry(msgid="Doz", msgstrs=("Dosis",))
+    assert entry_digest("de", singular) == entry_digest("de", singular, "nplurals=1; plural=0;")
