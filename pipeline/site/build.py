@@ -31,7 +31,7 @@ from typing import cast
 from markdown_it.token import Token
 
 from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compact,
-                                 read_manifest, sha, unchanged, world_key)
+                                 read_manifest, record_manifest, sha, unchanged, world_key)
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.fsutil import umask
@@ -113,7 +113,7 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
         raise BuildError(f"there is no article left in {config.relative(config.source_dir)}/, and "
                          f"building would remove every article page of {config.relative(out)}/: "
                          "pass --allow-empty if that is meant", config.source_dir)
-    previous = read_manifest(out)
+    previous = read_manifest(config, out)
 
     source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
     visitor = _Bodies(output)
@@ -150,7 +150,8 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
     renderer = _PageRenderer(site, config, editions, output, visitor.bodies)
     manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
-    FileStats(config, out).record(manifest)
+    record_manifest(config, out, {"format": fmt, "files": manifest, "inputs": inputs,
+                                  "published": published})
     return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
                                    changed=True))
 

@@ -1,11 +1,14 @@
 """What a build remembers of the last one, so that a rebuild does only what changed.
 
 Three memories, from the cheapest to consult: the last build's report under a
-digest of every file a build reads (:class:`LastBuild`); the manifest in the
-output folder, naming each file's inputs (:class:`Previous`); and the file
-index (:class:`FileStats`), which tells that an output file is still what the
-manifest says without reading it. The first and the last live in the store:
-losing them only costs time.
+digest of every file a build reads (:class:`LastBuild`); the manifest of what
+the last build wrote, naming each file's inputs and digest (:class:`Previous`);
+and the file index (:class:`FileStats`), which tells that an output file is
+still what the manifest says without reading it. All three live in the store,
+authenticated: the copy of the manifest in the output folder is for people and
+hosting tools, and is never read back as the truth about its own pages
+(whoever can write the output could edit a page and its manifest together).
+Losing the store only costs a full render.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pipeline.cache import digest_of, shared_store
 from pipeline.cache.digests import sha256 as sha
 
 KIND = "build"
+BUILT = "built-manifest"
 
 MANIFEST = ".pipeline-manifest.json"
 
@@ -40,13 +44,26 @@ class Previous:
     published: list[str] = field(default_factory=list)
 
 
-def read_manifest(out: Path) -> Previous:
+def read_manifest(config: Config, out: Path) -> Previous:
+    """What the last build wrote into ``out``, as it recorded it in the store (never the output's copy)."""
+    data = shared_store(config.cache_dir).get_json(BUILT, _where(out))
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
         return Previous(data.get("format"), dict(data.get("files", {})), data.get("inputs"),
-                         list(data.get("published", [])))
-    except (OSError, ValueError, AttributeError, TypeError):
+                        list(data.get("published", [])))
+    except (AssertionError, ValueError, AttributeError, TypeError):
         return Previous()
+
+
+def record_manifest(config: Config, out: Path, manifest: dict) -> None:
+    """Keep the manifest of the output just written (the store vouches for it, not the output)."""
+    store = shared_store(config.cache_dir)
+    store.put_json(BUILT, _where(out), manifest)
+    store.save()
+
+
+def _where(out: Path) -> str:
+    return digest_of(str(out.resolve()))
 
 
 def unchanged(previous: Previous, fmt: str, inputs: str, candidates: list[str],
@@ -71,10 +88,6 @@ class FileStats:
 
     def intact(self, path: str, sha: str | None) -> bool:
         return sha is not None and self.store.index.digest(self.out / path) == sha
-
-    def record(self, manifest: dict[str, dict]) -> None:
-        """Keep what the index learnt; files just written are hashed once they are settled."""
-        self.store.save()
 
 
 def world_key(config: Config, site: Site, fmt: str, out: Path) -> str:
@@ -111,10 +124,10 @@ class LastBuild:
         """The languages the last build reported and its page count, when they still stand."""
         data = self.store.get_json(KIND, self.key)
         try:
-            manifest = (self.out / MANIFEST).read_bytes()
-            if not isinstance(data, dict) or sha(manifest) != data["manifest"]:
+            previous = read_manifest(self.config, self.out)
+            if not isinstance(data, dict) or _manifest_digest(previous) != data["manifest"]:
                 return None
-            files = json.loads(manifest)["files"]
+            files = previous.files
             stats = FileStats(self.config, self.out)
             if not all(stats.intact(path, item.get("sha256")) for path, item in files.items()):
                 return None
@@ -127,16 +140,17 @@ class LastBuild:
 
     def keep(self, languages: list[Reported], pages: int) -> None:
         """Remember this build's report, for the output as it is now."""
-        try:
-            manifest = sha((self.out / MANIFEST).read_bytes())
-        except OSError:
-            return  # the next build only gates again
+        manifest = _manifest_digest(read_manifest(self.config, self.out))
         reported = [[language, published, is_source,
                      [[b.reason, b.path, b.line, b.msgid, b.detail, b.digest] for b in blockers]]
                     for language, published, is_source, blockers in languages]
         self.store.put_json(KIND, self.key, {"manifest": manifest, "pages": pages,
                                              "languages": reported})
         self.store.save()
+
+
+def _manifest_digest(previous: Previous) -> str:
+    return digest_of(previous.format, previous.files, previous.inputs, previous.published)
 
 
 def compact(value) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import re
@@ -668,3 +669,27 @@ def test_a_changed_module_of_the_package_renders_every_page_again(published, tmp
     after = out_snapshot(published.root / "public")
     page = "en/mikro/index.html"
     assert after[page][0] != before[page][0] and b'"https://schema.org/"' in after[page][0]
+
+
+def _forge_page_and_manifest(public: Path, page: str, text: bytes) -> None:
+    """What whoever can write the output folder would do: edit a page and its manifest together."""
+    (public / page).write_bytes(text)
+    manifest = json.loads((public / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][page]["sha256"] = hashlib.sha256(text).hexdigest()
+    (public / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
+                                   encoding="utf-8")
+
+
+@pytest.mark.parametrize("cache_deleted", [False, True])
+def test_a_page_edited_with_its_manifest_is_rendered_again(published, cache_deleted):
+    """The output's manifest is for people and hosting tools: never the truth about its pages."""
+    assert build(published.config).changed
+    public = published.root / "public"
+    page = "en/mikro/index.html"
+    honest = (public / page).read_bytes()
+    _forge_page_and_manifest(public, page, b"<p>unreviewed text under a doctor's byline</p>")
+    if cache_deleted:
+        shutil.rmtree(published.root / ".pipeline-cache")
+    result = build(published.config)
+    assert result.changed
+    assert (public / page).read_bytes() == honest
