@@ -10,6 +10,14 @@ A line is a JSON object with the fields of :data:`FIELDS`, in that order::
 ``digests`` maps each entry digest the statement covers to the ids of the
 catalog entries that carried it when it was signed (see ``signoff.entry_id``);
 the ids only let ``status`` tell a changed entry (stale) from a new one.
+
+An approve or reject statement may also carry ``texts`` (before ``key``): for
+each digest, the text the doctor saw and signed — for a catalog entry
+``[msgctxt, msgid, msgid_plural, [msgstr, …], plural_forms or null]``, exactly
+what its digest is computed from. It is signed like every other field, so the
+ledger alone (no git history, no network) tells what was approved: the audit log
+shows strings no catalog holds any more, and a review shows what changed since.
+A text that does not hash to its digest is never shown (see ``verify.signed_text``).
 ``prev`` chains the ledger: the SHA-256 (hex) of the raw bytes of the last
 well-formed line of the file when the statement was appended ("" for the first
 one), so removing, editing or moving a line breaks the lines after it. Two
@@ -33,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -49,6 +57,7 @@ REJECT = "reject"
 REVOKE = "revoke"
 MEANINGS = (APPROVE, REJECT, REVOKE)
 FIELDS = ("reviewer", "language", "time", "meaning", "digests", "note", "prev", "key", "signature")
+WITH_TEXTS = (*FIELDS[:7], "texts", *FIELDS[7:])  # the same, carrying the texts signed
 OLD_FIELDS = tuple(name for name in FIELDS if name != "prev")  # format v1, before the chain
 SIGNING_CONTEXT = b"reviewed-pages sign-off statement v2\n"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -82,12 +91,16 @@ class Statement:
     key: str = ""
     signature: str = ""
     prev: str = ""
+    texts: dict[str, Any] = field(default_factory=dict)  # digest → the text signed
 
     def signed_fields(self) -> dict:
-        return {"reviewer": self.reviewer, "language": self.language,
-                "time": format_time(self.time), "meaning": self.meaning,
-                "digests": {digest: list(ids) for digest, ids in self.digests.items()},
-                "note": self.note, "prev": self.prev, "key": self.key}
+        fields = {"reviewer": self.reviewer, "language": self.language,
+                  "time": format_time(self.time), "meaning": self.meaning,
+                  "digests": {digest: list(ids) for digest, ids in self.digests.items()},
+                  "note": self.note, "prev": self.prev, "key": self.key}
+        if self.texts:
+            fields["texts"] = self.texts
+        return fields
 
     def signed_bytes(self) -> bytes:
         """The canonical encoding the signature covers."""
@@ -101,7 +114,8 @@ class Statement:
 
     def to_line(self) -> str:
         fields = {**self.signed_fields(), "signature": self.signature}
-        return json.dumps({name: fields[name] for name in FIELDS}, ensure_ascii=False,
+        order = WITH_TEXTS if self.texts else FIELDS
+        return json.dumps({name: fields[name] for name in order}, ensure_ascii=False,
                           separators=(",", ":"))
 
 
@@ -149,13 +163,15 @@ def utc_now() -> datetime:
 
 def sign(private_key: Ed25519PrivateKey, key_id: str, reviewer: str, language: str,
          meaning: str, digests: dict[str, tuple[str, ...]], note: str = "",
-         time: datetime | None = None, prev: str = "") -> Statement:
+         time: datetime | None = None, prev: str = "",
+         texts: dict[str, Any] | None = None) -> Statement:
     """A new statement, signed; ``prev`` is the hash of the line it will be appended after."""
     if meaning not in MEANINGS:
         raise ValueError(f"unknown meaning {meaning!r}")
     unsigned = Statement(reviewer, language, (time or utc_now()).replace(microsecond=0), meaning,
                          {digest: tuple(sorted(set(ids))) for digest, ids in digests.items()},
-                         note, key_id, prev=prev)
+                         note, key_id, prev=prev,
+                         texts={d: t for d, t in (texts or {}).items() if d in digests})
     signature = private_key.sign(unsigned.signed_bytes())
     return replace(unsigned, signature=base64.b64encode(signature).decode("ascii"))
 
@@ -249,16 +265,17 @@ def parse_line(raw: bytes) -> Statement:
     if set(data) == set(OLD_FIELDS):
         raise OldFormatLine("a statement of the old format (v1, without 'prev'): "
                             "it does not count until it is signed again in today's format")
-    check_fields(data, FIELDS)
+    check_fields(data, WITH_TEXTS if "texts" in data else FIELDS)
     for name in ("reviewer", "language", "meaning", "note"):
         if not isinstance(data[name], str):
             raise MalformedLine(f"'{name}' must be a string")
     if data["meaning"] not in MEANINGS:
         raise MalformedLine(f"meaning must be one of {', '.join(MEANINGS)}")
     time = check_signed_fields(data)
-    return Statement(data["reviewer"], data["language"], time, data["meaning"],
-                     _digests(data["digests"]), data["note"], data["key"], data["signature"],
-                     data["prev"])
+    digests = _digests(data["digests"])
+    return Statement(data["reviewer"], data["language"], time, data["meaning"], digests,
+                     data["note"], data["key"], data["signature"], data["prev"],
+                     _texts(data["texts"], digests) if "texts" in data else {})
 
 
 def json_object(raw: bytes, what: str) -> dict:
@@ -302,6 +319,12 @@ def check_signed_fields(data: dict) -> datetime:
         raise MalformedLine("prev must be the SHA-256 (64 hex digits) of a line, or \"\"")
     _check_signature_text(data["signature"])
     return time
+
+
+def _texts(value: object, digests: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    if not isinstance(value, dict) or not value or any(key not in digests for key in value):
+        raise MalformedLine("texts must be a non-empty object of digests the statement covers")
+    return value
 
 
 def _digests(value: object) -> dict[str, tuple[str, ...]]:

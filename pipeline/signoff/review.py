@@ -27,6 +27,7 @@ from pipeline.signoff.ledger import (APPROVE, REJECT, REVOKE, LedgerLine, Statem
 from pipeline.catalogs.pofile import format_po, read_po
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 from pipeline.signoff.verify import (CLOCK_SKEW, Approval, LedgerProblem, entry_digest, entry_ids,
+                                     entry_text, signed_text,
                                      ledger_path, read_signoffs, statement_problem)
 from pipeline.source.articles import domains
 
@@ -41,6 +42,7 @@ class Located:
     path: Path
     shown: str
     entry: Entry
+    plural_forms: str = ""  # the catalog's Plural-Forms: part of a plural entry's digest
 
     @property
     def where(self) -> str:
@@ -60,6 +62,10 @@ class Target:
 
     def entry_ids(self) -> tuple[str, ...]:
         return tuple(sorted({i for place in self.places for i in entry_ids(place.domain, place.entry)}))
+
+    def text(self) -> list:
+        """The text pair as a statement carries it: exactly what its digest is computed from."""
+        return entry_text(self.entry, self.places[0].plural_forms)
 
 
 @dataclass(frozen=True)
@@ -95,9 +101,11 @@ class Signer:
 
     def sign(self, language: str, meaning: str, targets: Iterable[Target], note: str = "",
              now: datetime | None = None, prev: str = "") -> Statement:
+        targets = tuple(targets)
         digests = {target.digest: target.entry_ids() for target in targets}
+        texts = {target.digest: target.text() for target in targets} if meaning != REVOKE else {}
         return sign(self.private_key, self.key_id, self.reviewer.id, language, meaning,
-                    digests, note, now, prev)
+                    digests, note, now, prev, texts)
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ def translated_entries(config: Config, language: str) -> dict[str, Target]:
         for entry in catalog.messages:
             if entry.has_translation:
                 found.setdefault(entry_digest(language, entry, rule), []).append(
-                    Located(domain, path, shown, entry))
+                    Located(domain, path, shown, entry, rule))
     return {digest: Target(digest, tuple(places)) for digest, places in found.items()}
 
 
@@ -344,7 +352,11 @@ class LogRecord:
 
 
 def audit_log(config: Config, languages: Iterable[str]) -> tuple[list[LogRecord], list[LedgerProblem]]:
-    """Every counted statement in time order, and every ledger line that does not count."""
+    """Every counted statement in ledger order, and every ledger line that does not count.
+
+    A text no catalog holds any more is shown as the statement signed it, when it
+    carries it (and it hashes to its digest).
+    """
     records, problems = [], []
     roster = load_roster(config)
     for language in languages:
@@ -353,13 +365,22 @@ def audit_log(config: Config, languages: Iterable[str]) -> tuple[list[LogRecord]
         if not state.statements:
             continue
         known = translated_entries(config, language)
+        shown = config.relative(ledger_path(config, language))
         for signed in state.statements:
-            texts = {digest: known[digest].places[0] if digest in known else None
+            texts = {digest: known[digest].places[0] if digest in known
+                     else _as_signed(language, digest, signed.statement, shown)
                      for digest in signed.statement.digests}
             records.append(LogRecord(language, signed.line, signed.statement,
                                      signed.reviewer.name, texts))
-    records.sort(key=lambda record: (record.statement.time, record.language, record.line))
     return records, problems
+
+
+def _as_signed(language: str, digest: str, statement: Statement, ledger: str) -> Located | None:
+    """The text a statement signed for a digest, placed in the ledger, when it carries it."""
+    entry = signed_text(language, digest, statement.texts.get(digest))
+    if entry is None:
+        return None
+    return Located("", Path(ledger), f"{ledger} (as signed; in no catalog now)", entry)
 
 
 def verify(config: Config, languages: Iterable[str],
@@ -386,6 +407,10 @@ def _text_dict(digest: str, place: Located | None) -> dict:
     if place is None:
         return {"digest": digest, "known": False}
     entry = place.entry
+    if not place.domain:  # no catalog holds it: the text as the statement signed it
+        return {"digest": digest, "known": False, "as_signed": True, "msgctxt": entry.msgctxt,
+                "msgid": entry.msgid, "msgid_plural": entry.msgid_plural,
+                "msgstrs": list(entry.msgstrs)}
     return {"digest": digest, "known": True, "domain": place.domain, "path": place.shown,
             "line": entry.line, "msgctxt": entry.msgctxt, "msgid": entry.msgid,
             "msgid_plural": entry.msgid_plural, "msgstrs": list(entry.msgstrs)}

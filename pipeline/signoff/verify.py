@@ -148,6 +148,26 @@ def entry_digest(language: str, entry: Entry, plural_forms: str | None = None) -
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
+def entry_text(entry: Entry, plural_forms: str | None = None) -> list:
+    """The text pair as a statement's ``texts`` carry it: what :func:`entry_digest` covers."""
+    rule = plural_forms if entry.msgid_plural is not None else None
+    return [entry.msgctxt, entry.msgid, entry.msgid_plural, list(entry.msgstrs), rule]
+
+
+def signed_text(language: str, digest: str, text: object) -> Entry | None:
+    """The entry a statement's text names, only when it hashes to the digest it was signed for."""
+    if not (isinstance(text, list) and len(text) == 5 and isinstance(text[1], str)
+            and isinstance(text[3], list) and text[3] and all(isinstance(f, str) for f in text[3])
+            and all(isinstance(v, (str, type(None))) for v in (text[0], text[2], text[4]))):
+        return None
+    msgctxt, msgid, msgid_plural, msgstrs, rule = text
+    entry = Entry(msgid, tuple(msgstrs), msgctxt, msgid_plural)
+    try:
+        return entry if entry_digest(language, entry, rule) == digest else None
+    except ValueError:
+        return None
+
+
 def entry_id(domain: str, msgctxt: str | None, msgid: str) -> str:
     """Which catalog entry a digest belonged to, whatever its translation: 16 hex digits."""
     encoded = f"[{_json_string(domain)},{_json_value(msgctxt)},{_json_string(msgid)}]"

@@ -165,3 +165,27 @@ def test_the_digest_of_a_plural_entry_covers_the_plural_rule():
         entry_digest("de", entry)
     singular = Entry(msgid="Doz", msgstrs=("Dosis",))
     assert entry_digest("de", singular) == entry_digest("de", singular, "nplurals=1; plural=0;")
+
+
+def test_a_statement_carries_the_texts_it_signed_and_only_true_ones_are_shown():
+    from pipeline.signoff.verify import entry_text, signed_text
+
+    private_key = Ed25519PrivateKey.generate()
+    entry = Entry(msgid="Doz", msgstrs=("Dosis",))
+    digest = entry_digest("de", entry)
+    signed = sign(private_key, "0123456789abcdef", "dr", "de", "approve", {digest: ("a" * 16,)},
+                  texts={digest: entry_text(entry), "f" * 64: ["not", "covered"]})
+    again = parse_line(signed.to_line().encode("utf-8"))
+    assert again.texts == {digest: [None, "Doz", None, ["Dosis"], None]}  # only digests it covers
+    assert again.signed_bytes() == signed.signed_bytes()
+    assert signed_text("de", digest, again.texts[digest]) == entry
+    forged = [None, "Doz", None, ["Dosis 500"], None]
+    assert signed_text("de", digest, forged) is None  # a text that is not what was signed
+    assert signed_text("de", digest, "Doz") is None
+
+
+def test_a_texts_field_naming_another_digest_is_malformed():
+    data = json.loads(statement(Ed25519PrivateKey.generate()).to_line())
+    data["texts"] = {"e" * 64: [None, "x", None, ["y"], None]}
+    with pytest.raises(MalformedLine, match="texts must be"):
+        parse_line(json.dumps(data).encode("utf-8"))

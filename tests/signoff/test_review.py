@@ -188,11 +188,12 @@ def test_the_log_shows_who_did_what_with_the_text_where_still_known(site):
     result = site.run("review", "log")
     assert result.exit_code == 0
     assert "approve  Dr. Test Hekim (dr-test)  1 entry" in result.output
-    assert "(text no longer in the catalogs)" in result.output
+    assert "(as signed; in no catalog now)  'Mikro İğneleme Nedir?' -> " in result.output
     assert "note: kötü" in result.output
     data = json.loads(site.run("review", "log", "--lang", "en", "--json").output)
     first, second = data["statements"]
     assert first["meaning"] == "approve" and first["entries"][0]["known"] is False
+    assert first["entries"][0]["as_signed"] and first["entries"][0]["msgid"] == TITLE
     assert second["meaning"] == "reject" and second["entries"][0]["msgid"] == ITEM
     assert data["problems"] == []
 
