@@ -17,7 +17,7 @@ LOCK      := requirements.lock
 BASE      ?= $(shell git merge-base HEAD origin/main 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup lock pull translate status check build test bench bench-memory clean
+.PHONY: all setup lock pull translate status check build lint test bench bench-memory clean
 
 all: pull translate status build
 
@@ -84,7 +84,12 @@ bench: setup
 bench-memory: setup
 	$(PY) bench/run.py --memory-only --memory-articles $(MEMORY_N) --out bench/results-memory.json
 
-test: setup
+# Types (mypy, configured in pyproject.toml) and style (ruff): part of every test run.
+lint: setup
+	$(VENV)/bin/ruff check pipeline tests bench scripts
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) -m pytest
 
 # Only what can be made again for free. The machine translations (machine-translations/,

@@ -24,16 +24,16 @@ import re
 import string
 import sys
 import zlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from pipeline.source.articles import read_article  # noqa: E402
+from pipeline.source.articles import read_article
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import varied  # noqa: E402
+import varied
 
 LANGUAGES = ["en", "de", "ar", "ru", "fr"]
 BOILERPLATE = [
@@ -69,7 +69,8 @@ def vary(text: str, rng: random.Random) -> str:
 
 def article_text(index: int, units, rng: random.Random) -> str:
     topic = TOPICS[index % len(TOPICS)]
-    lines = ["---", f"title: {topic} Rehberi {index}", f"description: {topic} hakkında bilmeniz gerekenler ({index}).",
+    lines = ["---", f"title: {topic} Rehberi {index}",
+             f"description: {topic} hakkında bilmeniz gerekenler ({index}).",
              "reviewed_by: Uzm. Dr. Örnek Hekim", "published: 2023-02-06", "updated: 2024-05-01", "---", ""]
     body = [u for u in units if u.kind not in ("title", "description")]
     count = rng.randint(34, 50)
@@ -157,10 +158,10 @@ def stand_in(msgid: str, language: str) -> str:
                    for part in parts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stand_in_word(word: str, language: str) -> str:
     """A made-up word as long as the source word, the same for the same word (no false repeats)."""
-    rng = random.Random(zlib.crc32(f"{language}:{word}".encode("utf-8")))
+    rng = random.Random(zlib.crc32(f"{language}:{word}".encode()))
     return language + "".join(rng.choices(string.ascii_lowercase, k=max(len(word) - 1, 1)))
 
 

@@ -39,7 +39,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402
+import generate
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
 OK_EXITS = (0, 1, 3)  # check exits 1 on errors, build --strict 3 when stopped: still a timing
@@ -203,7 +203,7 @@ def translate_stages(site: Path, args, stages: list[dict]) -> dict:
     figures = {"unique_texts": sum(len(texts) for texts in unique.values()), "ideal_characters": ideal}
     for concurrency in (4, 1) if args.sequential else (4,):
         with FakeDeepL(latency=0.1, character_limit=10**12) as server:
-            def fresh(_run: int) -> None:
+            def fresh(_run: int, concurrency: int = concurrency) -> None:
                 restore(site, empty)
                 with open(site / "pipeline.toml", "a", encoding="utf-8") as handle:
                     handle.write(f"\n[deepl]\ncontext = false\nconcurrency = {concurrency}\n")
@@ -358,7 +358,8 @@ def bench_memory(count: int, site: Path, args) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", "--articles", type=int, default=1000)
     parser.add_argument("--variety", choices=[*generate.VARIETIES, "both"], default="both",
                         help="which generated site to measure; both: the varied site, then the "

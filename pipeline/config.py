@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from babel import Locale, UnknownLocaleError
 

@@ -13,7 +13,8 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
+from collections.abc import Iterator
 
 _ATTEMPTS = 100  # random names tried before giving up (a clash is already unlikely)
 
@@ -62,7 +63,7 @@ class Staging:
     files: list[tuple[Path, Path]] = field(default_factory=list)  # (temporary, target)
     folders: list[Path] = field(default_factory=list)  # created for the new files
 
-    def __iadd__(self, other: "Staging") -> "Staging":
+    def __iadd__(self, other: Staging) -> Staging:
         self.files += other.files
         self.folders += other.folders
         return self

@@ -15,11 +15,13 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
 
 from pipeline.errors import PipelineError
 
 JOBS_VARIABLE = "PIPELINE_JOBS"
+T = TypeVar("T")
 
 _work: tuple = ()
 
@@ -56,7 +58,7 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def chunked(items: list, size: int) -> list[list]:
+def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start:start + size] for start in range(0, len(items), size)]
 
 

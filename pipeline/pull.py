@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from functools import partial
-from typing import Callable
+from collections.abc import Callable
 
 from pipeline.catalogs.model import (Catalog, Entry, catalog_header_fields, format_header,
                               parse_header, plural_count, po_date, template_header_fields)
@@ -53,7 +53,7 @@ PARALLEL_THRESHOLD = 64
 
 def pull(config: Config, now: datetime | None = None) -> PullResult:
     """Bring every source article into its template and its catalogs."""
-    stamp = po_date(now or datetime.now(timezone.utc))
+    stamp = po_date(now or datetime.now(UTC))
     state = PullState.load(config)
     sources = find_sources(config.source_dir)
     fingerprints: dict[str, str] = {}
@@ -271,7 +271,7 @@ class PullState:
         self.settings = settings
 
     @classmethod
-    def load(cls, config: Config) -> "PullState":
+    def load(cls, config: Config) -> PullState:
         return cls(shared_store(config.cache_dir), _settings(config))
 
     def fingerprint(self, data: bytes) -> str:

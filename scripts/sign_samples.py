@@ -40,16 +40,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.config import Config, load_config  # noqa: E402
-from pipeline.errors import PipelineError  # noqa: E402
-from pipeline.fsutil import write_atomic  # noqa: E402
-from pipeline.signoff.keys import generate_key, load_private_key  # noqa: E402
-from pipeline.signoff.ledger import read_ledger  # noqa: E402
-from pipeline.signoff.review import approve, open_signer, translated_entries  # noqa: E402
-from pipeline.signoff.roster import read_roster  # noqa: E402
-from pipeline.signoff.trust import (TRUST_ROOT_VARIABLE, read_log, roster_log_path,  # noqa: E402
+from pipeline.config import Config, load_config
+from pipeline.errors import PipelineError
+from pipeline.fsutil import write_atomic
+from pipeline.signoff.keys import generate_key, load_private_key
+from pipeline.signoff.ledger import read_ledger
+from pipeline.signoff.review import approve, open_signer, translated_entries
+from pipeline.signoff.roster import read_roster
+from pipeline.signoff.trust import (TRUST_ROOT_VARIABLE, read_log, roster_log_path,
                                     sign_roster)
-from pipeline.signoff.verify import ledger_path  # noqa: E402
+from pipeline.signoff.verify import ledger_path
 
 SAMPLE_REVIEWER = "sample-reviewer"
 SAMPLE_ROOT = "sample-clinic-root"

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.config import Config, load_config
+from datetime import UTC
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"  # screenshots from the browser tests (ignored by git)
@@ -201,7 +202,7 @@ def approve_all(tmp_path):
     pairs present when ``approve`` is called are covered, so editing a
     translation afterwards makes its approval stale, as in real use.
     """
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from pipeline.signoff.review import approve as sign_approval
     from pipeline.signoff.review import open_signer, translated_entries
@@ -212,7 +213,7 @@ def approve_all(tmp_path):
     def approve(project: Project, *languages: str, name: str = "Dr. Ayşe Demir",
                 reviewer: str = "ademir", time: datetime | None = None,
                 domain_filter=None) -> None:
-        moment = time or datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+        moment = time or datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
         if reviewer not in keys:
             keys[reviewer] = add_doctor(project, tmp_path / "keys", reviewer=reviewer,
                                         languages=("en", "de", "ar", "ru", "fr"), name=name)

@@ -21,8 +21,8 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import datetime, UTC
+from collections.abc import Callable
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -103,7 +103,7 @@ class FakeDeepL:
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> "FakeDeepL":
+    def start(self) -> FakeDeepL:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server.expect_request(re.compile(r"^/v2/.*")).respond_with_handler(self._handle)
         self.server.start()
@@ -113,7 +113,7 @@ class FakeDeepL:
         if self.server.is_running():
             self.server.stop()
 
-    def __enter__(self) -> "FakeDeepL":
+    def __enter__(self) -> FakeDeepL:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -250,7 +250,7 @@ class FakeDeepL:
         glossary = {"glossary_id": str(uuid.uuid4()), "name": data["name"], "ready": True,
                     "source_lang": data["source_lang"].lower(),
                     "target_lang": data["target_lang"].lower(),
-                    "creation_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    "creation_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                     "entry_count": len(entries), "entries": entries}
         self.glossaries[glossary["glossary_id"]] = glossary
         return _answer(201, _info(glossary))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
+from itertools import pairwise
 from pathlib import Path
 from typing import TypeGuard
 
@@ -127,7 +128,7 @@ def shortest_cycle(graph: Edges, component: set[str]) -> list[str]:
 
 def describe(graph: Edges, files: dict[str, Path], loop: list[str]) -> str:
     steps = [f"  {files[a].relative_to(REPO).as_posix()}:{graph[a][b]}: {a} imports {b}"
-             for a, b in zip(loop, loop[1:])]
+             for a, b in pairwise(loop)]
     return " -> ".join(loop) + "\n" + "\n".join(steps)
 
 

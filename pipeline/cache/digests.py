@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def sha256(data: bytes) -> str:

@@ -6,7 +6,7 @@ import os
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipeline.cache.digests import sha256_of_parts
 

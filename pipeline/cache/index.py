@@ -59,10 +59,10 @@ class FileIndex:
         """The digest of bytes just read from or written to ``file``, kept when the file is settled."""
         digest = sha256(data)
         stat = stat if stat is not None else _stat(file)
-        if stat is not None and stat[0] == len(data) and _settled(stat):
-            if self.entries.get(str(file)) != [*stat, digest]:
-                self.entries[str(file)] = [*stat, digest]
-                self.changed = True
+        if (stat is not None and stat[0] == len(data) and _settled(stat)
+                and self.entries.get(str(file)) != [*stat, digest]):
+            self.entries[str(file)] = [*stat, digest]
+            self.changed = True
         return digest
 
     def forget(self, file: Path) -> None:

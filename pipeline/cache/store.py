@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cache.digests import digest_of, keyed, sha256
+from pipeline.cache.digests import keyed, sha256
 from pipeline.cache.identity import code_identity
 from pipeline.cache.index import FileIndex
 from pipeline.fsutil import write_atomic
@@ -77,10 +77,10 @@ def _secret_file(path: Path) -> bytes:
 
 # ------------------------------------------------------------------ the store
 
-_open: dict[Path, "Store"] = {}
+_open: dict[Path, Store] = {}
 
 
-def shared_store(folder: Path) -> "Store":
+def shared_store(folder: Path) -> Store:
     """The one store of a cache folder in this process, so that its file index is read once."""
     store = _open.get(folder)
     if store is None or store.secret != cache_secret() or store.identity != code_identity():
@@ -103,7 +103,7 @@ class Store:
         self._index: FileIndex | None = None
 
     @property
-    def index(self) -> "FileIndex":
+    def index(self) -> FileIndex:
         if self._index is None:
             self._index = FileIndex(self.folder / "index.json", self.secret)
         return self._index
@@ -154,7 +154,7 @@ class Store:
         self._sweep()
 
     def _address(self, kind: str, key: str) -> str:
-        return sha256(f"{self.identity}\0{kind}\0{key}".encode("utf-8"))
+        return sha256(f"{self.identity}\0{kind}\0{key}".encode())
 
     def _path(self, kind: str, address: str) -> Path:
         return self.folder / "objects" / kind / address[:2] / address[2:]

@@ -61,10 +61,10 @@ class Entry:
     def is_header(self) -> bool:
         return self.msgid == "" and self.msgctxt is None and not self.obsolete
 
-    def replace(self, **changes) -> "Entry":
+    def replace(self, **changes) -> Entry:
         return dataclasses.replace(self, **changes)
 
-    def with_fuzzy(self, fuzzy: bool) -> "Entry":
+    def with_fuzzy(self, fuzzy: bool) -> Entry:
         others = tuple(flag for flag in self.flags if flag != FUZZY)
         flags = (FUZZY, *others) if fuzzy else others
         if fuzzy:

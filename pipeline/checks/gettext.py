@@ -12,7 +12,7 @@ import gettext
 import re
 import string
 from functools import lru_cache
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from pipeline.catalogs.model import Catalog, Entry, plural_count
 from pipeline.checks.registry import CATALOG, ENTRY, ERROR, Context, check

@@ -6,7 +6,7 @@ records the clinic's choices, and a reviewer decides whether a sentence may diff
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipeline.checks.registry import WARNING, Context, Pair, check
 

@@ -7,7 +7,7 @@ or that carries raw HTML or script is not the text the doctor approved.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipeline.checks.registry import ERROR, Context, Pair, check
 from pipeline.source.markup import NAMES

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
@@ -50,7 +50,7 @@ class Number:
     values: frozenset[Decimal]
     percent: bool = False
 
-    def matches(self, other: "Number") -> bool:
+    def matches(self, other: Number) -> bool:
         return bool(self.values & other.values)
 
 
@@ -195,8 +195,8 @@ def _read(groups: list[str], separators: list[str], decimal: str, group: str
         if grouped_tail and len(groups[0]) <= 3:
             return [(text, {Decimal("".join(digits))})]
         return [(g, {Decimal(d)}) for g, d in zip(groups, digits)]
-    if len(kinds) == 2 and punct.count(punct[-1]) == 1 and separators[-1] == punct[-1]:
-        if all(len(g) == 3 for g in groups[1:-1]) and len(groups[0]) <= 3:
+    if (len(kinds) == 2 and punct.count(punct[-1]) == 1 and separators[-1] == punct[-1]
+            and all(len(g) == 3 for g in groups[1:-1]) and len(groups[0]) <= 3):
             return [(text, {Decimal("".join(digits[:-1]) + "." + digits[-1])})]
     if len(kinds) > 1:
         return [(g, {Decimal(d)}) for g, d in zip(groups, digits)]
@@ -209,9 +209,9 @@ def _one_separator_readings(separator: str, digits: list[str], groups: list[str]
     as_decimal = Decimal(head + "." + digits[-1])
     as_group = Decimal(head + digits[-1])
     three = len(groups[-1]) == 3
-    if separator == decimal or separator == ARABIC_DECIMAL:
+    if separator in (decimal, ARABIC_DECIMAL):
         return {as_decimal}
-    if separator == group or separator == ARABIC_GROUP:
+    if separator in (group, ARABIC_GROUP):
         return {as_group} if three else {as_decimal}
     return {as_group, as_decimal} if three else {as_decimal}
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Generic, Iterable, Literal, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, overload
+from collections.abc import Callable, Iterable
 
 from pipeline.glossary import Glossary
 from pipeline.source.markup import Inline, parse_inline

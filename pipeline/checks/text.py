@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterator
+from collections.abc import Iterator
 
 from pipeline.checks.registry import ERROR, WARNING, Context, Pair, check
 from pipeline.glossary import fold, turkish_lower
@@ -107,7 +107,7 @@ _LENGTH_MIN = 40
 def length(pair: Pair, context: Context) -> Iterator[str]:
     """Length far outside the usual ratio for the language pair."""
     source, translation = visible_length(pair.source), visible_length(pair.translation)
-    if source < _LENGTH_MIN and translation < 2 * _LENGTH_MIN or not source:
+    if (source < _LENGTH_MIN and translation < 2 * _LENGTH_MIN) or not source:
         return
     usual, measured = context.length_ratio()
     ratio = translation / source / usual

@@ -65,7 +65,7 @@ def keygen(app: App, reviewer: str, key_file: Path | None) -> None:
 
 @click.group()
 def review() -> None:
-    """Doctors' sign-off: pending entries, approve, reject, review sheets, a review page, audit log, verify."""
+    """Doctors' sign-off: pending entries, approve, reject, sheets, a review page, log, verify."""
 
 
 @review.command("list")

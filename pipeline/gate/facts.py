@@ -7,8 +7,9 @@ under a digest of the catalog's bytes and of everything else they depend on:
 language, domain and path, the glossary, the configuration, the registered
 checks, and (as for every value of the store) the code identity. A catalog
 whose digest matches is not parsed again; anything else is worked out
-afresh, and a store that cannot be read or written only costs time. Approval is never kept here: the gate holds these entry
-digests against the ledger, verified, on every run.
+afresh, and a store that cannot be read or written only costs time. Approval
+is never kept here: the gate holds these entry digests against the ledger,
+verified, on every run.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
+from collections.abc import Callable
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline import checks
@@ -78,21 +80,23 @@ class CatalogFacts:
     front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
     plural_forms: str = ""  # the header's Plural-Forms
     catalog_errors: list = field(default_factory=list)  # [line, message] of errors of the whole catalog
-    rows: str | list | None = field(repr=False, default=None)
-    found: str | list | None = field(repr=False, default=None)
-    details: Callable[[], tuple[str | list, str | list]] | None = field(repr=False, default=None)
+    rows: str | list[EntryRow] | None = field(repr=False, default=None)
+    found: str | list[Finding] | None = field(repr=False, default=None)
+    details: Callable[[], tuple[str | list[EntryRow], str | list[Finding]]] | None = field(
+        repr=False, default=None)
 
     def entries(self) -> list[EntryRow]:
-        self._fetch()
-        if isinstance(self.rows, str):
-            self.rows = [EntryRow(*row[:4], tuple(row[4])) for row in json.loads(self.rows)]
-        return self.rows
+        rows, _ = self._fetch()
+        if isinstance(rows, str):
+            rows = self.rows = [EntryRow(row[0], row[1], row[2], row[3], tuple(row[4]))
+                                for row in json.loads(rows)]
+        return rows
 
     def findings(self) -> list[Finding]:
-        self._fetch()
-        if isinstance(self.found, str):
-            self.found = [Finding(*row) for row in json.loads(self.found)]
-        return self.found
+        _, found = self._fetch()
+        if isinstance(found, str):
+            found = self.found = [Finding(*row) for row in json.loads(found)]
+        return found
 
     def front_entries(self) -> list[tuple[str, Entry]]:
         """(digest, entry) of the title and description, enough to show them without parsing."""
@@ -108,23 +112,28 @@ class CatalogFacts:
 
     def details_line(self, domain: str) -> str:
         """The rows and findings as one line of the details file (JSON has no raw tab or newline)."""
-        self._fetch()
-        rows = self.rows if isinstance(self.rows, str) else _dump([list(r) for r in self.rows])
-        found = self.found if isinstance(self.found, str) else _dump(
-            [_finding_row(f) for f in self.found])
+        kept_rows, kept_found = self._fetch()
+        rows = kept_rows if isinstance(kept_rows, str) else _dump([list(r) for r in kept_rows])
+        found = kept_found if isinstance(kept_found, str) else _dump(
+            [_finding_row(f) for f in kept_found])
         return f"{domain}\t{self.sha}\t{rows}\t{found}\n"
 
     @classmethod
-    def from_json(cls, data: dict, details: str | None = None) -> "CatalogFacts":
-        facts = cls(data["sha"], *data["counts"], data["digests"], data["marks"], data["ids"],
-                    data["front"], data["plural_forms"], data["catalog_errors"])
+    def from_json(cls, data: dict, details: str | None = None) -> CatalogFacts:
+        strings, translated, fuzzy, checked, check_errors = data["counts"]
+        facts = cls(data["sha"], strings, translated, fuzzy, checked, check_errors,
+                    data["digests"], data["marks"], data["ids"], data["front"],
+                    data["plural_forms"], data["catalog_errors"])
         if details is not None:
             facts.rows, facts.found = _split_details(details)[1:]
         return facts
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> tuple[str | list[EntryRow], str | list[Finding]]:
+        """The rows and findings, fetched through ``details`` on first use."""
         if self.rows is None or self.found is None:
+            assert self.details is not None, "facts without rows are always made with details"
             self.rows, self.found = self.details()
+        return self.rows, self.found
 
 
 def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, config: Config,
@@ -218,7 +227,7 @@ class FactsStore:
             found = learn_file(domain, path, shown, self.language, self.config, self.check)
             if found is not None:
                 self._record(domain, shown, found)
-        return found or None
+        return found if isinstance(found, CatalogFacts) else None
 
     def save(self) -> None:
         """Keep the facts learnt this run, and those of the whole language when all are known."""
@@ -341,7 +350,7 @@ _CHUNK = 32
 def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
     """In a worker: the facts of each catalog as JSON data, or the error that stops it."""
     config, language, check = state
-    results = []
+    results: list[dict | tuple | None] = []
     for domain, path, shown in chunk:
         try:
             facts = learn_file(domain, path, shown, language, config, check)

@@ -44,7 +44,8 @@ from pipeline.signoff.ledger import format_time
 from pipeline.signoff.verify import (Approval, SignoffState, entry_ids, former_domains,
                                      read_signoffs)
 
-__all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "DISPUTED", "DISPUTED_APPROVAL", "FUZZY", "NOT_APPROVED", "REJECTED",
+__all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "DISPUTED", "DISPUTED_APPROVAL", "FUZZY",
+           "NOT_APPROVED", "REJECTED",
            "REJECTED_BY_DOCTOR", "REVIEW_STATES", "STALE", "UNTRANSLATED", "WAITING",
            "ApprovedEntries", "Blocker", "DomainVerdict", "Verdict", "earlier_approval",
            "evaluate", "evaluate_languages"]
@@ -73,7 +74,8 @@ class DomainVerdict:
         if self.facts is None:
             return ()
         signoffs = self.signoffs
-        approved, rejected, states = signoffs.approved, signoffs.rejected, []
+        approved, rejected = signoffs.approved, signoffs.rejected
+        states: list[str | None] = []
         for digest, ids in zip(self.facts.digests, self.facts.ids):
             if not digest:
                 states.append(None)
@@ -181,7 +183,7 @@ class DomainVerdict:
             detail = (f"approved by {approval.name} on {format_time(approval.time)} but "
                       "marked fuzzy since: clear the flag if the text is right")
         elif reason == CHECK_ERROR:
-            detail = row.error
+            detail = row.error or ""
         elif reason == REJECTED_BY_DOCTOR:
             rejection = signoffs.rejected[digest]
             detail = f"by {rejection.name} on {format_time(rejection.time)}: {rejection.note}"

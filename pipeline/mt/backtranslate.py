@@ -10,7 +10,7 @@ sends anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config

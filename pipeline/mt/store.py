@@ -18,10 +18,10 @@ import os
 import shutil
 import sqlite3
 import threading
-from contextlib import closing, nullcontext
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ContextManager, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline.cache.digests import sha256
 from pipeline.config import Config
@@ -66,12 +66,12 @@ class Row:
 
     @classmethod
     def received(cls, engine: str, options: dict, source: str, target: str, text: str,
-                 translation: str, billed: int) -> "Row":
+                 translation: str, billed: int) -> Row:
         """A translation just received from an engine, under its key."""
         return cls(store_key(engine, options, source, target, text), engine, options, source,
                    target, text, translation, billed)
 
-    def with_options(self, options: dict) -> "Row":
+    def with_options(self, options: dict) -> Row:
         return Row(self.key, self.engine, options, self.source, self.target, self.text,
                    self.translation, self.billed)
 
@@ -160,7 +160,7 @@ class TranslationStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "TranslationStore":
+    def __enter__(self) -> TranslationStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -199,7 +199,7 @@ def read_only_store(config: Config) -> TranslationStore | None:
     return TranslationStore(path, readonly=True) if path.is_file() else None
 
 
-def lookup_store(config: Config) -> ContextManager[TranslationStore | None]:
+def lookup_store(config: Config) -> AbstractContextManager[TranslationStore | None]:
     """``with lookup_store(config) as store``: read-only, None before a first run; creates none."""
     store = read_only_store(config)
     return store if store is not None else nullcontext()

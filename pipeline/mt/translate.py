@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
+from collections.abc import Mapping, Sequence
 
 from pipeline import interrupts
 from pipeline.catalogs.model import Catalog, Entry
@@ -150,7 +151,7 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
               now: datetime | None = None, progress: Progress | None = None) -> TranslateResult:
     """Fill the empty strings of the catalogs with drafts; see the module docstring."""
     choice = choose_engines(config, engines, env)
-    stamp = (now or datetime.now(timezone.utc)).date().isoformat()
+    stamp = (now or datetime.now(UTC)).date().isoformat()
     machine = choice.machine
     billable = machine is not None and machine.billable
     with lookup_store(config) if billable else nullcontext() as store:
@@ -171,8 +172,8 @@ def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[s
     return finish.result()
 
 
-def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_LanguagePlan"],
-         store: TranslationStore | None, progress: Progress, finish: "_Finisher") -> None:
+def _run(machine: Engine | None, plans: list[_LanguagePlan], sending: list[_LanguagePlan],
+         store: TranslationStore | None, progress: Progress, finish: _Finisher) -> None:
     """Write what is known, then send; a stop keeps everything written and says what is left.
 
     The first Ctrl-C stops the run; any later one is ignored until every draft
@@ -193,7 +194,7 @@ def _run(machine: Engine | None, plans: list["_LanguagePlan"], sending: list["_L
         raise finish.stopped(str(error), "") from None
 
 
-def _send(machine: Engine, plan: "_LanguagePlan", store: TranslationStore | None,
+def _send(machine: Engine, plan: _LanguagePlan, store: TranslationStore | None,
           progress: Progress) -> None:
     source, target = plan.source, plan.language
     batches = machine.batches(list(plan.unsent.items()), source, target)

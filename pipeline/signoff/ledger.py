@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -153,12 +153,12 @@ def line_hash(raw: bytes) -> str:
 
 
 def format_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime(TIME_FORMAT)
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
 
 
 def utc_now() -> datetime:
     """The current time as ledgers record it: UTC, whole seconds."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def sign(private_key: Ed25519PrivateKey, key_id: str, reviewer: str, language: str,
@@ -310,7 +310,7 @@ def check_signed_fields(data: dict) -> datetime:
     if not _TIME_RE.match(data["time"]):
         raise MalformedLine("time must be UTC like 2026-11-26T09:30:00Z")
     try:
-        time = datetime.strptime(data["time"], TIME_FORMAT).replace(tzinfo=timezone.utc)
+        time = datetime.strptime(data["time"], TIME_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         raise MalformedLine("time is not a real date") from None
     if not _KEY_ID_RE.match(data["key"]):

@@ -357,7 +357,8 @@ def audit_log(config: Config, languages: Iterable[str]) -> tuple[list[LogRecord]
     A text no catalog holds any more is shown as the statement signed it, when it
     carries it (and it hashes to its digest).
     """
-    records, problems = [], []
+    records: list[LogRecord] = []
+    problems: list[LedgerProblem] = []
     roster = load_roster(config)
     for language in languages:
         state = read_signoffs(config, language, roster)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -171,7 +171,7 @@ def _retired_key(item: object, where: _Where) -> RosterKey:
     moment = item.get("retired")
     compromised = _compromised(item, where)
     if compromised and moment is None:
-        moment = datetime.min.replace(tzinfo=timezone.utc)  # it signed nothing that counts
+        moment = datetime.min.replace(tzinfo=UTC)  # it signed nothing that counts
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise where.error("a retired key needs 'retired', a TOML date-time with a UTC offset "
                           "such as 2026-03-01T00:00:00Z", "retired")

@@ -309,8 +309,8 @@ def statement_problem(statement: Statement, language: str, roster: Roster,
         return (f"signed with key {key.key_id} of '{reviewer.id}', marked compromised in the "
                 "roster: every statement it signed is void")
     if not key.valid_at(statement.time):
-        return (f"signed {format_time(statement.time)} with key {key.key_id}, "
-                f"retired {format_time(key.retired)}")
+        retired = format_time(key.retired) if key.retired is not None else "?"
+        return f"signed {format_time(statement.time)} with key {key.key_id}, retired {retired}"
     signed_bytes = signed_bytes if signed_bytes is not None else statement.signed_bytes()
     if not verify_signature(key.public_key, statement.signature_bytes, signed_bytes):
         return "signature does not verify: the line was forged or edited"

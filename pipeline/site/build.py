@@ -31,7 +31,8 @@ from typing import cast
 from markdown_it.token import Token
 
 from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compact,
-                                 read_manifest, record_manifest, sha, unchanged, world_key)
+                                 read_manifest, record_manifest, unchanged, world_key)
+from pipeline.cache.digests import sha256 as sha
 from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.fsutil import umask
@@ -185,7 +186,7 @@ def check_output_folder(out: Path) -> None:
 # ---------------------------------------------------------------- languages
 
 
-def _gate(config: Config, visitor: "_Bodies") -> list[Verdict]:
+def _gate(config: Config, visitor: _Bodies) -> list[Verdict]:
     """The gate's verdict on every target language; the visitor sees each article it reads."""
     return evaluate_languages(config, config.languages, domains(config), visitor)
 
@@ -296,7 +297,7 @@ _PARALLEL_PAGES = 64
 _PAGES_PER_CHUNK = 100
 
 
-def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: "_PageRenderer",
+def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: _PageRenderer,
                 extra: dict) -> dict[str, dict]:
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
@@ -418,8 +419,9 @@ def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition,
                   edition.language, getattr(edition, "chrome_sha", "source")]
         prefix = hashlib.sha256(compact(common).encode("utf-8"))
         for slug, source_sha in sources.items():
-            catalog = reviewers = "source"
-            if not edition.is_source:
+            catalog: str = "source"
+            reviewers: object = "source"
+            if not edition.is_source and edition.entries is not None:
                 entries = edition.entries.get(slug)
                 domain = entries.domain if isinstance(entries, ApprovedEntries) else None
                 catalog = domain.facts.sha if domain is not None and domain.facts else ""

@@ -12,8 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime
-from pathlib import Path
-from typing import Collection, Mapping
+from collections.abc import Collection, Mapping
 
 import yaml
 from babel import Locale
@@ -333,7 +332,7 @@ def _jsonld(config: Config, edition: Edition, source: Edition, article: Article,
     data["reviewedBy"] = [_person(name) for name in names]
     if reviewed_on:
         data["lastReviewed"] = reviewed_on.isoformat()
-    original = {"@type": "MedicalWebPage", "url": article_url(config, source, article.slug),
+    original: dict = {"@type": "MedicalWebPage", "url": article_url(config, source, article.slug),
                 "name": article.title, "inLanguage": source.tag}
     if doctor:
         original["reviewedBy"] = _person(doctor)
@@ -348,10 +347,10 @@ def _person(name: str) -> dict:
 
 
 def _lastmod(edition: Edition, article: Article) -> str | None:
-    days = [article.meta.get("published"), article.meta.get("updated")]
+    found = [article.meta.get("published"), article.meta.get("updated")]
     if not edition.is_source:
-        days.append(edition.reviewers(article.slug)[1])
-    days = [day.date() if isinstance(day, datetime) else day for day in days if day]
+        found.append(edition.reviewers(article.slug)[1])
+    days: list[date] = [day.date() if isinstance(day, datetime) else day for day in found if day]
     return max(days).isoformat() if days else None
 
 

@@ -21,7 +21,7 @@ def sanitised(tokens: list[Token]) -> list[Token]:
     for token in tokens:
         if token.type == "inline" and any(not is_safe_target(target)
                                           for target in targets(token.children or [])):
-            token = token.copy(children=_drop_unsafe_links(token.children))
+            token = token.copy(children=_drop_unsafe_links(token.children or []))
         out.append(token)
     return out
 

@@ -23,7 +23,6 @@ from pipeline.gate.facts import gate_inputs
 from pipeline.site.pages import Site
 from pipeline.source.articles import domains, find_sources
 from pipeline.cache import digest_of, shared_store
-from pipeline.cache.digests import sha256 as sha
 
 KIND = "build"
 BUILT = "built-manifest"

@@ -31,7 +31,7 @@ class Node:
 
     kind: str
     target: str = ""
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
 
     def shape(self) -> tuple:
         """What must match between source and translation: kinds and nesting, not order or URLs."""

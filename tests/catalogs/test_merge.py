@@ -112,7 +112,8 @@ def test_each_merge_case():
 
 @pytest.mark.skipif(shutil.which("msgmerge") is None, reason="GNU gettext is not installed")
 def test_same_result_as_msgmerge_previous(tmp_path):
-    body = lambda text: text.split("\n\n", 1)[1]  # noqa: E731 - the headers legitimately differ
+    def body(text: str) -> str:
+        return text.split("\n\n", 1)[1]
     assert body(merged_text()) == body(msgmerge_previous(tmp_path, OLD, TEMPLATE))
 
 

@@ -131,7 +131,7 @@ def test_the_catalog_read_later_is_the_one_judged(site):
     verdict = evaluate(site.config, "en")
     edit_translation(site, "en", TITLE, "Something else entirely")
     with pytest.raises(CatalogError, match="changed while the pipeline was reading it"):
-        verdict.domains[0].catalog
+        _ = verdict.domains[0].catalog
 
 
 def test_check_reuses_the_kept_findings(site, monkeypatch):

@@ -40,7 +40,8 @@ def test_back_translation_sends_the_drafts_into_turkish_and_changes_no_catalog(d
     assert {(r.json["source_lang"], r.json["target_lang"]) for r in requests} == {("EN", "TR")}
     assert not any("glossary_id" in r.json or "formality" in r.json for r in requests)
     assert not any(b"example.org" in r.body for r in requests)
-    drafts = sum(len(e.msgstrs) for path in ("mikro", "site") for e in read_po(drafted.po("en", path)).messages)
+    drafts = sum(len(e.msgstrs) for path in ("mikro", "site")
+                 for e in read_po(drafted.po("en", path)).messages)
     assert sum(len(r.texts) for r in requests) == drafts  # the article's 6 and the site chrome's
     billed = fake_deepl.character_count - billed_before
     assert result.output.splitlines()[1].split() == ["en", str(drafts), "0", str(drafts), str(billed),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -150,7 +151,7 @@ def test_store_round_trip_across_threads_and_read_only(project):
         assert len(found) == 160 and found[rows[3][4].key] == Stored("T3-4", 4)
         assert [row.key for row in store.rows()] == sorted(found)
         assert store.rows()[0].verified
-        with pytest.raises(Exception):
+        with pytest.raises(sqlite3.OperationalError):  # opened read-only
             store.put_many([Row.received("deepl", {}, "tr", "en", "t", "T", 1)])
 
 

@@ -229,7 +229,7 @@ def test_import_refuses_a_row_whose_key_does_not_match_and_imports_nothing(paid,
     lines = export_lines(tmp_path)
     row = json.loads(lines[2])
     row["text"] = "Başka bir metin"  # a translation claimed for another text
-    (tmp_path / "tampered.jsonl").write_text("\n".join(lines[:2] + [json.dumps(row)] + lines[3:])
+    (tmp_path / "tampered.jsonl").write_text("\n".join([*lines[:2], json.dumps(row), *lines[3:]])
                                              + "\n", encoding="utf-8")
     laptop = other_project(tmp_path / "laptop")
 
@@ -238,7 +238,7 @@ def test_import_refuses_a_row_whose_key_does_not_match_and_imports_nothing(paid,
 
     assert result.exit_code == 1
     assert result.output.count("\n") == 1
-    assert f"tampered.jsonl:3: the key is not the digest" in result.output
+    assert "tampered.jsonl:3: the key is not the digest" in result.output
     assert "nothing was imported" in result.output
     assert not store_path(laptop.config).exists()
 

@@ -6,7 +6,7 @@ Every attack here got through when statements were ordered by the time they clai
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -111,7 +111,7 @@ def test_a_torn_last_line_is_reported_and_not_chained_to(site):
 def test_an_approval_dated_in_the_future_does_not_count(site):
     """It used to outlive every later revoke or reject."""
     approve(site.config, "en", signer(site), everything(site))
-    append_signed_by(site, site.key, "approve", [title(site)], datetime(2099, 1, 1, tzinfo=timezone.utc))
+    append_signed_by(site, site.key, "approve", [title(site)], datetime(2099, 1, 1, tzinfo=UTC))
     assert "2099-01-01T00:00:00Z, in the future" in failures(site)[2]
     with pytest.raises(SignoffError, match="line 2 is dated 2099-01-01T00:00:00Z, in the future"):
         revoke(site.config, "en", signer(site), [title(site)])

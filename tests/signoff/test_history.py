@@ -150,7 +150,8 @@ def test_two_branches_that_each_appended_merge_with_every_line_counted(repo):
     lines = read_ledger(ledger(repo, "en"))
     assert len(lines) == 4 and "<<<<<<<" not in ledger(repo, "en").read_text(encoding="utf-8")
     assert lines[1].statement.prev == lines[0].hash == \
-        next(line for line in lines if line.statement.reviewer == "dr-test" and line.number > 1).statement.prev
+        next(line for line in lines
+             if line.statement.reviewer == "dr-test" and line.number > 1).statement.prev
     state = read_signoffs(repo.config, "en")
     assert state.problems == () and len(state.statements) == 4
     assert set(state.approved) == {t.digest for t in targets(repo)}

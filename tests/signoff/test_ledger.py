@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,7 +19,7 @@ from pipeline.signoff.ledger import (SIGNING_CONTEXT, MalformedLine, append_stat
 from pipeline.signoff.verify import entry_digest, entry_id
 
 DIGEST = "a" * 64
-WHEN = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_blank_lines_are_skipped_and_numbers_kept(tmp_path, private_key):
 def test_the_entry_digest_encoding_is_fixed():
     entry = Entry(msgid="Doz", msgstrs=("Dosis",), msgctxt=None, flags=("fuzzy",),
                   comments=("a note",))
-    payload = '["de",null,"Doz",null,["Dosis"]]'.encode()
+    payload = b'["de",null,"Doz",null,["Dosis"]]'
     assert entry_digest("de", entry) == hashlib.sha256(payload).hexdigest()
     assert entry_digest("de", entry) == entry_digest("de", entry.replace(flags=(), comments=()))
     assert entry_digest("de", entry) != entry_digest("en", entry)

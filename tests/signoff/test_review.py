@@ -232,7 +232,7 @@ def test_status_shows_review_columns_and_the_verdict(site):
     edit_translation(site, "de", TITLE, "Was ist Microneedling?")
     result = site.run("status")
     assert result.exit_code == 0
-    header, en, de, ar, ru = result.output.splitlines()[:5]
+    header, en, de, _ar, _ru = result.output.splitlines()[:5]
     total = en.split()[1]  # the article's 6 entries and the site chrome's
     assert header.split() == ["language", "strings", "translated", "fuzzy", "untranslated",
                               "approved", "stale", "waiting", "rejected", "errors", "verdict"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -35,10 +35,10 @@ retired = 2026-03-01T12:00:00+03:00
     assert eris.may_review("de") and not eris.may_review("ar")
     old = eris.keys[1]
     assert eris.key(old.key_id) is old
-    assert old.retired == datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
-    assert old.valid_at(datetime(2026, 3, 1, 8, 59, 59, tzinfo=timezone.utc))
-    assert not old.valid_at(datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc))
-    assert eris.current_key.valid_at(datetime(2100, 1, 1, tzinfo=timezone.utc))
+    assert old.retired == datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    assert old.valid_at(datetime(2026, 3, 1, 8, 59, 59, tzinfo=UTC))
+    assert not old.valid_at(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    assert eris.current_key.valid_at(datetime(2100, 1, 1, tzinfo=UTC))
 
 
 def test_keys_can_be_marked_compromised(keys):
@@ -59,7 +59,7 @@ retired = 2026-03-01T00:00:00Z
     current, leaked, old = roster.get("a").keys
     assert current.current and not current.compromised
     assert leaked.compromised and not leaked.current
-    assert not old.compromised and not old.current and old.valid_at(datetime(2026, 2, 1, tzinfo=timezone.utc))
+    assert not old.compromised and not old.current and old.valid_at(datetime(2026, 2, 1, tzinfo=UTC))
 
 
 def test_no_roster_file_means_no_reviewers(project):

@@ -231,7 +231,7 @@ def test_every_response_carries_a_strict_security_policy(client, path):
 
 def test_decisions_are_post_only_and_reading_changes_nothing(site, client):
     before = site.snapshot()
-    for path in ROUTES + ["/en/mikro/?done=approved&count=3&changed=2", "/de/mikro/", "/"]:
+    for path in [*ROUTES, "/en/mikro/?done=approved&count=3&changed=2", "/de/mikro/", "/"]:
         get(client, path)
     for path in DECISIONS:
         assert get(client, path + f"?digest={digest_of(site, 'en', ITEM)}&note=x").status_code == 405

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -16,7 +16,7 @@ from pipeline.signoff.verify import approvals, read_signoffs
 from signing import add_doctor, edit_translation, entry, ledger, translate
 
 TITLE = "Mikro İğneleme Nedir?"
-T0 = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -35,7 +35,8 @@ def approve_all(project, language, key_file=None, reviewer="dr-test", now=None):
 
 
 def digests(project, language):
-    return {digest: target.entry_ids() for digest, target in translated_entries(project.config, language).items()}
+    return {digest: target.entry_ids()
+            for digest, target in translated_entries(project.config, language).items()}
 
 
 def append_forged(project, language, private_key, reviewer="dr-test", claimed_key=None, time=T0):

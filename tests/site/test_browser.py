@@ -59,7 +59,7 @@ def served_site(make_project, translate_all, approve_all):
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+    def log_message(self, format, *args):
         pass
 
 

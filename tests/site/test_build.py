@@ -8,7 +8,7 @@ import shutil
 import re
 import textwrap
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -311,9 +311,9 @@ def test_json_ld_names_the_approving_doctors_and_the_turkish_original(
     assert project.run("pull").exit_code == 0
     translate_all(project, "en")
     approve_all(project, "en", name="Dr. Ayşe Demir",
-                time=datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc))
+                time=datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     approve_all(project, "en", name="Dr. John Smith", reviewer="jsmith",
-                time=datetime(2026, 4, 2, 9, 0, tzinfo=timezone.utc),
+                time=datetime(2026, 4, 2, 9, 0, tzinfo=UTC),
                 domain_filter=lambda domain: domain == "mikro")
     assert project.run("build").exit_code == 0
     page = facts(project.root / "public" / "en" / "mikro" / "index.html")

@@ -43,8 +43,7 @@ def test_scraping_debris_is_gone_from_the_shipped_article():
         assert debris not in text
 
 
-def test_each_block_type_and_inline_markdown_kept_as_written(tmp_path):
-    parsed = article(tmp_path, """\
+BLOCKS = """\
         ---
         title: Başlık
         description: Açıklama
@@ -75,9 +74,13 @@ def test_each_block_type_and_inline_markdown_kept_as_written(tmp_path):
 
         `sadece_kod`
 
-        Satır sonu  
+        Satır sonu{HARD_BREAK}
         zorunlu.
-        """)
+        """
+
+
+def test_each_block_type_and_inline_markdown_kept_as_written(tmp_path):
+    parsed = article(tmp_path, BLOCKS.replace("{HARD_BREAK}", "  "))  # trailing spaces: a hard break
     assert [(u.kind, u.text, u.line) for u in parsed.units] == [
         ("title", "Başlık", 2),
         ("description", "Açıklama", 3),
@@ -120,7 +123,7 @@ def test_bad_front_matter_names_file_and_line(tmp_path, text, line, message):
 
 def test_non_utf8_source_names_the_line(tmp_path):
     path = tmp_path / "makale.md"
-    path.write_bytes("Birinci satır.\n\nİkinci ".encode("utf-8") + b"\xfe\n")
+    path.write_bytes("Birinci satır.\n\nİkinci ".encode() + b"\xfe\n")
     with pytest.raises(SourceError, match="not valid UTF-8") as caught:
         read_article(path)
     assert caught.value.line == 3

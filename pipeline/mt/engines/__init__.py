@@ -12,7 +12,7 @@ import os
 from contextlib import suppress
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pipeline import interrupts
 from pipeline.config import Config

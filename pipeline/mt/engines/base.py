@@ -7,7 +7,8 @@ import from here, not from the package, so the package can import them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Protocol
+from collections.abc import Callable, Sequence
 
 from pipeline.errors import EngineError
 

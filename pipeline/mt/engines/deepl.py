@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import deepl
 
@@ -41,7 +41,7 @@ class DeepLSettings:
     context: bool = True
 
     @classmethod
-    def from_config(cls, config: Config) -> "DeepLSettings":
+    def from_config(cls, config: Config) -> DeepLSettings:
         table, path = config.deepl, config.path
         text = path.read_text(encoding="utf-8") if path and path.is_file() else ""
 

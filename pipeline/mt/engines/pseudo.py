@@ -7,7 +7,7 @@ links and emphasis survive the round trip through the XML form.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from pipeline.mt.engines.base import Batch, Translation, Usage, pack
 from pipeline.mt.inline_xml import billable_characters, map_text
