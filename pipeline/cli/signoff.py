@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.app import App, echo, entries, fail, pass_app, roster_trust, style, warn
+from pipeline.cli.locks import decides, reads, writes
 from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
                                   page_option, reviewer_option)
 from pipeline.config import project_root
 from pipeline.errors import PipelineError, UsageError
+from pipeline.locking import project_lock
 
 if TYPE_CHECKING:
     from pipeline.signoff.review import Decision, Signer
@@ -72,6 +74,7 @@ def review() -> None:
 @language_option
 @page_option
 @json_option
+@reads
 @pass_app
 def review_list(app: App, language: str, page: str | None, as_json: bool) -> None:
     """Entries waiting for a doctor (never approved, or changed since), with their warnings."""
@@ -98,6 +101,7 @@ def review_list(app: App, language: str, page: str | None, as_json: bool) -> Non
 @click.option("--sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="MANIFEST",
               help="Approve exactly the entries a review sheet showed, if still unchanged.")
 @page_option
+@decides
 @pass_app
 def review_approve(app: App, language: str, reviewer: str, key_file: Path | None,
                    digests: tuple[str, ...], sheet: Path | None, page: str | None) -> None:
@@ -115,14 +119,17 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
     config, language = app.config, app.language(language)
     signer = _signer(app, language, reviewer, key_file)
     if sheet:
-        outcome = approve_sheet(config, language, signer, sheet)
+        with project_lock(config):
+            outcome = approve_sheet(config, language, signer, sheet)
         _report_decision(outcome.decision, "approve")
         for changed in outcome.changed:
             warn("not approved", changed)
         return
     if digests:
-        targets = resolve(translated_entries(config, language), digests, language)
-        _report_decision(approve(config, language, signer, targets), "approve")
+        with project_lock(config):
+            targets = resolve(translated_entries(config, language), digests, language)
+            decision = approve(config, language, signer, targets)
+        _report_decision(decision, "approve")
         return
     items = pending(config, language, page)
     if not items:
@@ -139,6 +146,7 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
 @key_file_option
 @click.option("--entry", required=True, metavar="DIGEST", help="The entry digest (or a unique prefix).")
 @click.option("--note", required=True, help="What is wrong, for the translator.")
+@writes
 @pass_app
 def review_reject(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
                   note: str) -> None:
@@ -158,6 +166,7 @@ def review_reject(app: App, language: str, reviewer: str, key_file: Path | None,
 @click.option("--entry", "digests", required=True, multiple=True, metavar="DIGEST",
               help="An approved entry digest (or a unique prefix); repeatable.")
 @click.option("--note", default="", help="Why, for the audit trail.")
+@writes
 @pass_app
 def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
                   digests: tuple[str, ...], note: str) -> None:
@@ -175,6 +184,7 @@ def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
 @page_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE.html", help="Where to write the sheet; the manifest goes beside it.")
+@reads
 @pass_app
 def review_sheet(app: App, language: str, page: str | None, output: Path) -> None:
     """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
@@ -187,6 +197,7 @@ def review_sheet(app: App, language: str, page: str | None, output: Path) -> Non
 @review.command("log")
 @languages_option
 @json_option
+@reads
 @pass_app
 def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """The audit trail: who approved, rejected or revoked what, and when, with the text pairs."""
@@ -219,6 +230,7 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @click.option("--against", metavar="REV",
               help="Also prove the ledgers at git revision REV are contained unchanged in "
                    "today's, and every line added since is signed with a current key.")
+@reads
 @pass_app
 def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> None:
     """Check every ledger line; exit 1 naming each line that does not count, and why."""
@@ -244,6 +256,7 @@ def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> 
               help="The address to listen on; keep the default so only this machine can connect.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="The port to listen on (0: any free port; the address printed says which).")
+@decides
 @pass_app
 def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: Path | None,
                  host: str, port: int) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.app import App, echo, fail, pass_app, roster_trust, style, table, warn
+from pipeline.cli.locks import reads, writes
 from pipeline.cli.options import json_option, languages_option, out_option
 from pipeline.errors import StoppedError
 from pipeline.site.formats import output_formats
@@ -16,6 +17,7 @@ BUILD_SHOWN_BLOCKERS = 5
 
 
 @click.command()
+@writes
 @pass_app
 def pull(app: App) -> None:
     """Extract source articles into templates and merge them into every catalog."""
@@ -35,6 +37,7 @@ def pull(app: App) -> None:
 @click.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
+@writes
 @pass_app
 def mv(app: App, old: str, new: str) -> None:
     """Rename article OLD to NEW with its template and catalogs, keeping translations and approvals.
@@ -63,6 +66,7 @@ def _warn_near_misses(app: App) -> None:
 @click.command()
 @languages_option
 @json_option
+@reads
 @pass_app
 def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Per language: progress, doctors' review state, check errors and the gate's verdict."""
@@ -91,6 +95,7 @@ def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @click.command()
 @languages_option
 @json_option
+@reads
 @pass_app
 def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Check translations: errors block publication, warnings inform; exit 1 on any error."""
@@ -126,6 +131,7 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
               help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
 @click.option("--allow-empty", is_flag=True,
               help="Build even when no source article is left, removing every article page.")
+@writes
 @pass_app
 def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool) -> None:
     """Render the source language and every fully reviewed language; stop the others."""

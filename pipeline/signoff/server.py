@@ -51,6 +51,7 @@ from starlette.types import ASGIApp
 from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
+from pipeline.locking import SHARED, project_lock
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
     translated_entries
@@ -250,6 +251,10 @@ class ReviewPages:
     # ------------------------------------------------------------ pages (GET changes nothing)
 
     async def index(self, request: Request) -> Response:
+        with project_lock(self.config, SHARED):
+            return self.render_index(request)
+
+    def render_index(self, request: Request) -> Response:
         overviews = [language_overview(self.config, language) for language in self.languages]
         return self.render(request, "index.html", languages=overviews,
                            total=sum(overview.waiting for overview in overviews))
@@ -260,7 +265,8 @@ class ReviewPages:
 
     def render_article(self, request: Request, language: str, domain: str,
                        notice: tuple[str, str] | None, status: int = 200) -> Response:
-        view = article_view(self.config, language, domain)
+        with project_lock(self.config, SHARED):
+            view = article_view(self.config, language, domain)
         return self.render(request, "article.html", status, view=view, notice=notice,
                            source_language=self.config.source_language,
                            source_name=language_name(self.config.source_language))
@@ -277,9 +283,18 @@ class ReviewPages:
 
     # ------------------------------------------------------------ decisions (POST only)
 
-    async def approve_one(self, request: Request) -> Response:
+    async def decide(self, request: Request, decision: Callable[..., Response]) -> Response:
+        """Run one decision with the project locked: the entry is judged and decided with nobody
+        writing, and the lock is held only for that (never while the page is merely open)."""
         language, domain = self.place(request)
         form = await self.form(request)
+        with project_lock(self.config):
+            return decision(request, language, domain, form)
+
+    async def approve_one(self, request: Request) -> Response:
+        return await self.decide(request, self._approve_one)
+
+    def _approve_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         try:
             target = self.target(language, domain, form)
         except SignoffError as error:
@@ -290,8 +305,9 @@ class ReviewPages:
                           "approved", target.digest)
 
     async def reject_one(self, request: Request) -> Response:
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._reject_one)
+
+    def _reject_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         try:
             target = self.target(language, domain, form)
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
@@ -300,8 +316,9 @@ class ReviewPages:
         return self.after(language, domain, decision, "rejected", target.digest)
 
     async def approve_all(self, request: Request) -> Response:
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._approve_all)
+
+    def _approve_all(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         if form.get("read") != "yes":
             return self.render_article(request, language, domain, (
                 "problem", "Nothing was approved: tick the box saying you have read every "

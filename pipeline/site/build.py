@@ -39,6 +39,7 @@ from pipeline.fsutil import umask
 from pipeline.gate.rules import Blocker, reason_counts
 from pipeline.gate.translated import translate
 from pipeline.gate.verdict import ApprovedEntries, Verdict, evaluate_languages
+from pipeline.locking import OWNER_FILE, abandoned, mark_owner
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.site.formats import OutputFormat, output_format
 from pipeline.site.pages import Chrome, Edition, Site
@@ -301,7 +302,7 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: _PageRend
                 extra: dict) -> dict[str, dict]:
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-new-", dir=out.parent))
+    staging = _own_folder(out, "new")
     try:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         pages = [output for output in outputs
@@ -329,6 +330,7 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: _PageRend
         (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest, **extra},
                                                    indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.chmod(staging, 0o777 & ~umask())
+        os.unlink(staging / OWNER_FILE)  # not part of the site; the folder's name still says whose
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -384,8 +386,8 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-old-", dir=out.parent))
-    os.rmdir(retired)
+    retired = _own_folder(out, "old")
+    shutil.rmtree(retired)
     os.rename(out, retired)
     os.rename(staging, out)
     if (retired / MARKER).is_file():
@@ -394,10 +396,20 @@ def _swap(staging: Path, out: Path) -> None:
         os.rmdir(retired)  # it was empty: check_output_folder refused anything else
 
 
+def _own_folder(out: Path, kind: str) -> Path:
+    """A folder beside the output for this run only: its name and its owner marker say whose."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-{kind}-{os.getpid()}-",
+                                   dir=out.parent))
+    mark_owner(folder)
+    return folder
+
+
 def _remove_leftovers(out: Path) -> None:
-    """Folders an interrupted build left beside the output (only those carrying our marker)."""
+    """Folders an interrupted build left beside the output: only those carrying our marker
+    whose run is provably gone (another build's folder is its own to remove)."""
     for path in out.parent.glob(f".{glob.escape(out.name)}.pipeline-*"):
-        if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file():
+        if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file() \
+                and abandoned(path):
             shutil.rmtree(path)
 
 
