@@ -19,7 +19,7 @@ finally:
 
 def generated_site(root: Path, count: int, targets: tuple[str, ...]) -> Project:
     """A sample site of ``count`` generated articles in the given target languages, not pulled yet."""
-    generate.generate(root, count)
+    generate.generate(root, count, "varied")
     config = root / "pipeline.toml"
     text = config.read_text(encoding="utf-8")
     start = text.index("targets = ")

@@ -14,7 +14,7 @@ from pipeline.cli.options import (json_option, key_file_option, language_option,
                                   page_option, reviewer_option)
 from pipeline.config import project_root
 from pipeline.errors import PipelineError, UsageError
-from pipeline.locking import project_lock
+from pipeline.locking import SHARED, project_lock
 
 if TYPE_CHECKING:
     from pipeline.signoff.review import Decision, Signer
@@ -131,7 +131,8 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
             decision = approve(config, language, signer, targets)
         _report_decision(decision, "approve")
         return
-    items = pending(config, language, page)
+    with project_lock(config, SHARED):  # then each decision locks the project for itself
+        items = pending(config, language, page)
     if not items:
         echo(f"nothing of '{language}' is waiting for a doctor")
         return
