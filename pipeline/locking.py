@@ -57,11 +57,16 @@ _HOLD = _Hold()
 _MUTEX = threading.RLock()  # threads of one process take turns; the OS lock is the process's
 
 
-def configure(wait: bool = True, command: str = "pipeline",
-              notice: Callable[[str], None] | None = None) -> None:
-    """Set how this process takes the lock from now on (the command line does, once per command)."""
+@contextmanager
+def policy(wait: bool = True, command: str = "pipeline",
+           notice: Callable[[str], None] | None = None) -> Iterator[None]:
+    """How this process takes the lock within the block (the command line sets it per command)."""
     global _POLICY
-    _POLICY = Policy(wait, command, notice)
+    previous, _POLICY = _POLICY, Policy(wait, command, notice)
+    try:
+        yield
+    finally:
+        _POLICY = previous
 
 
 def lock_path(config: Config) -> Path:

@@ -15,16 +15,16 @@ import pytest
 
 from conftest import Project
 from pipeline.cli import cli
+from pipeline import locking
 from pipeline.errors import LockedError
-from pipeline.locking import (EXCLUSIVE, OWNER_FILE, SHARED, abandoned, configure, lock_path,
-                              mark_owner, project_lock)
+from pipeline.locking import (EXCLUSIVE, OWNER_FILE, SHARED, abandoned, lock_path, mark_owner,
+                              policy, project_lock)
 
 HOLDER = textwrap.dedent("""\
     import os, sys, time
     from pipeline.config import load_config
-    from pipeline.locking import configure, project_lock
-    configure(command=sys.argv[2])
-    with project_lock(load_config(), sys.argv[1]):
+    from pipeline.locking import policy, project_lock
+    with policy(command=sys.argv[2]), project_lock(load_config(), sys.argv[1]):
         child = os.fork() if sys.argv[3] == "fork" else None
         if child == 0:
             time.sleep(60)  # a worker outliving its parent must not keep the project locked
@@ -153,11 +153,12 @@ def test_the_lock_is_reentrant_and_a_reader_cannot_start_writing(pulled):
 def test_in_process_no_wait_raises_the_locked_error(pulled):
     holder = Holder(pulled)
     try:
-        configure(wait=False)
-        with pytest.raises(LockedError, match="pipeline build"), project_lock(pulled.config):
+        with policy(wait=False), pytest.raises(LockedError, match="pipeline build"), \
+                project_lock(pulled.config):
             pass
+        assert pulled.run("status", "--no-wait").exit_code == 75
+        assert locking.Policy() == locking._POLICY  # a command's --no-wait ends with it
     finally:
-        configure()
         holder.release()
 
 

@@ -1,9 +1,12 @@
 """The soak: 200 random interleavings of pull, translate, approve and build on a 50-article site.
 
-Four workers each run a random sequence of 50 operations as real processes, at
+Four workers each run a random sequence of 50 operations as processes of their
+own (forked from a runner that imported the package once: tests/forkrunner.py), at
 the same time: a pull (after editing an article, as an author would), a
 translate with the pseudo engine, a doctor approving a few strings in the
-terminal, a build. Afterwards every catalog passes ``msgfmt --check``, every
+terminal, a build. The site starts translated, approved and published in
+English; each edit stops English until its string is drafted and approved again.
+Afterwards every catalog passes ``msgfmt --check``, every
 ledger line verifies, the output folder carries its marker and a clean rebuild
 gives the same bytes. The operations come from a seeded RNG: the seed is in
 every failure message, and ``SOAK_SEED=N`` replays the same sequences (the
@@ -24,16 +27,18 @@ from pathlib import Path
 import pytest
 
 from conftest import Project
+from forkrunner import ForkRunner
 from pipeline.locking import project_lock
+from pipeline.signoff.review import approve, open_signer, translated_entries
 from signing import add_doctor
 from sites import generated_site, msgfmt_failures, tree
 
 pytestmark = pytest.mark.soak
 
 ARTICLES = 50
-LANGUAGES = ("en",)
+LANGUAGES = ("en",)  # one language: every operation costs a little more with each
 WORKERS = 4
-OPERATIONS = int(os.environ.get("SOAK_OPS", 200))
+OPERATIONS = 200
 REVIEWER = "dr-soak"
 
 
@@ -42,9 +47,10 @@ class Soak:
         self.site, self.key, self.seed = site, key, seed
         self.log: list[str] = []
         self.failures: list[str] = []
+        self.runners = threading.local()
 
-    def run(self, *args: str, input: str | None = None) -> None:
-        done = self.site.run_subprocess(*args, input=input, timeout=300)
+    def run(self, *args: str, input: str = "") -> None:
+        done = self.runners.runner.run(self.site.root, *args, input=input)
         self.log.append(f"{' '.join(args)} → {done.returncode}")
         if done.returncode or "Traceback" in done.stderr:
             self.failures.append(f"pipeline {' '.join(args)} exited {done.returncode}:\n"
@@ -66,12 +72,17 @@ class Soak:
     def build(self, rng: random.Random) -> None:
         self.run("build")
 
-    def worker(self, rng: random.Random, count: int) -> None:
+    def worker(self, rng: random.Random, count: int, folder: Path) -> None:
         operations: list[Callable[[random.Random], None]] = [
             self.pull, self.translate, self.approve, self.build]
-        for _ in range(count):
-            time.sleep(rng.random() * 0.1)
-            rng.choice(operations)(rng)
+        folder.mkdir()
+        self.runners.runner = ForkRunner(folder)
+        try:
+            for _ in range(count):
+                time.sleep(rng.random() * 0.1)
+                rng.choice(operations)(rng)
+        finally:
+            self.runners.runner.close()
 
     def check(self, condition: bool, what: str) -> None:
         if not condition:
@@ -100,11 +111,15 @@ def test_random_interleavings_of_pull_translate_approve_and_build_leave_a_whole_
     site = generated_site(tmp_path / "site", ARTICLES, LANGUAGES)
     key = add_doctor(site, tmp_path / "keys", reviewer=REVIEWER, languages=LANGUAGES)
     assert site.run("pull").exit_code == 0
+    assert site.run("translate", "--engine", "pseudo").exit_code == 0
+    signer = open_signer(site.config, "en", REVIEWER, key)
+    approve(site.config, "en", signer, list(translated_entries(site.config, "en").values()))
+    assert "en: published" in site.run("build").output  # from here on, each edit stops it
     soak = Soak(site, key, seed)
     master = random.Random(seed)
-    workers = [threading.Thread(target=soak.worker,
-                                args=(random.Random(master.random()), OPERATIONS // WORKERS))
-               for _ in range(WORKERS)]
+    workers = [threading.Thread(target=soak.worker, args=(
+        random.Random(master.random()), OPERATIONS // WORKERS, tmp_path / f"worker-{number}"))
+        for number in range(WORKERS)]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -17,7 +17,7 @@ import click
 
 from pipeline.cli.app import App, warn
 from pipeline.cli.options import no_wait_option
-from pipeline.locking import EXCLUSIVE, SHARED, configure, project_lock
+from pipeline.locking import EXCLUSIVE, SHARED, policy, project_lock
 
 DECISIONS = "per decision"
 
@@ -27,12 +27,12 @@ def _locked(mode: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @functools.wraps(command)
         def run(*args: Any, no_wait: bool, **kwargs: Any) -> Any:
             context = click.get_current_context()
-            configure(wait=not no_wait, command=context.command_path,
-                      notice=lambda text: warn("notice", text, colour="cyan"))
-            if mode == DECISIONS:
-                return command(*args, **kwargs)
-            with project_lock(context.find_object(App).config, mode):  # type: ignore[union-attr]
-                return command(*args, **kwargs)
+            with policy(wait=not no_wait, command=context.command_path,
+                        notice=lambda text: warn("notice", text, colour="cyan")):
+                if mode == DECISIONS:
+                    return command(*args, **kwargs)
+                with project_lock(context.find_object(App).config, mode):  # type: ignore[union-attr]
+                    return command(*args, **kwargs)
 
         run.lock_mode = mode  # type: ignore[attr-defined]
         return no_wait_option(run)
