@@ -71,8 +71,10 @@ def test_a_writer_told_not_to_wait_fails_at_once_with_one_line_naming_the_holder
         started = time.monotonic()
         result = pulled.run_subprocess("pull", "--no-wait")
         assert time.monotonic() - started < 10
+        from_environment = pulled.run_subprocess("build", env={"PIPELINE_NO_WAIT": "1"})
     finally:
         holder.release()
+    assert from_environment.returncode == 75 and "the project is busy" in from_environment.stderr
     assert result.returncode == LockedError.exit_code == 75
     assert result.stderr == (
         f"error: .pipeline-cache/lock: the project is busy: another command (pid "
