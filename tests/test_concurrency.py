@@ -109,6 +109,8 @@ def test_approvals_from_the_page_and_the_command_line_at_once_lose_nothing(tmp_p
     on_page, on_command_line = targets[::2], [digest for digest, _ in targets[1::2]]
     server = _Server(site, key)
     try:
+        idle = site.run_subprocess("pull", "--no-wait")  # an open page does not hold the project
+        assert idle.returncode == 0, idle.stderr
         posting = threading.Thread(target=server.approve_each, args=(on_page,))
         posting.start()
         runs = [site.start_subprocess("review", "approve", "--lang", "en", "--reviewer", "dr-test",
@@ -130,6 +132,29 @@ def test_approvals_from_the_page_and_the_command_line_at_once_lose_nothing(tmp_p
         in verified.stdout, verified.stdout + verified.stderr
     for path in catalogs(site):
         assert fuzzy_entries(path) == [], path
+
+
+def test_a_decision_on_the_page_waits_for_a_writer_then_is_saved(tmp_path):
+    site = generated_site(tmp_path / "site", 1, ("en",))
+    assert site.run("pull").exit_code == 0
+    translate(site, "en", fuzzy=True)
+    key = add_doctor(site, tmp_path / "keys", languages=("en",))
+    target = sorted(translated_entries(site.config, "en").items())[:1]
+    server = _Server(site, key)
+    try:
+        holder = Holder(site, command="pipeline pull")
+        posting = threading.Thread(target=server.approve_each, args=(target,))
+        posting.start()
+        posting.join(timeout=2)
+        assert posting.is_alive() and ledger_lines(site, "en") == []  # waiting for the pull
+        holder.release()
+        posting.join(timeout=120)
+    finally:
+        server.stop()
+    assert server.statuses == [303] and len(ledger_lines(site, "en")) == 1
+    assert "waiting for another command" in "".join(server.lines.queue)
+    place = target[0][1].places[0]
+    assert place.entry.msgid not in fuzzy_entries(place.path)  # approved: no longer a draft
 
 
 class _Server:
