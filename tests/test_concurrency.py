@@ -101,11 +101,11 @@ def test_pull_and_translate_at_once_keep_every_draft_and_every_new_string(site):
 
 
 def test_approvals_from_the_page_and_the_command_line_at_once_lose_nothing(tmp_path):
-    site = generated_site(tmp_path / "site", 4, ("en",))
+    site = generated_site(tmp_path / "site", 2, ("en",))
     assert site.run("pull").exit_code == 0
     translate(site, "en", fuzzy=True)
     key = add_doctor(site, tmp_path / "keys", languages=("en",))
-    targets = sorted(translated_entries(site.config, "en").items())
+    targets = sorted(translated_entries(site.config, "en").items())[:48]
     on_page, on_command_line = targets[::2], [digest for digest, _ in targets[1::2]]
     server = _Server(site, key)
     try:
@@ -130,8 +130,9 @@ def test_approvals_from_the_page_and_the_command_line_at_once_lose_nothing(tmp_p
     verified = site.run_subprocess("review", "verify")
     assert verified.returncode == 0 and f"{len(on_page) + len(runs)} statement(s) verified" \
         in verified.stdout, verified.stdout + verified.stderr
-    for path in catalogs(site):
-        assert fuzzy_entries(path) == [], path
+    for _, target in targets:
+        for place in target.places:
+            assert place.entry.msgid not in fuzzy_entries(place.path), place.where
 
 
 def test_a_decision_on_the_page_waits_for_a_writer_then_is_saved(tmp_path):
