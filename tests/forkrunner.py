@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import REPO
+
+TIMEOUT = 300  # seconds for one command
 
 
 def main() -> None:
@@ -75,6 +78,9 @@ class ForkRunner:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
+        if not select.select([self.process.stdout], [], [], TIMEOUT)[0]:
+            self.process.kill()  # a hung command must fail the test, not hang it
+            raise AssertionError(f"pipeline {' '.join(args)} did not finish in {TIMEOUT} s")
         code = json.loads(self.process.stdout.readline())
         return subprocess.CompletedProcess(args, code, streams["stdout"].read_text(encoding="utf-8"),
                                            streams["stderr"].read_text(encoding="utf-8"))
