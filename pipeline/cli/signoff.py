@@ -280,6 +280,7 @@ def review_sheet(app: App, language: str, page: str | None, output: Path) -> Non
 @pass_app
 def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """The audit trail: who approved, rejected or revoked what, and when, with the text pairs."""
+    from pipeline.signoff.articles import signed_content
     from pipeline.signoff.review import audit_log
 
     records, problems = audit_log(app.config, _ledgers(app, languages))
@@ -295,7 +296,11 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
         if s.note:
             echo(f"    note: {s.note}")
         for digest, place in record.texts.items():
-            if place is None:
+            article = signed_content(digest, s.texts.get(digest))
+            if article is not None:  # a source statement: the article it signed
+                echo(f"    {digest[:12]}  article {article['article']}: "
+                     f"{dict(article['content']).get('title', '')!r}")
+            elif place is None:
                 echo(f"    {digest[:12]}  (text no longer in the catalogs)")
             else:
                 echo(f"    {digest[:12]}  {place.where}  {place.entry.msgid!r} -> "
@@ -346,6 +351,11 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
     """
     from pipeline.signoff.server import serve
 
+    if app.config.source_language in languages:
+        source = app.config.source_language
+        raise UsageError(f"the review page shows translations only: sign the '{source}' articles "
+                         f"with 'pipeline review sheet --lang {source}' and 'pipeline review "
+                         f"approve --lang {source}'")
     serve(app.config, reviewer, app.languages(languages) if languages else None,
           key_file, host, port, echo)
     echo("review page stopped")
