@@ -15,45 +15,65 @@ on every run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 
-from pipeline.cache import sha256, shared_store
+from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import SourceError
 from pipeline.gate.rules import (APPROVED, DISPUTED, REJECTED, SOURCE_CHANGED, STALE, WAITING,
                                  Blocker, source_reason)
-from pipeline.signoff.articles import (SourceArticle, article_id, content_digest,
+from pipeline.signoff.articles import (article_id, content_digest,
                                        read_source_article, signed_content)
 from pipeline.signoff.ledger import APPROVE, format_time
 from pipeline.signoff.roster import Roster
 from pipeline.signoff.verify import Approval, SignoffState, read_signoffs
 from pipeline.source.articles import SITE_DOMAIN, find_sources, read_source_bytes
 
-CONTENT = "source-content"  # the kind of value in the store: an article's content, by its bytes
+# Kinds of value in the store: an article's content by its bytes, and a summary of them all.
+CONTENT = "source-content"
+SUMMARIES = "source-summaries"
 
 
 @dataclass(frozen=True)
 class ArticleStanding:
-    """One source article and where its signature stands."""
+    """One source article and where its signature stands (its content is read when asked for)."""
 
     slug: str
     shown: str
     title: str
-    sha: str  # the digest of the file's bytes the content was read from
-    content: dict[str, Any]
+    sha: str  # the digest of the file's bytes the digest was worked out from
     digest: str
     state: str  # a review state: approved, stale (changed since), waiting, rejected, disputed
     signature: Approval | None = None  # the approval of the current content
     earlier: Approval | None = None  # a changed article: the approval of an earlier content
-    signed: dict[str, Any] | None = None  # that earlier content, as its statement carries it
     detail: str = ""
     reviewed_by: tuple[str, int] | None = None  # the front matter's reviewed_by, and its line
+    path: Path = field(default=Path(), compare=False, repr=False)
+    cache: Path = field(default=Path(), compare=False, repr=False)
+    earlier_digest: str = ""  # the digest the earlier signature covered
+    signed_text: object = field(default=None, compare=False, repr=False)  # as its statement carries it
+
+    @cached_property
+    def content(self) -> dict[str, Any]:
+        """What a doctor signs (exactly what the digest covers: a file changed since is an error)."""
+        content = _read_content(shared_store(self.cache), self.path, self.sha)[0]
+        if content_digest(content) != self.digest:
+            raise SourceError("changed while the pipeline was reading it: run the command again",
+                              self.path)
+        return content
+
+    @cached_property
+    def signed(self) -> dict[str, Any] | None:
+        """For a changed article: the content its earlier signature covered, when it carries it."""
+        if self.earlier is None:
+            return None
+        return signed_content(self.earlier_digest, self.signed_text)
 
     @property
     def reason(self) -> str | None:
@@ -124,19 +144,23 @@ def source_verdict(config: Config, roster: Roster | None = None, force: bool = F
     if not required and not force:
         return SourceVerdict(language, False)
     signoffs = read_signoffs(config, language, roster)
-    earlier = _signed_contents(signoffs)
-    articles = tuple(_standing(config, path, signoffs, earlier)
-                     for path in find_sources(config.source_dir))
+    earlier = _earlier_signatures(signoffs)
+    folder = config.relative(config.source_dir)
+    store = shared_store(config.cache_dir)
+    paths = find_sources(config.source_dir)
+    summaries = _summaries(store, paths)
+    articles = tuple(_standing(path, f"{folder}/{path.name}", config.cache_dir, signoffs, earlier,
+                               *summaries[path.name]) for path in paths)
+    store.save()
     return SourceVerdict(language, required, articles, signoffs)
 
 
-def _standing(config: Config, path: Path, signoffs: SignoffState,
-              earlier: dict[str, tuple[Approval, dict[str, Any] | None]]) -> ArticleStanding:
-    sha, content, title, named = _content(config, path)
-    digest = content_digest(content)
-    slug, shown, language = content["article"], config.relative(path), signoffs.language
-    common: dict[str, Any] = dict(slug=slug, shown=shown, title=title, sha=sha, content=content,
-                                  digest=digest, reviewed_by=named)
+def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState,
+              earlier: dict[str, tuple[Approval, str, object]], sha: str, digest: str, title: str,
+              named: tuple[str, int] | None) -> ArticleStanding:
+    slug, language = path.stem, signoffs.language
+    common: dict[str, Any] = dict(slug=slug, shown=shown, title=title, sha=sha, digest=digest,
+                                  reviewed_by=named, path=path, cache=cache)
     if digest in signoffs.approved:
         return ArticleStanding(**common, state=APPROVED, signature=signoffs.approved[digest])
     if digest in signoffs.disputed:
@@ -147,8 +171,9 @@ def _standing(config: Config, path: Path, signoffs: SignoffState,
             f"by {rejection.name} on {format_time(rejection.time)}: {rejection.note}"))
     before = earlier.get(article_id(slug))
     if before is not None:
-        approval, signed = before
-        return ArticleStanding(**common, state=STALE, earlier=approval, signed=signed, detail=(
+        approval, signed, text = before
+        return ArticleStanding(**common, state=STALE, earlier=approval, earlier_digest=signed,
+                               signed_text=text, detail=(
             f"{approval.name} signed an earlier text on {format_time(approval.time)}; "
             f"it waits for a new signature by a doctor allowed for '{language}'"))
     waiting = signoffs.refused or (
@@ -157,38 +182,67 @@ def _standing(config: Config, path: Path, signoffs: SignoffState,
     return ArticleStanding(**common, state=WAITING, detail=waiting)
 
 
-def _signed_contents(signoffs: SignoffState) -> dict[str, tuple[Approval, dict[str, Any] | None]]:
-    """Article id → the last approval standing on some content of it, with that content."""
-    found: dict[str, tuple[Approval, dict[str, Any] | None]] = {}
+def _earlier_signatures(signoffs: SignoffState) -> dict[str, tuple[Approval, str, object]]:
+    """Article id → the last approval standing on some content of it: its digest and the text it
+    carries."""
+    found: dict[str, tuple[Approval, str, object]] = {}
     for signed in signoffs.statements:
         statement = signed.statement
         if statement.meaning != APPROVE:
             continue
         for digest, ids in statement.digests.items():
             approval = signoffs.approved.get(digest)
-            if approval is None:
-                continue
-            content = signed_content(digest, statement.texts.get(digest))
-            found.update(dict.fromkeys(ids, (approval, content)))
+            if approval is not None:
+                found.update(dict.fromkeys(ids, (approval, digest, statement.texts.get(digest))))
     return found
 
 
-def _content(config: Config, path: Path
-             ) -> tuple[str, dict[str, Any], str, tuple[str, int] | None]:
-    """The digest of an article's bytes, its content as signed, its title and its ``reviewed_by``
-    with its line (kept by the bytes)."""
-    store = shared_store(config.cache_dir)
+Summary = tuple[str, str, str, "tuple[str, int] | None"]  # sha, digest, title, reviewed_by
+
+
+def _summaries(store: Store, paths: list[Path]) -> dict[str, Summary]:
+    """File name → the digests of an article's bytes and content, its title and ``reviewed_by``.
+
+    Kept for all the articles together under the digests of their bytes (one value
+    to read when nothing changed), and article by article with the content itself.
+    """
+    shas = {path.name: _file_sha(store, path) for path in paths}
+    key = digest_of(sorted(shas.items()))
+    kept = store.get_json(SUMMARIES, key)
+    if isinstance(kept, dict) and set(kept) == set(shas):
+        return {name: (shas[name], digest, title, (named[0], named[1]) if named else None)
+                for name, (digest, title, named) in kept.items()}
+    found: dict[str, Summary] = {}
+    for path in paths:
+        content, title, named = _read_content(store, path, shas[path.name])
+        found[path.name] = (shas[path.name], content_digest(content), title, named)
+    store.put_json(SUMMARIES, key, {name: [digest, title, named]
+                                    for name, (_, digest, title, named) in found.items()})
+    return found
+
+
+def _file_sha(store: Store, path: Path) -> str:
+    digest = store.index.digest(path)
+    if digest is None:
+        raise SourceError("cannot read: No such file or directory", path)
+    return digest
+
+
+def _read_content(store: Store, path: Path, sha: str
+                  ) -> tuple[dict[str, Any], str, tuple[str, int] | None]:
+    """An article's content, title and ``reviewed_by``, kept by the digest of its bytes."""
+    key = f"{path.stem}/{sha}"
+    kept = store.get_json(CONTENT, key)
+    if isinstance(kept, list) and len(kept) == 3 and signed_content(
+            content_digest(kept[0]), kept[0]) is not None and isinstance(kept[1], str):
+        return kept[0], kept[1], (kept[2][0], kept[2][1]) if kept[2] else None
     data = read_source_bytes(path)
-    sha = sha256(data)
-    kept = store.get_json(CONTENT, f"{path.stem}/{sha}")
-    if (isinstance(kept, list) and len(kept) == 3 and isinstance(kept[1], str)
-            and signed_content(content_digest(kept[0]), kept[0]) is not None):
-        named = kept[2]
-        return sha, kept[0], kept[1], (named[0], named[1]) if named else None
-    source = read_source_article(config, path, data)
+    if sha256(data) != sha:
+        raise SourceError("changed while the pipeline was reading it: run the command again", path)
+    source = read_source_article(path, path.as_posix(), data)
     named = _reviewed_by(source.article.meta, data)
-    store.put_json(CONTENT, f"{path.stem}/{sha}", [source.content, source.article.title, named])
-    return sha, source.content, source.article.title, named
+    store.put_json(CONTENT, key, [source.content, source.article.title, named])
+    return source.content, source.article.title, named
 
 
 def _reviewed_by(meta: dict, data: bytes) -> tuple[str, int] | None:
@@ -234,5 +288,5 @@ def check_unchanged(verdict: SourceVerdict, slug: str, sha: str, path: Path) -> 
         raise SourceError("changed while the pipeline was reading it: run the command again", path)
 
 
-__all__ = ["APPROVED", "SOURCE_CHANGED", "ArticleStanding", "SourceArticle", "SourceVerdict",
+__all__ = ["APPROVED", "SOURCE_CHANGED", "ArticleStanding", "SourceVerdict",
            "check_unchanged", "source_verdict"]

@@ -29,8 +29,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from pipeline.config import Config
-from pipeline.source.articles import Article, Document, find_sources, normalise_inline, read_document
+from pipeline.source.articles import Article, Document, normalise_inline, read_document
 
 KIND = "article"  # the ``texts`` of a source statement: {"article": slug, "content": rows}
 SHOWN_FIELDS = ("title", "description", "published", "updated")
@@ -97,19 +96,11 @@ class SourceArticle:
     article: Article = field(repr=False, compare=False)
 
 
-def read_source_article(config: Config, path: Path, data: bytes | None = None) -> SourceArticle:
+def read_source_article(path: Path, shown: str, data: bytes | None = None) -> SourceArticle:
     """One article of the source folder (``data``: its bytes, when read) and the content signed."""
-    shown = config.relative(path)
     article, document = read_document(path, shown, data)
     content = article_content(article, document)
     return SourceArticle(article.slug, path, shown, content, content_digest(content), article)
-
-
-def source_articles(config: Config, slugs: Iterable[str] | None = None) -> list[SourceArticle]:
-    """Every source article (or those named), in source order."""
-    wanted = set(slugs) if slugs is not None else None
-    return [read_source_article(config, path) for path in find_sources(config.source_dir)
-            if wanted is None or path.stem in wanted]
 
 
 # ---------------------------------------------------------------- content rows
