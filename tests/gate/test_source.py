@@ -318,3 +318,30 @@ def test_status_check_and_build_agree_on_drafts(site: Site):
     assert drafts and all(line in build.output for line in drafts)
     published = {s["language"] for s in status[1:] if s["publishable"]}
     assert {lang for lang in ("en", "de") if f"{lang}: published" in build.output} == published
+
+
+def test_the_shipped_sample_publishes_the_signed_article_in_turkish_and_english(tmp_path):
+    """End to end, as a process: the repository's sample, with its sample source signature."""
+    import shutil
+
+    from conftest import REPO
+
+    copy = Project(tmp_path / "sample")
+    copy.root.mkdir()
+    for name in ("pipeline.toml", "reviewers.toml", "reviewers.sig.jsonl", "source", "locale"):
+        place = REPO / name
+        (shutil.copytree if place.is_dir() else shutil.copy)(place, copy.root / name)
+    result = copy.run_subprocess("build")
+    assert result.returncode == 0, result.stderr
+    assert "tr: published (source)" in result.stdout and "en: published" in result.stdout
+    assert all(f"{lang}: stopped" in result.stdout for lang in ("de", "ar", "ru"))
+    page = (copy.root / "public" / "en" / "mikro-igneleme-nedir" / "index.html").read_text(
+        encoding="utf-8")
+    assert "<bdi>Dr. Sample Reviewer (sample)</bdi> · <time" in page
+    article = copy.root / "source" / "mikro-igneleme-nedir.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Deri çatlağı.", "Deri çatlakları."), encoding="utf-8")
+    edited = copy.run_subprocess("build")
+    assert "source/mikro-igneleme-nedir.md:1: source changed since its signature" in edited.stdout
+    assert not (copy.root / "public" / "en" / "mikro-igneleme-nedir").exists()
+    assert not (copy.root / "public" / "tr" / "mikro-igneleme-nedir").exists()
