@@ -29,7 +29,7 @@ def _is_source(app: App, language: str) -> bool:
     return language == app.config.source_language
 
 
-def _ledgers(app: App, requested: tuple[str, ...]) -> tuple[str, ...]:
+def _with_source(app: App, requested: tuple[str, ...]) -> tuple[str, ...]:
     """The ledgers a log or verify reads: the languages asked for (the source's among them), or all."""
     source = app.config.source_language
     targets = app.languages(tuple(lang for lang in requested if lang != source))
@@ -283,7 +283,7 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     from pipeline.signoff.articles import signed_content
     from pipeline.signoff.review import audit_log
 
-    records, problems = audit_log(app.config, _ledgers(app, languages))
+    records, problems = audit_log(app.config, _with_source(app, languages))
     if as_json:
         echo(json.dumps({"statements": [r.as_dict() for r in records],
                          "problems": [str(p) for p in problems]}, ensure_ascii=False, indent=2))
@@ -319,7 +319,7 @@ def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> 
     """Check every ledger line; exit 1 naming each line that does not count, and why."""
     from pipeline.signoff.review import verify
 
-    counted, problems = verify(app.config, _ledgers(app, languages), against)
+    counted, problems = verify(app.config, _with_source(app, languages), against)
     failures = [p for p in problems if not p.harmless]
     for problem in problems:
         label = "note: " if problem.harmless else "error: "
@@ -351,12 +351,7 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
     """
     from pipeline.signoff.server import serve
 
-    if app.config.source_language in languages:
-        source = app.config.source_language
-        raise UsageError(f"the review page shows translations only: sign the '{source}' articles "
-                         f"with 'pipeline review sheet --lang {source}' and 'pipeline review "
-                         f"approve --lang {source}'")
-    serve(app.config, reviewer, app.languages(languages) if languages else None,
+    serve(app.config, reviewer, _with_source(app, languages) if languages else None,
           key_file, host, port, echo)
     echo("review page stopped")
 

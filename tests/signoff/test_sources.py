@@ -106,8 +106,3 @@ def test_an_unknown_article_is_one_line(source: Project):
     assert result.exit_code == 1
     assert "no source article is named yok" in result.stderr
 
-
-def test_the_review_page_points_to_the_sheet_for_source_articles(source: Project):
-    result = review(source, "serve")
-    assert result.exit_code == 2
-    assert "sign the 'tr' articles with 'pipeline review sheet --lang tr'" in result.stderr
