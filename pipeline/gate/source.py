@@ -64,8 +64,7 @@ class ArticleStanding:
         """What a doctor signs (exactly what the digest covers: a file changed since is an error)."""
         content = _read_content(shared_store(self.cache), self.path, self.sha)[0]
         if content_digest(content) != self.digest:
-            raise SourceError("changed while the pipeline was reading it: run the command again",
-                              self.path)
+            raise changed_meanwhile(self.path)
         return content
 
     @cached_property
@@ -238,7 +237,7 @@ def _read_content(store: Store, path: Path, sha: str
         return kept[0], kept[1], (kept[2][0], kept[2][1]) if kept[2] else None
     data = read_source_bytes(path)
     if sha256(data) != sha:
-        raise SourceError("changed while the pipeline was reading it: run the command again", path)
+        raise changed_meanwhile(path)
     source = read_source_article(path, path.as_posix(), data)
     named = _reviewed_by(source.article.meta, data)
     store.put_json(CONTENT, key, [source.content, source.article.title, named])
@@ -270,6 +269,10 @@ def source_findings(verdict: SourceVerdict) -> list[Finding]:
     return found
 
 
+def changed_meanwhile(path: Path) -> SourceError:
+    return SourceError("changed while the pipeline was reading it: run the command again", path)
+
+
 def unsigned_notice(config: Config) -> str:
     """The one line a publishing command prints while source signatures are not required (in a
     project with a roster: without doctors, nobody could sign anyway)."""
@@ -285,7 +288,7 @@ def check_unchanged(verdict: SourceVerdict, slug: str, sha: str, path: Path) -> 
     """Refuse to publish an article whose bytes changed since the gate read them."""
     known = verdict.sha(slug)
     if verdict.required and known is not None and known != sha:
-        raise SourceError("changed while the pipeline was reading it: run the command again", path)
+        raise changed_meanwhile(path)
 
 
 __all__ = ["APPROVED", "SOURCE_CHANGED", "ArticleStanding", "SourceVerdict",
