@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import Project
+from conftest import ARTIFACTS, Project
 from pipeline.signoff.review import open_signer_for
-from pipeline.signoff.server import create_app
+from pipeline.signoff.server import LOOPBACK_NAMES, create_app
 from pipeline.signoff.sources import standings
-from signing import add_doctor, ledger_lines
+from signing import add_doctor, ledger_lines, serving
 
 TOKEN = "per-run-token-for-tests-0123456789abcdef"
 BASE = f"/t/{TOKEN}"
@@ -96,3 +100,33 @@ def test_a_decision_without_the_token_signs_nothing(source: Project):
     refused = client.post(f"{BASE}/source/mikro/approve", data={"digest": digest(source)},
                           headers=OWN_POST, follow_redirects=False)
     assert refused.status_code == 403 and ledger_lines(source, "tr") == []
+
+
+@pytest.fixture
+def live(source: Project) -> Iterator[str]:
+    """The review app of a doctor allowed for tr and en, on 127.0.0.1, in a background thread."""
+    signer, chosen = open_signer_for(source.config, None, "zeris", source.key)
+    app = create_app(source.config, signer, ("tr", *chosen), TOKEN, LOOPBACK_NAMES)
+    with serving(app) as port:
+        yield f"http://127.0.0.1:{port}{BASE}"
+
+
+@pytest.mark.browser
+def test_a_doctor_signs_the_article_in_the_browser(source: Project, live: str, browser: Any):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live}/")
+    page.get_by_role("link", name="source articles").click()
+    page.get_by_role("link", name="Mikro İğneleme Nedir?").click()
+    page.wait_for_url(f"{live}/source/mikro/")
+    assert "Genişletilmiş gözenekler" in page.locator("section.article").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-source-1280px.png"), full_page=True)
+    page.get_by_role("button", name="Sign this article").click()
+    page.wait_for_url(re.compile(r".*/source/mikro/\?done=approved$"))
+    assert "Signed: the article as shown is published" in page.get_by_role("status").inner_text()
+    (line,) = ledger_lines(source, "tr")
+    assert line["meaning"] == "approve" and list(line["digests"]) == [digest(source)]
+    assert source.run("status", "--json").output.count('"drafts": []') == 1
+    assert context.cookies() == []
+    context.close()
