@@ -14,6 +14,7 @@ on every run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,7 @@ from pipeline.source.articles import SITE_DOMAIN, find_sources, read_source_byte
 # Kinds of value in the store: an article's content by its bytes, and a summary of them all.
 CONTENT = "source-content"
 SUMMARIES = "source-summaries"
+_REVIEWED_BY = re.compile(r"reviewed_by\s*:")
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,7 @@ def _reviewed_by(meta: dict, data: bytes) -> tuple[str, int] | None:
         return None
     lines = data.decode("utf-8").split("\n")
     line = next((number for number, text in enumerate(lines, start=1)
-                 if text.startswith("reviewed_by")), 1)
+                 if _REVIEWED_BY.match(text)), 1)
     return str(meta["reviewed_by"]).strip(), line
 
 

@@ -177,6 +177,10 @@ def test_the_byline_and_structured_data_name_the_signer_and_the_signature_date(s
     assert data["lastReviewed"] == "2026-05-04"
     original = _jsonld(english)["translationOfWork"]
     assert original["reviewedBy"]["name"] == DOCTOR and original["lastReviewed"] == "2026-05-04"
+    markdown = site.project.run("build", "--format", "md", "--out", "md")
+    assert markdown.exit_code == 0, markdown.output
+    front = (site.project.root / "md" / "en" / "mikro.md").read_text(encoding="utf-8")
+    assert f"reviewed_by: {DOCTOR}\nreviewed: 2026-05-04\n" in front
     # kan names nobody in its front matter: the signature alone names its doctor.
     assert _jsonld((root / "tr" / "kan" / "index.html").read_text(encoding="utf-8"))[
         "reviewedBy"]["name"] == DOCTOR
