@@ -30,7 +30,8 @@ def _is_source(app: App, language: str) -> bool:
 
 
 def _with_source(app: App, requested: tuple[str, ...]) -> tuple[str, ...]:
-    """The ledgers a log or verify reads: the languages asked for (the source's among them), or all."""
+    """The languages a log, verify or review page covers: those asked for, the source language
+    among them (its articles), or, none asked for, the source and every target."""
     source = app.config.source_language
     targets = app.languages(tuple(lang for lang in requested if lang != source))
     if requested and source not in requested:

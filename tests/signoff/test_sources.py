@@ -106,3 +106,13 @@ def test_an_unknown_article_is_one_line(source: Project):
     assert result.exit_code == 1
     assert "no source article is named yok" in result.stderr
 
+
+
+def test_revoking_a_signature_makes_the_article_a_draft_again(source: Project):
+    assert review(source, "approve", "--entry", "mikro").exit_code == 0
+    assert json.loads(source.run("status", "--json").output)[0]["drafts"] == []
+    revoked = review(source, "revoke", "--entry", "mikro", "--note", "yeniden okunacak")
+    assert revoked.exit_code == 0, revoked.output
+    (draft,) = json.loads(source.run("status", "--json").output)[0]["drafts"]
+    assert draft["path"] == "source/mikro.md" and draft["reason"] == "source not signed"
+    assert [line["meaning"] for line in ledger_lines(source, "tr")] == ["approve", "revoke"]
