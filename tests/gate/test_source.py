@@ -349,3 +349,16 @@ def test_the_shipped_sample_publishes_the_signed_article_in_turkish_and_english(
     assert "source/mikro-igneleme-nedir.md:1: source changed since its signature" in edited.stdout
     assert not (copy.root / "public" / "en" / "mikro-igneleme-nedir").exists()
     assert not (copy.root / "public" / "tr" / "mikro-igneleme-nedir").exists()
+
+
+def test_under_a_roster_the_trust_root_did_not_sign_every_article_is_a_draft(
+        site: Site, tmp_path, monkeypatch: pytest.MonkeyPatch):
+    from pipeline.signoff.keys import generate_key
+    from pipeline.signoff.trust import TRUST_ROOT_VARIABLE
+
+    signed(site)
+    root = generate_key("clinic-root", tmp_path / "root.key")  # pinned, but it signed nothing here
+    monkeypatch.setenv(TRUST_ROOT_VARIABLE, root.public_key)
+    result = site.build()
+    assert site.pages() == set()
+    assert "source/mikro.md:1: source not signed: no doctor counts" in result.output
