@@ -36,7 +36,7 @@ languages_option: Decorator = _shared(
 
 language_option: Decorator = _shared(
     "--lang", "language", envvar=LANG_VARIABLE, required=True, metavar="L",
-    help="The target language.")
+    help="The target language (the source language, e.g. tr: its articles as a whole).")
 
 reviewer_option: Decorator = _shared(
     "--reviewer", envvar="PIPELINE_REVIEWER", required=True, metavar="ID",
