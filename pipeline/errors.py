@@ -5,7 +5,8 @@ attribute) and how to show itself: ``format_message()`` is the one line
 ``file:line: message`` that the review page renders, ``show()`` what the CLI
 prints on stderr before exiting with ``exit_code``.
 
-Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 130 interrupted.
+Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -111,6 +112,16 @@ class Interrupted(PipelineError):
     label = None
 
     def __init__(self, message: str = "interrupted: work finished before the interrupt is kept",
+                 path: Path | str | None = None, line: int | None = None):
+        super().__init__(message, path, line)
+
+
+class Terminated(Interrupted):
+    """SIGTERM: stopped from outside (a cancelled CI job, ``kill``), kept what Ctrl-C keeps."""
+
+    exit_code = 143
+
+    def __init__(self, message: str = "terminated: work finished before the signal is kept",
                  path: Path | str | None = None, line: int | None = None):
         super().__init__(message, path, line)
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from collections.abc import Callable, Sequence
 
+from pipeline import fsutil
 from pipeline.errors import PipelineError
 
 JOBS_VARIABLE = "PIPELINE_JOBS"
@@ -107,6 +108,7 @@ def _end_now(pool: ProcessPoolExecutor) -> None:
 def _begin(function: Callable, state: Any, parent: int) -> None:
     global _work
     _work = (function, state)
+    fsutil.set_run(parent)  # what this worker stages is its run's, swept with it
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run, and this worker
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with(parent)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Iterator
+from typing import Any
 
+import click
 import pytest
 
 from pipeline import interrupts
+from pipeline.cli import cli
+from pipeline.config import load_config
 
 
 def ctrl_c() -> None:
@@ -79,3 +84,39 @@ def test_outside_the_main_thread_nothing_changes():
     thread.start()
     thread.join()
     assert seen == [signal.getsignal(signal.SIGINT)]
+
+
+# ---------------------------------------------------------------- every command, as a user stops it
+
+ARGUMENTS = {  # what each command needs to get as far as opening the project
+    "mv": ["mikro", "mikro-yeni"], "mt export": ["-"], "mt import": ["-"], "keygen": ["dr-test"],
+    "review list": ["--lang", "en"], "review approve": ["--lang", "en", "--reviewer", "dr-test"],
+    "review reject": ["--lang", "en", "--reviewer", "dr-test", "--entry", "ab12", "--note", "x"],
+    "review revoke": ["--lang", "en", "--reviewer", "dr-test", "--entry", "ab12"],
+    "review sheet": ["--lang", "en", "--output", "sheet.md"],
+    "review serve": ["--lang", "en", "--reviewer", "dr-test"],
+}
+
+
+def every_command() -> list[str]:
+    def walk(command: click.Command, path: list[str]) -> Iterator[str]:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path)
+    return list(walk(cli, []))
+
+
+@pytest.mark.parametrize("command", every_command())
+def test_ctrl_c_stops_every_command_with_one_line_and_exit_130(project, monkeypatch, command):
+    real = load_config
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        ctrl_c()  # a real SIGINT: the default handler raises KeyboardInterrupt here
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("pipeline.cli.app.load_config", interrupted)
+    result = project.run(*command.split(), *ARGUMENTS.get(command, []))
+    assert result.exit_code == 130, result.output
+    assert result.output == "interrupted: work finished before the interrupt is kept\n"

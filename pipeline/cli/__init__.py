@@ -15,7 +15,7 @@ Ctrl-C) into one line on stderr and the error's exit code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -25,11 +25,15 @@ from pipeline.cli.app import App, use_color
 from pipeline.cli.machine import mt
 from pipeline.cli.options import config_option
 from pipeline.cli.signoff import review
-from pipeline.errors import Interrupted, PipelineError
+from pipeline import interrupts
+from pipeline.errors import Interrupted, PipelineError, Terminated
 
 
 class PipelineGroup(click.Group):
-    """Shows a PipelineError as one line on stderr and exits with its code; Ctrl-C is one too."""
+    """Shows a PipelineError as one line on stderr and exits with its code; Ctrl-C is one too.
+
+    A command that stops, for whatever reason, first removes the files it staged.
+    """
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
@@ -40,15 +44,25 @@ class PipelineGroup(click.Group):
         try:
             try:
                 return super().invoke(ctx)
-            except KeyboardInterrupt:
-                raise Interrupted() from None
-            except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
-                if isinstance(abort.__context__, KeyboardInterrupt):
-                    raise Interrupted() from None
+            except BaseException:
+                if isinstance(ctx.obj, App):
+                    ctx.obj.sweep_own()
                 raise
+        except interrupts.Terminated:
+            self._stop(ctx, Terminated())
+        except KeyboardInterrupt:
+            self._stop(ctx, Interrupted())
+        except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
+            if isinstance(abort.__context__, KeyboardInterrupt):
+                self._stop(ctx, Interrupted())
+            raise
         except PipelineError as error:
-            error.show()
-            ctx.exit(error.exit_code)
+            self._stop(ctx, error)
+
+    @staticmethod
+    def _stop(ctx: click.Context, error: PipelineError) -> NoReturn:
+        error.show()
+        ctx.exit(error.exit_code)
 
 
 @click.group(cls=PipelineGroup, context_settings={"auto_envvar_prefix": "PIPELINE",
@@ -71,7 +85,8 @@ for _command in (*stages.COMMANDS, *machine.COMMANDS, *signoff.COMMANDS, *roster
 
 
 def main() -> None:
-    """The ``pipeline`` console script, and ``python -m pipeline``."""
+    """The ``pipeline`` console script, and ``python -m pipeline``: SIGTERM stops it as Ctrl-C does."""
+    interrupts.stop_on_terminate()
     cli(prog_name="pipeline")
 
 
