@@ -16,6 +16,8 @@ from typing import IO
 
 import click
 
+KEPT = "work finished before the interrupt is kept"  # what any command keeps when stopped
+
 
 class PipelineError(Exception):
     """An error the user can act on, pointing at the file and line at fault."""
@@ -110,9 +112,10 @@ class Interrupted(PipelineError):
 
     exit_code = 130
     label = None
+    verb = "interrupted"
 
-    def __init__(self, message: str = "interrupted: work finished before the interrupt is kept",
-                 path: Path | str | None = None, line: int | None = None):
+    def __init__(self, message: str = f"{verb}: {KEPT}", path: Path | str | None = None,
+                 line: int | None = None):
         super().__init__(message, path, line)
 
 
@@ -120,10 +123,19 @@ class Terminated(Interrupted):
     """SIGTERM: stopped from outside (a cancelled CI job, ``kill``), kept what Ctrl-C keeps."""
 
     exit_code = 143
+    verb = "terminated"
 
-    def __init__(self, message: str = "terminated: work finished before the signal is kept",
-                 path: Path | str | None = None, line: int | None = None):
+    def __init__(self, message: str = f"{verb}: {KEPT}", path: Path | str | None = None,
+                 line: int | None = None):
         super().__init__(message, path, line)
+
+
+def stopped(stop: KeyboardInterrupt, kept: str = KEPT) -> Interrupted:
+    """A Ctrl-C or a SIGTERM as the error that ends the command: ``interrupted: KEPT``."""
+    from pipeline.interrupts import SigTerm
+
+    kind = Terminated if isinstance(stop, SigTerm) else Interrupted
+    return kind(f"{kind.verb}: {kept}")
 
 
 def _display_path(path: Path) -> str:

@@ -9,8 +9,8 @@ stopping — awaiting the requests in flight, writing what they returned — is
 never cut short. (Ignoring it costs no time: the interpreter would await the
 requests in flight before exiting anyway.)
 
-SIGTERM (a CI job cancelled, ``kill``) stops a run the same way, as :class:`Terminated`,
-once :func:`stop_on_terminate` is called (the console script does).
+SIGTERM (a CI job cancelled, ``kill``) stops a run the same way
+(:class:`SigTerm`) once :func:`stop_on_terminate` is called (the console script does).
 
 Python delivers signals to the main thread only; elsewhere both are no-ops.
 """
@@ -29,16 +29,16 @@ NOTE = (b"interrupt noted: stopping; waiting for the requests in flight and keep
         b"translation received\n")
 
 
-class Terminated(KeyboardInterrupt):
+class SigTerm(KeyboardInterrupt):
     """SIGTERM: a stop from outside, handled as Ctrl-C is (its own exit code, 143)."""
 
 
 def _interrupt(signum: int) -> KeyboardInterrupt:
-    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    return SigTerm() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 def _terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
+    raise SigTerm()
 
 
 def stop_on_terminate() -> None:

@@ -26,7 +26,7 @@ from pipeline.cli.machine import mt
 from pipeline.cli.options import config_option
 from pipeline.cli.signoff import review
 from pipeline import interrupts
-from pipeline.errors import Interrupted, PipelineError, Terminated
+from pipeline.errors import PipelineError, stopped
 
 
 class PipelineGroup(click.Group):
@@ -48,13 +48,11 @@ class PipelineGroup(click.Group):
                 if isinstance(ctx.obj, App):
                     ctx.obj.sweep_own()
                 raise
-        except interrupts.Terminated:
-            self._stop(ctx, Terminated())
-        except KeyboardInterrupt:
-            self._stop(ctx, Interrupted())
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (interrupts.stop_on_terminate)
+            self._stop(ctx, stopped(stop))
         except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
             if isinstance(abort.__context__, KeyboardInterrupt):
-                self._stop(ctx, Interrupted())
+                self._stop(ctx, stopped(abort.__context__))
             raise
         except PipelineError as error:
             self._stop(ctx, error)
