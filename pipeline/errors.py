@@ -11,6 +11,7 @@ Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 130 interrupted
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import IO
 
@@ -39,7 +40,7 @@ class PipelineError(Exception):
         """One line: ``file:line: message``, or only the message when no file is at fault."""
         if self.path is None:
             return self.message
-        where = _display_path(self.path)
+        where = display_path(self.path)
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
@@ -138,7 +139,28 @@ def stopped(stop: KeyboardInterrupt, kept: str = KEPT) -> Interrupted:
     return kind(f"{kind.verb}: {kept}")
 
 
-def _display_path(path: Path) -> str:
+def file_error(exc: OSError) -> PipelineError:
+    """An error of the file system (disk full, read-only, no permission) as one line naming the
+    file and what to do. A temporary file stands for the file it was to become."""
+    from pipeline.fsutil import target_of
+
+    filename = exc.filename if isinstance(exc.filename, str) else None
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    advice = _ADVICE.get(exc.errno or 0, "")
+    return PipelineError(f"{reason.lower()}{'; ' + advice if advice else ''}",
+                         target_of(Path(filename)) if filename else None)
+
+
+_ADVICE = {
+    errno.ENOSPC: "free some space on its disk and run the command again",
+    errno.EDQUOT: "free some of your disk quota and run the command again",
+    errno.EROFS: "its file system is read-only: run the command where the project can be written",
+    errno.EACCES: "let this user read and write it (or its folder), then run the command again",
+    errno.EPERM: "let this user read and write it (or its folder), then run the command again",
+}
+
+
+def display_path(path: Path) -> str:
     """Show paths relative to the working directory when they are inside it.
 
     A link is shown as itself, not as where it leads: it is the file at fault.

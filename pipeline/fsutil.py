@@ -64,21 +64,34 @@ def atomic_file(path: Path, durable: bool = True, mode: int | None = None,
     ``exclusive``: never replace a file; one that appeared meanwhile wins
     (``FileExistsError``).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = _create_temporary(path, mode)
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = _create_temporary(path, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if exclusive:
-            os.link(temporary, path)
-            temporary.unlink()
-        else:
-            os.replace(temporary, path)
+        with naming(path):
+            if exclusive:
+                os.link(temporary, path)
+                temporary.unlink()
+            else:
+                os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError that names no file (a write to an open file: disk full) names ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
         raise
 
 
@@ -133,11 +146,12 @@ def stage_files(files: dict[Path, bytes | str]) -> Staging:
     staging = Staging()
     try:
         for path, data in files.items():
-            staging.folders += _make_folders(path.parent)
-            fd, temporary = _create_temporary(path)
-            staging.files.append((temporary, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_encoded(data))
+            with naming(path):
+                staging.folders += _make_folders(path.parent)
+                fd, temporary = _create_temporary(path)
+                staging.files.append((temporary, path))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_encoded(data))
     except BaseException:
         staging.discard()
         raise

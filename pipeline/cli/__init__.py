@@ -26,7 +26,7 @@ from pipeline.cli.machine import mt
 from pipeline.cli.options import config_option
 from pipeline.cli.signoff import review
 from pipeline import interrupts
-from pipeline.errors import PipelineError, stopped
+from pipeline.errors import PipelineError, file_error, stopped
 
 
 class PipelineGroup(click.Group):
@@ -56,6 +56,8 @@ class PipelineGroup(click.Group):
             raise
         except PipelineError as error:
             self._stop(ctx, error)
+        except OSError as exc:  # the disk is full, read-only, not ours…: no traceback
+            self._stop(ctx, file_error(exc))
 
     @staticmethod
     def _stop(ctx: click.Context, error: PipelineError) -> NoReturn:

@@ -35,7 +35,7 @@ from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compa
 from pipeline.cache.digests import sha256 as sha
 from pipeline.config import Config
 from pipeline.errors import BuildError
-from pipeline.fsutil import umask
+from pipeline.fsutil import naming, umask
 from pipeline.gate.rules import Blocker, reason_counts
 from pipeline.gate.translated import translate
 from pipeline.gate.verdict import ApprovedEntries, Verdict, evaluate_languages
@@ -150,7 +150,8 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
             and previous.inputs == inputs and previous.published == published):
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
     renderer = _PageRenderer(site, config, editions, output, visitor.bodies)
-    manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
+    with naming(out):  # a page that cannot be written (disk full) names the output folder
+        manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
     record_manifest(config, out, {"format": fmt, "files": manifest, "inputs": inputs,
                                   "published": published})
     return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
