@@ -154,7 +154,7 @@ def file_error(exc: OSError) -> PipelineError:
 _ADVICE = {
     errno.ENOSPC: "free some space on its disk and run the command again",
     errno.EDQUOT: "free some of your disk quota and run the command again",
-    errno.EROFS: "its file system is read-only: run the command where the project can be written",
+    errno.EROFS: "mount it read-write, or run the command in a writable copy of the project",
     errno.EACCES: "let this user read and write it (or its folder), then run the command again",
     errno.EPERM: "let this user read and write it (or its folder), then run the command again",
 }
