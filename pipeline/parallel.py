@@ -23,6 +23,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -62,6 +63,10 @@ def fork_map(function: Callable[[Any, Any], Any], chunks: list, state: Any,
                                initializer=_begin, initargs=(function, state, os.getpid()))
     try:
         results = list(pool.map(_run, chunks))
+    except BrokenProcessPool:
+        _end_now(pool)
+        raise PipelineError(f"a worker process died (killed from outside, or out of memory); "
+                            f"run the command again, with {JOBS_VARIABLE}=1 to use none") from None
     except BaseException:
         _end_now(pool)
         raise
@@ -109,8 +114,8 @@ def _begin(function: Callable, state: Any, parent: int) -> None:
     global _work
     _work = (function, state)
     fsutil.set_run(parent)  # what this worker stages is its run's, swept with it
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run, and this worker
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # sent to the whole group: the parent stops
+        signal.signal(signum, signal.SIG_IGN)           # the run, then this worker
     _die_with(parent)
 
 

@@ -139,7 +139,8 @@ def _stop_while_staging(process, site, stop) -> tuple[str, str]:
 @pytest.mark.parametrize("stop, code, line", [
     (ctrl_c_at_the_terminal, 130, f"interrupted: {NOTHING_CHANGED}\n"),
     (lambda process: process.send_signal(signal.SIGTERM), 143, f"terminated: {NOTHING_CHANGED}\n"),
-], ids=["ctrl-c", "sigterm"])
+    (lambda process: os.killpg(process.pid, signal.SIGTERM), 143, f"terminated: {NOTHING_CHANGED}\n"),
+], ids=["ctrl-c", "sigterm", "sigterm to the group"])
 def test_a_large_pull_stopped_changes_nothing_says_so_and_leaves_no_staged_file(tmp_path, stop,
                                                                                 code, line):
     site = big_site(tmp_path / "site")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from pathlib import Path
 
 import pytest
 
-from pipeline.errors import CatalogError
+from pipeline.errors import CatalogError, PipelineError
 from pipeline.parallel import fork_map
 from processes import big_site, children, linux_only, running, start, wait_for
 
@@ -54,3 +55,14 @@ def test_killing_only_the_parent_of_a_pull_ends_its_workers_and_closes_its_outpu
     finally:
         process.kill()
         process.wait()
+
+
+def _dies_on_two(state: None, chunk: list[int]) -> list[int]:
+    if 2 in chunk:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
+    return chunk
+
+
+def test_a_worker_killed_from_outside_is_one_error_saying_what_to_do() -> None:
+    with pytest.raises(PipelineError, match=r"^a worker process died .*PIPELINE_JOBS=1 to use none$"):
+        fork_map(_dies_on_two, [[1], [2], [3]], None, workers=2)
