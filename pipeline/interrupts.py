@@ -17,12 +17,17 @@ Python delivers signals to the main thread only; elsewhere both are no-ops.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType, TracebackType
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 STOPPING = (signal.SIGINT, signal.SIGTERM)
 NOTE = (b"interrupt noted: stopping; waiting for the requests in flight and keeping every "
@@ -109,6 +114,15 @@ def guard() -> Iterator[None]:
         _GUARD.active = False
         for signum, handler in previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def whole(function: Callable[P, R]) -> Callable[P, R]:
+    """A function no Ctrl-C cuts short (:func:`shielded`), for steps that must not stop midway."""
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with guard(), shielded():
+            return function(*args, **kwargs)
+    return run
 
 
 def shielded() -> _Shield:

@@ -30,6 +30,7 @@ from typing import cast
 
 from markdown_it.token import Token
 
+from pipeline import interrupts
 from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compact,
                                  read_manifest, record_manifest, unchanged, world_key)
 from pipeline.cache.digests import sha256 as sha
@@ -380,6 +381,7 @@ class _PageRenderer:
         return self.output.body(tokens, document.env)
 
 
+@interrupts.whole  # stopped between its renames, it would leave no output folder at all
 def _swap(staging: Path, out: Path) -> None:
     """Put the new folder in place of the old one; the old one is removed only if it is ours."""
     if not out.exists():
