@@ -125,12 +125,17 @@ def test_build_on_a_full_disk(site: Project, mount_disk, approve_all, translate_
     one_line_and_nothing_changed(site, before, result, f"error: public: {FULL}")
 
 
-def test_review_approve_on_a_full_disk(site: Project, mount_disk, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fuzzy, at_fault", [(True, "locale/en/LC_MESSAGES/"),
+                                             (False, "locale/en/signoffs.jsonl")],
+                         ids=["catalogs to rewrite", "only the ledger to write"])
+def test_review_approve_on_a_full_disk(site: Project, mount_disk, tmp_path: Path, fuzzy: bool,
+                                       at_fault: str) -> None:
+    translate(site, "en", fuzzy=fuzzy)
     disk = mount_disk(site.root)
     disk.fill()
     before = site.snapshot()
     result = site.run(*approve_args(site, tmp_path))
-    assert result.output.startswith("error: locale/en/")
+    assert result.output.startswith(f"error: {at_fault}")
     one_line_and_nothing_changed(site, before, result, result.output.rstrip("\n"))
     assert result.output.endswith(f": {FULL}\n")
 

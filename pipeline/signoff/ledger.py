@@ -225,15 +225,21 @@ def append_line(path: Path, make: Callable[[bytes], tuple[T, bytes]]) -> T:
     """
     with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a+b") as handle:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
-            handle.seek(0)
-            data = handle.read()
-            result, line = make(data)
-            if line:
-                _append_whole(handle.fileno(), len(data), line + b"\n" if data.endswith(b"\n")
-                              or not data else b"\n" + line + b"\n")
+        created = not path.exists()
+        try:
+            with open(path, "a+b") as handle:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+                handle.seek(0)
+                data = handle.read()
+                result, line = make(data)
+                if line:
+                    separator = b"\n" if data and not data.endswith(b"\n") else b""
+                    _append_whole(handle.fileno(), len(data), separator + line + b"\n")
+        except BaseException:
+            if created and path.exists() and not path.stat().st_size:
+                path.unlink()  # a ledger this append made, and nothing went into it
+            raise
     return result
 
 

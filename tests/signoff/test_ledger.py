@@ -146,6 +146,9 @@ def test_a_failed_append_cuts_the_file_back_to_what_it_was(tmp_path, private_key
     with pytest.raises(OSError) as full:
         append_statement(path, statement(private_key, note=""))
     assert full.value.filename == str(path) and path.read_bytes() == before
+    with pytest.raises(OSError):
+        append_statement(tmp_path / "new" / "signoffs.jsonl", statement(private_key))
+    assert not (tmp_path / "new" / "signoffs.jsonl").exists()  # a new ledger is not left empty
 
 
 def test_blank_lines_are_skipped_and_numbers_kept(tmp_path, private_key):
