@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.fsutil import (append_line, atomic_file, read_if_exists, stage_files, sweep, umask,
-                             write_atomic, write_if_changed)
+from conftest import REPO
+from pipeline.fsutil import (append_line, atomic_file, read_if_exists, stage_files, sweep,
+                             temporary_name, umask, write_atomic, write_if_changed)
 
 
 def test_staged_files_replace_their_targets_only_on_commit(tmp_path):
@@ -149,3 +150,13 @@ def test_a_file_older_than_the_process_now_bearing_its_number_is_swept(tmp_path:
 
 def test_a_missing_or_unreadable_folder_is_passed_over(tmp_path: Path) -> None:
     assert sweep([tmp_path / "missing"]) == 0
+
+
+def test_staged_files_are_ignored_by_git_and_set_aside_ones_are_not() -> None:
+    target = REPO / "locale" / "en" / "LC_MESSAGES" / "x.po"
+
+    def ignored(path: Path) -> bool:
+        return subprocess.run(["git", "check-ignore", "-q", str(path.relative_to(REPO))],
+                              cwd=REPO).returncode == 0
+
+    assert ignored(temporary_name(target)) and not ignored(temporary_name(target, "aside"))
