@@ -6,7 +6,7 @@ attribute) and how to show itself: ``format_message()`` is the one line
 prints on stderr before exiting with ``exit_code``.
 
 Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 130 interrupted
-(Ctrl-C), 143 terminated (SIGTERM).
+(Ctrl-C), 143 terminated (SIGTERM); 141 when the output's reader went away (the CLI's).
 """
 
 from __future__ import annotations

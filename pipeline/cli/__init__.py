@@ -14,6 +14,10 @@ Ctrl-C) into one line on stderr and the error's exit code.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -56,6 +60,10 @@ class PipelineGroup(click.Group):
             raise
         except PipelineError as error:
             self._stop(ctx, error)
+        except BrokenPipeError:  # what reads the output is gone (| head): stop, as shell tools do
+            with suppress(OSError, ValueError):  # the interpreter's last flush must not fail too
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(128 + signal.SIGPIPE)
         except OSError as exc:  # the disk is full, read-only, not ours…: no traceback
             self._stop(ctx, file_error(exc))
 
