@@ -12,14 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import PipelineGroup
-from pipeline.errors import CatalogError, Interrupted, PipelineError, StoppedError, UsageError
-from pipeline.mt.translate import TranslationInterrupted, TranslationStopped
+from pipeline.errors import (CatalogError, Interrupted, PipelineError, StoppedError, Terminated,
+                             UsageError)
+from pipeline.mt.translate import TranslationInterrupted, TranslationStopped, TranslationTerminated
 
 
 @pytest.mark.parametrize("error_class, code", [(PipelineError, 1), (CatalogError, 1),
                                                (UsageError, 2), (StoppedError, 3),
                                                (Interrupted, 130), (TranslationStopped, 1),
-                                               (TranslationInterrupted, 130)])
+                                               (TranslationInterrupted, 130),
+                                               (Terminated, 143), (TranslationTerminated, 143)])
 def test_every_exit_code_is_a_class_attribute(error_class: type[PipelineError], code: int) -> None:
     assert error_class.exit_code == code
 
