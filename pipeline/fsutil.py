@@ -86,13 +86,19 @@ def atomic_file(path: Path, durable: bool = True, mode: int | None = None,
 
 @contextmanager
 def naming(path: Path) -> Iterator[None]:
-    """An OSError that names no file (a write to an open file: disk full) names ``path``."""
+    """An OSError names ``path`` when it names no file (a write to an open file: disk full) or
+    one staged for it: anything in a hidden ``.NAME.…`` beside it."""
     try:
         yield
     except OSError as exc:
-        if exc.filename is None:
+        if exc.filename is None or _staged_for(Path(exc.filename), path):
             exc.filename = str(path)
         raise
+
+
+def _staged_for(filename: Path, path: Path) -> bool:
+    return any(part.parent == path.parent and part.name.startswith(f".{path.name}.")
+               for part in (filename, *filename.parents))
 
 
 @dataclass

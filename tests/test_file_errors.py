@@ -90,6 +90,15 @@ def test_review_approve_on_a_full_disk(site: Project, mount_disk, tmp_path: Path
     assert result.output.endswith(f": {FULL}\n")
 
 
+def test_build_beside_a_read_only_output_folder(site: Project, mount_disk) -> None:
+    disk = mount_disk(site.root)
+    disk.read_only()
+    before = site.snapshot()
+    result = site.run("build")
+    assert (result.exit_code, result.output) == (1, f"error: public: {READ_ONLY}\n")
+    assert site.snapshot() == before
+
+
 @pytest.mark.parametrize("command", ["pull", "translate", "approve"])
 def test_a_read_only_locale_folder(site: Project, mount_disk, tmp_path: Path, command: str) -> None:
     args = {"pull": ["pull"], "translate": ["translate", "--engine", "pseudo", "--lang", "de"],
