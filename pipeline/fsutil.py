@@ -256,19 +256,20 @@ def sweep(folders: list[Path], own: bool = False) -> int:
         for root, _, names in os.walk(folder):
             for name in names:
                 match = _TEMPORARY_RE.match(name)
-                if match and match.group(3) == "tmp" and _swept(Path(root, name), int(match.group(2)), own):
-                    removed += 1
+                if match and match.group(3) == "tmp":
+                    removed += _remove_if_left(Path(root, name), int(match.group(2)), own)
     return removed
 
 
-def _swept(path: Path, owner: int, own: bool) -> bool:
-    if (owner != _run) if own else _running_since(owner, path):
-        return False
-    try:
-        path.unlink()
-    except OSError:
-        return False
-    return True
+def _remove_if_left(path: Path, owner: int, own: bool) -> bool:
+    """Remove a staged file that its run left (``own``: that this run is leaving)."""
+    left = owner == _run if own else not _running_since(owner, path)
+    if left:
+        try:
+            path.unlink()
+        except OSError:
+            return False
+    return left
 
 
 def _running_since(pid: int, path: Path) -> bool:

@@ -200,8 +200,8 @@ def append_signed(path: Path, make: Callable[[str, LedgerLine | None], Statement
     ``make(prev, last)`` signs the statement, given the hash of that line ("" for a
     ledger without one) and the line itself. The file is locked from reading its last
     line until the new one is on disk, so two commands appending at once chain one
-    after the other. A torn last line (a crash mid-write) is not chained to and stays a
-    line of its own: it is reported, and can be deleted before it is committed.
+    after the other. Nothing is appended after a torn last line (a crash mid-write): it
+    would become a broken line in the middle for good; the error says how to remove it.
     """
     def line(data: bytes) -> tuple[Statement, bytes]:
         tail = torn_tail(data)
