@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Iterator
+
+from pipeline.processes import alive, start_time
 
 _ATTEMPTS = 100  # random names tried before giving up (a clash is already unlikely)
 _TEMPORARY_RE = re.compile(r"^\.(.+)\.pipeline-(\d+)-[0-9a-f]{8}\.(tmp|aside)$")
@@ -277,27 +278,10 @@ def _running_since(pid: int, path: Path) -> bool:
 
     A process started after the file was made only reuses a dead run's number.
     """
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not alive(pid):
         return False
-    except PermissionError:
-        pass  # another user's process: alive
-    started = _start_time(pid)
+    started = start_time(pid)
     try:
         return started is None or started <= path.stat().st_mtime + 1
     except FileNotFoundError:
         return True  # gone already
-
-
-def _start_time(pid: int) -> float | None:
-    """When ``pid`` started, in seconds since the epoch (Linux; None elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
-        booted = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                      if line.startswith("btime "))
-    except (OSError, ValueError, IndexError, StopIteration):
-        return None
-    return booted + ticks / os.sysconf("SC_CLK_TCK")

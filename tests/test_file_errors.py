@@ -90,12 +90,12 @@ def test_review_approve_on_a_full_disk(site: Project, mount_disk, tmp_path: Path
     assert result.output.endswith(f": {FULL}\n")
 
 
-def test_build_beside_a_read_only_output_folder(site: Project, mount_disk) -> None:
-    disk = mount_disk(site.root)
+def test_build_into_a_read_only_folder(site: Project, mount_disk) -> None:
+    disk = mount_disk(site.root / "published")
     disk.read_only()
     before = site.snapshot()
-    result = site.run("build")
-    assert (result.exit_code, result.output) == (1, f"error: public: {READ_ONLY}\n")
+    result = site.run("build", "--out", "published/site")
+    assert (result.exit_code, result.output) == (1, f"error: published/site: {READ_ONLY}\n")
     assert site.snapshot() == before
 
 
