@@ -80,13 +80,13 @@ class SourcePages:
         return await self.decide(request, "rejected")
 
     async def decide(self, request: Request, done: str) -> Response:
-        """One decision with the project locked: the article is read and signed with nobody writing."""
+        self.find(request)  # an unknown article: 404 before anything else
         form = await self.read_form(request)
-        with project_lock(self.config):
-            return self._decide(request, done, form)
+        with project_lock(self.config):  # judged and decided with nobody writing
+            return self._decide(request, self.find(request), form, done)
 
-    def _decide(self, request: Request, done: str, form: FormData) -> Response:
-        article = self.find(request)
+    def _decide(self, request: Request, article: ArticleStanding, form: FormData,
+                done: str) -> Response:
         if form.get("digest") != article.digest:
             return self.show(request, article, ("problem", CHANGED), 409)
         language = self.config.source_language
