@@ -111,20 +111,33 @@ def extra_numbers(pair: Pair, context: Context) -> Iterator[str]:
 def extract_numbers(text: str, language: str) -> list[Number]:
     """Every number of a text, in order, read with the conventions of ``language``."""
     numbers = []
+    signs = any(sign in text for sign in _PERCENT_SIGNS)
     for match in _RUN_RE.finditer(text):
-        pieces = _split_run(match.group(0), language)
+        run = match.group(0)
+        if not signs and run.isdigit():  # the usual case: digits alone, no percent sign near
+            numbers.append(_plain_number(run))
+            continue
+        pieces = _split_run(run, language)
         start, end = match.start(), match.end()
         for index, (piece, values) in enumerate(pieces):
             # A sign, an optional space, and "$" that may stand before a final newline: a
             # percent sign counts within three characters before, two after.
-            percent = bool((index == 0 and _PERCENT_BEFORE_RE.search(text, max(0, start - 3), start))
-                           or (index == len(pieces) - 1 and _PERCENT_AFTER_RE.match(text[end:end + 2])))
+            percent = signs and bool(
+                (index == 0 and _PERCENT_BEFORE_RE.search(text, max(0, start - 3), start))
+                or (index == len(pieces) - 1 and _PERCENT_AFTER_RE.match(text[end:end + 2])))
             numbers.append(Number(piece, frozenset(values), percent))
     return numbers
 
 
+@lru_cache(maxsize=4096)
+def _plain_number(digits: str) -> Number:
+    return Number(digits, frozenset((Decimal(_ascii(digits)),)))
+
+
 def unmatched(source: list[Number], target: list[Number]) -> tuple[list[Number], list[Number]]:
     """The source numbers the target lacks, and the target numbers the source lacks."""
+    if not source or not target:
+        return list(source), list(target)
     remaining = sorted(target, key=lambda number: len(number.values))
     missing = []
     for number in source:
