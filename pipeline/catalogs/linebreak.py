@@ -72,8 +72,7 @@ def _uniform_breaks(escaped: str, width: int, start_column: int) -> list[int]:
     start, column = 0, start_column
     while column + length - start > width:
         limit = start + width - column
-        end = next((position for position in range(min(limit, length - 1), start, -1)
-                    if _opportunity(escaped, position, length)), None)
+        end = _last_opportunity(escaped, min(limit, length - 1), start)
         if end is None:
             end = next((position for position in range(max(limit, start) + 1, length)
                         if _opportunity(escaped, position, length)), None)
@@ -82,6 +81,19 @@ def _uniform_breaks(escaped: str, width: int, start_column: int) -> list[int]:
         breaks.append(end)
         start, column = end, 0
     return breaks
+
+
+def _last_opportunity(escaped: str, position: int, start: int) -> int | None:
+    """The last opportunity from ``position`` back to just after ``start``, or None."""
+    length = len(escaped)
+    while position > start:
+        before, after = escaped[position - 1], escaped[position]
+        # Within a word (the usual case, tested inline): no break.
+        if not ((before.isalnum() or before == "_") and (after.isalnum() or after == "_")) \
+                and _breaks_before(escaped, position, length):
+            return position
+        position -= 1
+    return None
 
 
 def _opportunity(escaped: str, position: int, length: int) -> bool:
