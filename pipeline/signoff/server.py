@@ -51,9 +51,11 @@ from starlette.types import ASGIApp
 from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
+from pipeline.locking import SHARED, project_lock
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
     translated_entries
+from pipeline.signoff.sourcepage import SourcePages
 from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
 from pipeline.signoff.verify import read_signoffs
 from pipeline.source.articles import domains
@@ -95,6 +97,8 @@ def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key
           host: str, port: int, echo: Callable[[str], None]) -> None:
     """Open the doctor's key, listen on host:port and serve the review page until interrupted."""
     signer, languages = open_signer_for(config, languages, reviewer_id, key_file)
+    if config.source_language not in languages and signer.reviewer.may_review(config.source_language):
+        languages = (config.source_language, *languages)  # the articles themselves, too
     listener = bind(host, port)
     token = secrets.token_urlsafe(32)
     app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo)
@@ -153,8 +157,12 @@ def create_app(config: Config, signer: Signer, languages: Iterable[str], token: 
                hosts: Collection[str] | None = LOOPBACK_NAMES,
                log: Callable[[str], None] | None = None) -> Starlette:
     """The review web app for one doctor; every address is under /t/``token``/."""
-    pages = ReviewPages(config, signer, tuple(languages), token, log or (lambda text: None))
-    routes = [
+    languages = tuple(languages)
+    source = config.source_language
+    pages = ReviewPages(config, signer, tuple(lang for lang in languages if lang != source), token,
+                        log or (lambda text: None), source in languages)
+    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log).routes()
+                if source in languages else []),
         Route("/", pages.index),
         Route("/{language}/{domain}/", pages.article),
         Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
@@ -238,8 +246,9 @@ class ReviewPages:
     """The pages and decisions of one doctor's review session."""
 
     def __init__(self, config: Config, signer: Signer, languages: tuple[str, ...], token: str,
-                 log: Callable[[str], None]):
+                 log: Callable[[str], None], source: bool = False):
         self.config = config
+        self.source = source  # the doctor signs source articles too (pipeline.signoff.sourcepage)
         self.signer = signer
         self.languages = languages
         self.token = token
@@ -250,9 +259,14 @@ class ReviewPages:
     # ------------------------------------------------------------ pages (GET changes nothing)
 
     async def index(self, request: Request) -> Response:
+        with project_lock(self.config, SHARED):
+            return self.render_index(request)
+
+    def render_index(self, request: Request) -> Response:
         overviews = [language_overview(self.config, language) for language in self.languages]
         return self.render(request, "index.html", languages=overviews,
-                           total=sum(overview.waiting for overview in overviews))
+                           total=sum(overview.waiting for overview in overviews),
+                           source=self.source)
 
     async def article(self, request: Request) -> Response:
         language, domain = self.place(request)
@@ -260,7 +274,8 @@ class ReviewPages:
 
     def render_article(self, request: Request, language: str, domain: str,
                        notice: tuple[str, str] | None, status: int = 200) -> Response:
-        view = article_view(self.config, language, domain)
+        with project_lock(self.config, SHARED):
+            view = article_view(self.config, language, domain)
         return self.render(request, "article.html", status, view=view, notice=notice,
                            source_language=self.config.source_language,
                            source_name=language_name(self.config.source_language))
@@ -277,9 +292,18 @@ class ReviewPages:
 
     # ------------------------------------------------------------ decisions (POST only)
 
-    async def approve_one(self, request: Request) -> Response:
+    async def decide(self, request: Request, decision: Callable[..., Response]) -> Response:
+        """Run one decision with the project locked: the entry is judged and decided with nobody
+        writing, and the lock is held only for that (never while the page is merely open)."""
         language, domain = self.place(request)
         form = await self.form(request)
+        with project_lock(self.config):
+            return decision(request, language, domain, form)
+
+    async def approve_one(self, request: Request) -> Response:
+        return await self.decide(request, self._approve_one)
+
+    def _approve_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         try:
             target = self.target(language, domain, form)
         except SignoffError as error:
@@ -290,8 +314,9 @@ class ReviewPages:
                           "approved", target.digest)
 
     async def reject_one(self, request: Request) -> Response:
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._reject_one)
+
+    def _reject_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         try:
             target = self.target(language, domain, form)
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
@@ -300,8 +325,9 @@ class ReviewPages:
         return self.after(language, domain, decision, "rejected", target.digest)
 
     async def approve_all(self, request: Request) -> Response:
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._approve_all)
+
+    def _approve_all(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         if form.get("read") != "yes":
             return self.render_article(request, language, domain, (
                 "problem", "Nothing was approved: tick the box saying you have read every "
