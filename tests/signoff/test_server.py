@@ -23,6 +23,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from conftest import REPO, Project
+from disks import FULL, mount_disk_fixture  # noqa: F401 (the mount_disk fixture)
 from pipeline.cache import Store
 from pipeline.checks import WARNING, Finding, check_catalog
 from pipeline.gate.facts import BUNDLE, DETAILS, FACTS, CatalogFacts, EntryRow, FactsStore, \
@@ -291,6 +292,18 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     page = client.get(response.headers["location"]).text
     assert "Approved 1 string: signed with your key and saved in the ledger." in page
     assert re.search(r"Approved</span> by Dr. Test Hekim on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page)
+
+
+def test_a_decision_on_a_full_disk_is_one_line_on_the_page_and_changes_nothing(
+        site: Project, client: TestClient, mount_disk, monkeypatch) -> None:
+    monkeypatch.chdir(site.root)
+    disk = mount_disk(site.root)
+    disk.fill()
+    before = site.snapshot()
+    response = post(client, "/de/mikro/approve", **shown(site, "de", TITLE))
+    assert response.status_code == 500
+    assert f"locale/de/LC_MESSAGES/mikro.po: {FULL}" in htmllib.unescape(response.text)
+    assert site.snapshot() == before
 
 
 def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp_path):
