@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import click
 
-from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.gate.verdict import STALE
-from pipeline.signoff.i18n import N_, _, when
+from pipeline.signoff.i18n import N_, _, language_label, when
 from pipeline.signoff.review import Pending, Signer, approve, back_translation, reject
 
 CHOICES = {"a": "approve", "r": "reject", "s": "skip", "q": "quit"}
@@ -53,8 +52,8 @@ def run_session(config: Config, language: str, signer: Signer, items: list[Pendi
 def describe(config: Config, language: str, item: Pending, counter: str = "") -> str:
     """One entry as the doctor sees it: source, translation, back-translation, warnings."""
     entry = item.entry
-    source = language_name(config.source_language)
-    target = language_name(language)
+    source = language_label(config.source_language)
+    target = language_label(language)
     labels = {"context": _("context:"), "plural": _("plural:"), "back": _("back-translation:")}
     width = max(len(source), len(target), *(len(label) for label in labels.values())) + 1
     lines = [f"{counter} {item.state}  {item.digest[:12]}  {item.places[0].where}".strip()]
