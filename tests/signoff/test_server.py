@@ -258,9 +258,10 @@ def test_the_overview_counts_what_is_waiting_per_language(client):
 
 
 def test_the_article_page_shows_every_string_in_reading_order(site, client, monkeypatch):
-    # The page shows whatever pipeline.signoff.review.back_translation finds cached.
-    monkeypatch.setattr("pipeline.signoff.page.back_translation",
-                        lambda config, language, e: f"BACK: {e.msgid}" if e.msgid == ITEM else None)
+    # The page shows whatever the machine-translation store holds as back-translations.
+    monkeypatch.setattr("pipeline.mt.backtranslate.back_translations",
+                        lambda config, language, entries: {e.key: f"BACK: {e.msgid}"
+                                                           for e in entries if e.msgid == ITEM})
     edit_translation(site, "ar", ITEM, '<script>alert("x")</script> مسام')
     html = get(client, "/ar/mikro/").text
     positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
