@@ -35,7 +35,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import uvicorn
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
@@ -51,6 +50,7 @@ from starlette.types import ASGIApp
 from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
+from pipeline.signoff.i18n import environment
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
     translated_entries
@@ -245,7 +245,7 @@ class ReviewPages:
         self.token = token
         self.base = base_path(token)
         self.log = log
-        self.templates = Jinja2Templates(env=_environment())
+        self.templates = Jinja2Templates(env=environment())
 
     # ------------------------------------------------------------ pages (GET changes nothing)
 
@@ -419,9 +419,3 @@ def _is_ipv6(host: str) -> bool:
         return False
 
 
-def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("pipeline.signoff", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["when"] = lambda moment: format_time(moment).replace("T", " ").replace("Z", " UTC")
-    return env

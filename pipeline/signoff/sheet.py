@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.fsutil import write_atomic
+from pipeline.signoff.i18n import environment
 from pipeline.signoff.ledger import format_time, utc_now
 from pipeline.signoff.review import (Decision, Signer, approve, back_translation, pending,
                              translated_entries)
@@ -53,7 +53,7 @@ def write_sheet(config: Config, language: str, out: Path, page: str | None = Non
     now = now or utc_now()
     rows = [{"item": item, "back": back_translation(config, language, item.entry)}
             for item in items]
-    html = _environment().get_template("review-sheet.html").render(
+    html = environment().get_template("review-sheet.html").render(
         site=config.site_name, language=language, language_name=language_name(language),
         direction=Locale.parse(language).text_direction, page=page, created=format_time(now),
         rows=rows, manifest=manifest_path_for(out).name,
@@ -103,12 +103,6 @@ def read_manifest(path: Path, language: str) -> list[dict]:
             for e in entries):
         raise SignoffError("the manifest's entries are damaged: print a new sheet", path)
     return entries
-
-
-def _environment() -> Environment:
-    return Environment(loader=PackageLoader("pipeline.signoff", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _short(text: str, width: int = 60) -> str:

@@ -293,7 +293,7 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     assert (approval.reviewer, approval.name) == ("dr-test", "Dr. Test Hekim")
     page = client.get(response.headers["location"]).text
     assert "Approved 1 string: signed with your key and saved in the ledger." in page
-    assert re.search(r"Approved</span> by Dr. Test Hekim on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page)
+    assert re.search(r"Approved</span> by Dr. Test Hekim on \w+ \d+, \d{4}, \d+:\d\d:\d\d\s[AP]M UTC", page)
 
 
 def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp_path):
