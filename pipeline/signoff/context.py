@@ -26,15 +26,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.catalogs.model import Entry
 from pipeline.checks import CHECKS, ERROR, Finding
 from pipeline.config import Config
 from pipeline.mt.store import Draft
 from pipeline.glossary import Glossary, load_glossary, turkish_lower
+from pipeline.signoff.i18n import _
 from pipeline.signoff.ledger import APPROVE
 from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs, signed_text
+
+if TYPE_CHECKING:
+    from pipeline.signoff.review import Pending
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 # Comments the pipeline writes for itself: the kind of block, and the stamp of a machine draft
@@ -152,6 +156,12 @@ def row_contexts(config: Config, language: str, subjects: Sequence[Subject],
     return contexts
 
 
+def pending_contexts(config: Config, language: str, items: Sequence[Pending]) -> list[RowContext]:
+    """The context of each entry waiting for a doctor (as ``review list`` and the session show it)."""
+    return row_contexts(config, language, [Subject(item.places[0].domain, item.entry, item.digest,
+                                                   item.findings) for item in items])
+
+
 def approved_pairs(language: str, signoffs: SignoffState) -> dict[str, Earlier]:
     """Entry id → the last pair approved for it that still stands, as its statement signed it."""
     found: dict[str, Earlier] = {}
@@ -220,7 +230,7 @@ def plain_warning(finding: Finding) -> str:
     check = CHECKS.get(finding.check)
     title = check.title.rstrip(".") if check is not None else finding.check
     text = f"{title}: {finding.message}"
-    return f"Blocks publication. {text}" if finding.severity >= ERROR else text
+    return _("Blocks publication. %(text)s") % {"text": text} if finding.severity >= ERROR else text
 
 
 def agreement(back: str, source: str) -> float:
