@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel import Locale
 
@@ -27,9 +27,9 @@ from pipeline.signoff.i18n import N_, _, language_label
 from pipeline.gate.facts import catalog_paths, learn
 from pipeline.gate.verdict import APPROVED, DISPUTED, REJECTED, STALE, WAITING, DomainVerdict, \
     Verdict, earlier_approval, evaluate
-from pipeline.signoff.review import back_translation
+from pipeline.signoff.context import EMPTY, RowContext, Subject, row_contexts
 from pipeline.signoff.verify import Approval, Dispute, Rejection, SignoffState, entry_digest, \
-    read_signoffs
+    former_domains, read_signoffs
 from pipeline.source.articles import SITE_DOMAIN, domains
 
 UNTRANSLATED = "untranslated"
@@ -52,6 +52,17 @@ class Row:
     rejection: Rejection | None = None
     earlier: Approval | None = None
     dispute: Dispute | None = None
+    context: RowContext = EMPTY
+
+    # What the doctor reads beside the texts (see :mod:`pipeline.signoff.context`).
+    comments = property(lambda self: self.context.comments)
+    extracted = property(lambda self: self.context.extracted)
+    mt_origin = property(lambda self: self.context.mt_origin)
+    glossary = property(lambda self: self.context.glossary)
+    warnings = property(lambda self: self.context.warnings)
+    score = property(lambda self: self.context.score)
+    source_diff = property(lambda self: self.context.source_diff)
+    target_diff = property(lambda self: self.context.target_diff)
 
     @property
     def waiting(self) -> bool:
@@ -163,9 +174,10 @@ def article_view(config: Config, language: str, domain: str) -> ArticleView:
     findings: dict[tuple, list[Finding]] = {}
     for finding in judged.verdict.findings:
         findings.setdefault(finding.key, []).append(finding)
-    rows = tuple(_row(config, language, judged.verdict, entry, number, findings)
-                 for number, entry in enumerate(judged.messages, start=1))
-    return ArticleView(Label.of(language), _article(judged.verdict, judged.messages), rows)
+    rows = [_row(language, judged.verdict, entry, number, findings)
+            for number, entry in enumerate(judged.messages, start=1)]
+    return ArticleView(Label.of(language), _article(judged.verdict, judged.messages),
+                       _with_context(config, language, judged.verdict, rows))
 
 
 def key_field(key: tuple[str | None, str]) -> str:
@@ -216,7 +228,17 @@ def _messages(domain: DomainVerdict) -> list[Entry]:
     return domain.catalog.messages if domain.catalog is not None else []
 
 
-def _row(config: Config, language: str, domain: DomainVerdict, entry: Entry, number: int,
+def _with_context(config: Config, language: str, domain: DomainVerdict,
+                  rows: list[Row]) -> tuple[Row, ...]:
+    """The rows with their context, worked out for the whole article at once."""
+    former = former_domains(domain.catalog.header) if domain.catalog is not None else ()
+    subjects = [Subject(domain.domain, row.entry, row.digest, row.findings, former) for row in rows]
+    contexts = row_contexts(config, language, subjects, domain.signoffs)
+    return tuple(replace(row, context=context, back=context.back)
+                 for row, context in zip(rows, contexts))
+
+
+def _row(language: str, domain: DomainVerdict, entry: Entry, number: int,
          findings: dict[tuple, list[Finding]]) -> Row:
     kind = next((text.removeprefix("type: ") for text in entry.extracted
                  if text.startswith("type: ")), "")
@@ -228,7 +250,6 @@ def _row(config: Config, language: str, domain: DomainVerdict, entry: Entry, num
     digest = entry_digest(language, entry, rule)  # of the very entry this row shows
     signoffs = domain.signoffs
     return Row(number, entry, state, digest, kind, tuple(findings.get(entry.key, ())),
-               back_translation(config, language, entry),
                approval=signoffs.approved.get(digest), rejection=signoffs.rejected.get(digest),
                earlier=earlier_approval(domain, entry) if state == STALE else None,
                dispute=signoffs.disputed.get(digest))

@@ -8,7 +8,7 @@ a decision that was not recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pipeline.catalogs.model import Entry
-from pipeline.checks import Finding
+from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.fsutil import write_if_changed
@@ -265,6 +265,87 @@ def reject(config: Config, language: str, signer: Signer, target: Target, note: 
         return entry.with_fuzzy(True).replace(comments=(*entry.comments, comment))
 
     return Decision(statement, (target,), _edit_catalogs(language, (target,), mark))
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A doctor's own wording, approved: the decision, the text it replaced, the warnings on it."""
+
+    decision: Decision
+    replaced: Target
+    warnings: tuple[str, ...] = ()
+
+
+class CorrectionRefused(SignoffError):
+    """The doctor's wording fails a check (or changes nothing): nothing was written or signed."""
+
+
+def correct(config: Config, language: str, signer: Signer, target: Target, msgstrs: Sequence[str],
+            now: datetime | None = None) -> Correction:
+    """Put the doctor's wording in place of a translation and approve it, in one signed statement.
+
+    The checks run on the new text in every catalog that holds the pair; an error
+    refuses the correction before anything is signed or written. Then the approve
+    statement (with the new pair's texts, and the old wording in its note) is
+    appended, and only then the catalogs get the new text, not fuzzy, with a comment
+    naming who changed what for the translator.
+    """
+    if not signer.reviewer.may_review(language):
+        raise SignoffError(f"reviewer '{signer.reviewer.id}' may not sign off '{language}' (the "
+                           f"roster allows: {', '.join(signer.reviewer.languages) or 'none'})")
+    new = tuple(text.replace("\r\n", "\n") for text in msgstrs)
+    old = target.entry
+    if len(new) != len(old.msgstrs):
+        raise CorrectionRefused(f"the entry has {len(old.msgstrs)} form(s), the correction "
+                                f"{len(new)}: nothing was signed")
+    if new == old.msgstrs:
+        raise CorrectionRefused("the corrected text is the same as the translation: approve it "
+                                "instead (nothing was signed)")
+    warnings = _check_correction(config, language, target, new)
+    changed = _corrected_targets(language, target, new)
+    was = " | ".join(" ".join(text.split()) for text in old.msgstrs)
+    statement = _record(config, language, signer, APPROVE, changed, f"corrected; was: {was}", now)
+    comment = (f"corrected by {signer.reviewer.name} on {statement.time.strftime('%Y-%m-%d')}, "
+               f"was: {was}")
+
+    def rewrite(entry: Entry) -> Entry:
+        return entry.replace(msgstrs=new, comments=(*entry.comments, comment)).with_fuzzy(False)
+
+    written = _edit_catalogs(language, (target,), rewrite)
+    return Correction(Decision(statement, changed, written), target, warnings)
+
+
+def _check_correction(config: Config, language: str, target: Target,
+                      msgstrs: tuple[str, ...]) -> tuple[str, ...]:
+    """The warnings the checks find in the new text; an error refuses it (CorrectionRefused)."""
+    from pipeline.checks.runner import check_entry, disabled_checks, make_context
+
+    disabled = disabled_checks(config)
+    errors, warnings = [], []
+    for path in dict.fromkeys(place.path for place in target.places):
+        catalog = read_po(path)
+        context = make_context(catalog, language, config)
+        for place in (p for p in target.places if p.path == path):
+            entry = place.entry.replace(msgstrs=msgstrs).with_fuzzy(False)
+            for check, message in check_entry(entry, context):
+                if check.severity >= ERROR:
+                    errors.append(f"[{check.name}] {message}")
+                elif check.name not in disabled:
+                    warnings.append(f"[{check.name}] {message}")
+    if errors:
+        raise CorrectionRefused(f"nothing was signed: the corrected text fails a check: "
+                                f"{'; '.join(dict.fromkeys(errors))}")
+    return tuple(dict.fromkeys(warnings))
+
+
+def _corrected_targets(language: str, target: Target, msgstrs: tuple[str, ...]) -> tuple[Target, ...]:
+    """The new text pair in each of the target's places, grouped by its digest."""
+    found: dict[str, list[Located]] = {}
+    for place in target.places:
+        entry = place.entry.replace(msgstrs=msgstrs).with_fuzzy(False)
+        found.setdefault(entry_digest(language, entry, place.plural_forms), []).append(
+            Located(place.domain, place.path, place.shown, entry, place.plural_forms))
+    return tuple(Target(digest, tuple(places)) for digest, places in found.items())
 
 
 def revoke(config: Config, language: str, signer: Signer, targets: Iterable[Target],

@@ -51,13 +51,14 @@ from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
 from pipeline.signoff.i18n import N_, _, environment, language_label, ngettext, speaking_to
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
-    translated_entries
+from pipeline.signoff.handback import Tally
+from pipeline.signoff.review import Decision, Signer, Target, approve, correct, open_signer_for, \
+    reject, translated_entries
 from pipeline.signoff.queue import Listing, article_progress, articles_closest_first, closest_first, \
     kind_label, language_progress, next_waiting, shown_rows
 from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
-from pipeline.signoff.verify import read_signoffs
+from pipeline.signoff.verify import ledger_path, read_signoffs
 from pipeline.source.articles import domains
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -95,12 +96,16 @@ class ServeError(PipelineError):
 
 
 def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key_file: Path | None,
-          host: str, port: int, echo: Callable[[str], None]) -> None:
-    """Open the doctor's key, listen on host:port and serve the review page until interrupted."""
+          host: str, port: int, echo: Callable[[str], None]) -> Tally:
+    """Open the doctor's key, listen on host:port and serve the review page until interrupted.
+
+    Returns the tally of the session's decisions, to hand the work back.
+    """
     signer, languages = open_signer_for(config, languages, reviewer_id, key_file)
     listener = bind(host, port)
     token = secrets.token_urlsafe(32)
-    app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo)
+    tally = Tally(signer.reviewer.name)
+    app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo, tally=tally)
     echo(f"Review page for {signer.reviewer.name} ({', '.join(languages)}); open this address "
          "in your browser (the token in it is your key to the page: do not share it):")
     echo(f"    {address(host, listener.getsockname()[1], token)}")
@@ -116,6 +121,7 @@ def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key
         server.run(sockets=[listener])
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a doctor stops the page; uvicorn re-raises it once it has shut down
+    return tally
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -154,15 +160,17 @@ def allowed_hosts(host: str) -> frozenset[str] | None:
 
 def create_app(config: Config, signer: Signer, languages: Iterable[str], token: str,
                hosts: Collection[str] | None = LOOPBACK_NAMES,
-               log: Callable[[str], None] | None = None) -> Starlette:
+               log: Callable[[str], None] | None = None, tally: Tally | None = None) -> Starlette:
     """The review web app for one doctor; every address is under /t/``token``/."""
-    pages = ReviewPages(config, signer, tuple(languages), token, log or (lambda text: None))
+    pages = ReviewPages(config, signer, tuple(languages), token, log or (lambda text: None),
+                        tally or Tally(signer.reviewer.name))
     routes = [
         Route("/", pages.index),
         Route("/{language}/{domain}/", pages.article),
         Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
         Route("/{language}/{domain}/approve-all", pages.approve_all, methods=["POST"]),
         Route("/{language}/{domain}/reject", pages.reject_one, methods=["POST"]),
+        Route("/{language}/{domain}/correct", pages.correct_one, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     # The guard has compared the token before routing: the mount only takes it off the path.
@@ -259,8 +267,9 @@ class ReviewPages:
     """The pages and decisions of one doctor's review session."""
 
     def __init__(self, config: Config, signer: Signer, languages: tuple[str, ...], token: str,
-                 log: Callable[[str], None]):
+                 log: Callable[[str], None], tally: Tally):
         self.config = config
+        self.tally = tally
         self.signer = signer
         self.languages = languages
         self.token = token
@@ -328,6 +337,19 @@ class ReviewPages:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
         return self.after(language, domain, decision, "rejected", target.digest, form=form)
 
+    async def correct_one(self, request: Request) -> Response:
+        """The doctor's own wording: checked, written and approved, or refused with nothing signed."""
+        language, domain = self.place(request)
+        form = await self.form(request)
+        texts = [text for text in form.getlist("text") if isinstance(text, str)]
+        try:
+            target = self.target(language, domain, form)
+            correction = correct(self.config, language, self.signer, target, texts)
+        except SignoffError as error:
+            return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
+        return self.after(language, domain, correction.decision, "corrected",
+                          correction.decision.targets[0].digest, form=form)
+
     async def approve_all(self, request: Request) -> Response:
         language, domain = self.place(request)
         form = await self.form(request)
@@ -355,6 +377,8 @@ class ReviewPages:
         if decision.statement is not None:
             self.log(f"{language}/{domain}: {done} {count} string(s), signed "
                      f"{format_time(decision.statement.time)}")
+            self.tally.record(language, done, count, (self.config.relative(
+                ledger_path(self.config, language)), *decision.catalogs_written))
         listing = Listing.of(form) if form is not None else Listing()
         query = urlencode({"done": done if count else "none", "count": count, "changed": changed,
                            **listing.params()})
@@ -431,6 +455,11 @@ def _notice(query: QueryParams) -> tuple[str, str] | None:
         texts.append(ngettext("Approved %(count)d string: signed with your key and saved in the ledger.",
                               "Approved %(count)d strings: signed with your key and saved in the ledger.",
                               count) % {"count": count})
+    elif done == "corrected" and count:
+        texts.append(ngettext("Corrected %(count)d string: your wording is in the catalog, approved, "
+                              "signed with your key and saved in the ledger.",
+                              "Corrected %(count)d strings: your wording is in the catalog, approved, "
+                              "signed with your key and saved in the ledger.", count) % {"count": count})
     elif done == "rejected" and count:
         texts.append(ngettext("Rejected %(count)d string: signed, saved in the ledger, and marked "
                               "fuzzy with your note for the translator.",

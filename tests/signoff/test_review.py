@@ -122,7 +122,7 @@ def test_quitting_the_interactive_review_keeps_decisions_and_exits_cleanly(site)
     result = as_doctor(site, "approve", "de", input="x\na\nq\n")
     assert result.exit_code == 0
     assert "Error: 'x' is not one of" in result.output
-    assert "approved 1, rejected 0, skipped 0, left 5" in result.output
+    assert "approved 1, rejected 0, corrected 0, skipped 0, left 5" in result.output
     assert not entry(site, "de", TITLE).fuzzy
     assert len(ledger_lines(site, "de")) == 1
 

@@ -104,7 +104,7 @@ def changed_files(project, before):
 
 
 ROUTES = ["/", "/en/mikro/", "/ar/mikro/", "/en/site/", "/static/review.css", "/en/nope/", "/xx"]
-DECISIONS = ["/en/mikro/approve", "/en/mikro/reject", "/en/mikro/approve-all"]
+DECISIONS = ["/en/mikro/approve", "/en/mikro/reject", "/en/mikro/approve-all", "/en/mikro/correct"]
 # Addresses that do not carry this run's token as the first part of the path.
 NOT_THE_TOKEN = ["", "/t/guessed", f"/t/{TOKEN}x", f"/t/{TOKEN[:-1]}", f"/T/{TOKEN}", f"/t//{TOKEN}",
                  f"/x/{TOKEN}", f"/t/{TOKEN.upper()}"]
@@ -260,9 +260,10 @@ def test_the_overview_counts_what_is_waiting_per_language(client):
 
 
 def test_the_article_page_shows_every_string_in_reading_order(site, client, monkeypatch):
-    # The page shows whatever pipeline.signoff.review.back_translation finds cached.
-    monkeypatch.setattr("pipeline.signoff.page.back_translation",
-                        lambda config, language, e: f"BACK: {e.msgid}" if e.msgid == ITEM else None)
+    # The page shows whatever the machine-translation store holds as back-translations.
+    monkeypatch.setattr("pipeline.mt.backtranslate.back_translations",
+                        lambda config, language, entries: {e.key: f"BACK: {e.msgid}"
+                                                           for e in entries if e.msgid == ITEM})
     edit_translation(site, "ar", ITEM, '<script>alert("x")</script> مسام')
     html = get(client, "/ar/mikro/").text
     positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
@@ -539,15 +540,33 @@ def test_serving_needs_a_rostered_doctor_with_their_key(site, tmp_path):
     assert result.exit_code == 1 and "no key file here" in result.output
 
 
+class Serving:
+    """``pipeline review serve`` as a separate process, its output read line by line as it comes."""
+
+    def __init__(self, project: Project, *args: str):
+        environment = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1",
+                       "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "review", "serve", "--reviewer", "dr-test",
+             "--key-file", str(project.key), "--port", "0", *args],
+            cwd=project.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(
+            target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True)
+        self.reader.start()
+
+    def stop(self) -> str:
+        """Ctrl-C, as a doctor stops the page; everything it printed."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        return "".join(self.lines.queue)
+
+
 def test_the_command_prints_an_address_that_opens_the_page(site):
-    environment = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "review", "serve", "--reviewer", "dr-test",
-         "--key-file", str(site.key), "--lang", "en", "--port", "0"],
-        cwd=site.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
-    reader.start()
+    serving = Serving(site, "--lang", "en")
+    process, lines = serving.process, serving.lines
     try:
         url = _printed_address(lines)
         origin, token = re.fullmatch(r"(http://[^/]+)/t/([^/]+)/", url).groups()
@@ -564,10 +583,7 @@ def test_the_command_prints_an_address_that_opens_the_page(site):
             assert decided.status_code == 303
         assert digest_of(site, "en", TITLE) in read_signoffs(site.config, "en").approved
     finally:
-        process.send_signal(signal.SIGINT)  # Ctrl-C
-        process.wait(timeout=30)
-        reader.join(timeout=30)
-    output = "".join(lines.queue)
+        output = serving.stop()
     assert process.returncode == 0, output
     assert "en/mikro: approved 1 string(s)" in output and "review page stopped" in output
 
