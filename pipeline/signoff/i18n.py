@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -101,6 +102,11 @@ def language_label(code: str) -> str:
 def when(moment: datetime) -> str:
     """A moment as the doctor reads it: their time zone, their language's date format (Babel)."""
     return format_datetime(moment, "long", tzinfo=time_zone(_zone.get()), locale=current_locale())
+
+
+def number(value: float) -> str:
+    """A number as the interface's language writes it (54,3 in Turkish)."""
+    return format_decimal(value, locale=current_locale())
 
 
 def zone_name() -> str:
@@ -181,6 +187,7 @@ def environment() -> Environment:
     env.install_gettext_callables(_, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
     env.globals["html_lang"] = html_lang
     env.filters["when"] = when
+    env.filters["number"] = number
     return env
 
 

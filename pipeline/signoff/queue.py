@@ -7,8 +7,9 @@ they choose what to show and in which order, never what a row's state is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from pipeline.gate.verdict import APPROVED, DISPUTED, REJECTED
 from pipeline.signoff.i18n import N_, _
@@ -29,17 +30,25 @@ class Listing:
 
     show_all: bool = False
     query: str = ""
+    by_score: bool = False  # lowest back-translation agreement first, instead of reading order
 
     @classmethod
     def of(cls, fields: Mapping[str, Any]) -> Listing:
         """From a page's query (or a decision form carrying it on)."""
         query = fields.get("q")
         return cls(fields.get("show") == "all",
-                   " ".join(query.split())[:MAX_QUERY] if isinstance(query, str) else "")
+                   " ".join(query.split())[:MAX_QUERY] if isinstance(query, str) else "",
+                   fields.get("sort") == "score")
 
     def params(self) -> dict[str, str]:
         """The same listing as query parameters (none for the default)."""
-        return {**({"show": "all"} if self.show_all else {}), **({"q": self.query} if self.query else {})}
+        return {**({"show": "all"} if self.show_all else {}), **({"q": self.query} if self.query else {}),
+                **({"sort": "score"} if self.by_score else {})}
+
+    def link(self, **changes: Any) -> str:
+        """The query string (with its ?) of this listing with some fields changed."""
+        params = replace(self, **changes).params()
+        return "?" + urlencode(params) if params else ""
 
 
 @dataclass(frozen=True)
@@ -84,11 +93,23 @@ def articles_closest_first(language: Language) -> list[Article]:
     return sorted(language.articles, key=order)
 
 
-def shown_rows(rows: Iterable[Row], show_all: bool = False, query: str = "") -> list[Row]:
-    """The rows a page shows: waiting ones only unless ``show_all``, and only those matching ``query``."""
-    wanted = fold(query).split()
-    return [row for row in rows
-            if (show_all or row.waiting) and all(word in _haystack(row) for word in wanted)]
+def shown_rows(rows: Iterable[Row], listing: Listing) -> list[Row]:
+    """The rows a page shows: waiting ones only unless it shows all, those matching its search,
+    in reading order or lowest agreement first (rows without a score last)."""
+    wanted = fold(listing.query).split()
+    shown = [row for row in rows
+             if (listing.show_all or row.waiting) and all(word in _haystack(row) for word in wanted)]
+    if listing.by_score:
+        shown.sort(key=lambda row: (row.score is None, row.score or 0.0, row.number))
+    return shown
+
+
+def lowest_scores(rows: Iterable[Row]) -> frozenset[int]:
+    """Numbers of the rows flagged for a closer look: the lowest quarter of the agreement scores
+    among the waiting rows that have one (at least the lowest)."""
+    scored = sorted((row.score, row.number) for row in rows if row.waiting and row.score is not None)
+    flagged = scored[:max(1, len(scored) // 4)]
+    return frozenset(number for _score, number in flagged)
 
 
 def next_waiting(rows: Iterable[Row], after: int) -> Row | None:
@@ -110,5 +131,5 @@ def fold(text: str) -> str:
 def _haystack(row: Row) -> str:
     entry = row.entry
     parts = [entry.msgctxt or "", entry.msgid, entry.msgid_plural or "", *entry.msgstrs,
-             row.back or "", *entry.comments]
+             row.back or "", *row.comments, *row.extracted]
     return fold("\n".join(parts))

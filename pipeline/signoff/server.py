@@ -55,7 +55,7 @@ from pipeline.signoff.handback import Tally
 from pipeline.signoff.review import Decision, Signer, Target, approve, correct, open_signer_for, \
     reject, translated_entries
 from pipeline.signoff.queue import Listing, article_progress, articles_closest_first, closest_first, \
-    kind_label, language_progress, next_waiting, shown_rows
+    kind_label, language_progress, lowest_scores, next_waiting, shown_rows
 from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
 from pipeline.signoff.verify import ledger_path, read_signoffs
@@ -295,10 +295,10 @@ class ReviewPages:
                        notice: tuple[str, str] | None, status: int = 200) -> Response:
         view = article_view(self.config, language, domain)
         listing = Listing.of(request.query_params)
-        rows = shown_rows(view.rows, listing.show_all, listing.query)
+        rows = shown_rows(view.rows, listing)
         return self.render(request, "article.html", status, view=view, notice=notice,
                            rows=rows, listing=listing, progress=article_progress(view.article),
-                           kind_label=kind_label,
+                           kind_label=kind_label, flagged=lowest_scores(view.rows),
                            next_of=lambda row: next_waiting(view.rows, row.number),
                            source_name=language_label(self.config.source_language))
 

@@ -21,7 +21,8 @@ from pipeline.fsutil import write_atomic
 from pipeline.signoff.i18n import environment, language_label, speaking_to
 from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.ledger import format_time, utc_now
-from pipeline.signoff.review import (Decision, Signer, approve, back_translation, pending,
+from pipeline.signoff.context import pending_contexts
+from pipeline.signoff.review import (Decision, Signer, approve, pending,
                              translated_entries)
 
 MANIFEST_KIND = "review-sheet"
@@ -54,8 +55,8 @@ def write_sheet(config: Config, language: str, out: Path, page: str | None = Non
     """
     items = pending(config, language, page)
     now = now or utc_now()
-    rows = [{"item": item, "back": back_translation(config, language, item.entry)}
-            for item in items]
+    rows = [{"item": item, "context": context}
+            for item, context in zip(items, pending_contexts(config, language, items))]
     with speaking_to(config, reviewer):
         html = environment().get_template("review-sheet.html").render(
             site=config.site_name, language=language, language_name=language_label(language),

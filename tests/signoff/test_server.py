@@ -269,7 +269,8 @@ def test_the_article_page_shows_every_string_in_reading_order(site, client, monk
     positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
     assert len(positions) == 6 and positions == sorted(positions)
     assert html.count('class="row state-waiting') == 6
-    assert html.count('dir="rtl"') == 6 and 'lang="ar" dir="rtl"' in html
+    assert html.count('class="text translation" lang="ar" dir="rtl"') == 6
+    assert html.count('name="text" rows="3" lang="ar" dir="rtl"') == 6  # the correction fields
     assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert f"BACK: {ITEM}" in html and "no back-translation" in html and "not cached" not in html
     assert "looks untranslated" in html  # the check warnings of the row
@@ -705,7 +706,7 @@ def test_a_doctor_approves_a_string_and_the_article_in_the_browser(site, live, d
 def test_a_doctor_rejects_with_a_note_using_only_the_keyboard(site, live, doctor):
     doctor.goto(f"{live}/de/mikro/")
     digest = digest_of(site, "de", ITEM)
-    summary = doctor.locator(f"#e-{digest[:16]} summary")
+    summary = doctor.locator(f"#e-{digest[:16]} details.reject summary")
     summary.focus()
     doctor.keyboard.press("Enter")  # opens the note form
     doctor.keyboard.press("Tab")
