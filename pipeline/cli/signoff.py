@@ -300,9 +300,11 @@ def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> 
               help="The port to listen on (0: any free port; the address printed says which).")
 @click.option("--commit", is_flag=True,
               help="When the page stops, commit the session's ledgers and catalogs (one commit).")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the page in your browser too (the address is printed all the same).")
 @pass_app
 def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: Path | None,
-                 host: str, port: int, commit: bool) -> None:
+                 host: str, port: int, commit: bool, open_browser: bool) -> None:
     """A local review page in your browser: read, approve and reject translations, article by article.
 
     Without --lang, every language you may approve. Your key is opened once
@@ -313,7 +315,7 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
     from pipeline.signoff.server import serve
 
     tally = serve(app.config, reviewer, app.languages(languages) if languages else None,
-                  key_file, host, port, echo)
+                  key_file, host, port, echo, open_browser)
     echo("review page stopped")
     _hand_back(app, tally, commit)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import socket
+import webbrowser
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -96,9 +97,10 @@ class ServeError(PipelineError):
 
 
 def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key_file: Path | None,
-          host: str, port: int, echo: Callable[[str], None]) -> Tally:
+          host: str, port: int, echo: Callable[[str], None], open_browser: bool = False) -> Tally:
     """Open the doctor's key, listen on host:port and serve the review page until interrupted.
 
+    ``open_browser``: also open the page in the doctor's browser (the webbrowser module).
     Returns the tally of the session's decisions, to hand the work back.
     """
     signer, languages = open_signer_for(config, languages, reviewer_id, key_file)
@@ -106,15 +108,20 @@ def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key
     token = secrets.token_urlsafe(32)
     tally = Tally(signer.reviewer.name)
     app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo, tally=tally)
-    echo(f"Review page for {signer.reviewer.name} ({', '.join(languages)}); open this address "
-         "in your browser (the token in it is your key to the page: do not share it):")
-    echo(f"    {address(host, listener.getsockname()[1], token)}")
-    if host not in LOOPBACK_NAMES:
-        echo(f"warning: listening on {host or 'every interface'}, not only this machine; the "
-             "connection is not encrypted. Use the default 127.0.0.1 unless you must. Browsers "
-             "say which page a form came from only to this machine's own addresses, so "
-             "decisions are refused from anywhere but 127.0.0.1 or localhost.")
-    echo("Press Ctrl-C to stop; every decision is already saved when its page reloads.")
+    url = address(host, listener.getsockname()[1], token)
+    with speaking_to(config, signer.reviewer):
+        echo(_("Review page for %(name)s (%(languages)s); open this address in your browser (the "
+               "token in it is your key to the page: do not share it):")
+             % {"name": signer.reviewer.name, "languages": ", ".join(languages)})
+        echo(f"    {url}")
+        if host not in LOOPBACK_NAMES:
+            echo(_("warning: listening on %(host)s, not only this machine; the connection is not "
+                   "encrypted. Use the default 127.0.0.1 unless you must. Browsers say which page a "
+                   "form came from only to this machine's own addresses, so decisions are refused "
+                   "from anywhere but 127.0.0.1 or localhost.") % {"host": host or _("every interface")})
+        if open_browser and not webbrowser.open(url):
+            echo(_("No browser could be opened here: open the address above yourself."))
+        echo(_("Press Ctrl-C to stop; every decision is already saved when its page reloads."))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                            lifespan="off", server_header=False))
     try:
