@@ -21,8 +21,8 @@ from pipeline.errors import SignoffError
 from pipeline.fsutil import write_atomic
 from pipeline.signoff.i18n import environment
 from pipeline.signoff.ledger import format_time, utc_now
-from pipeline.signoff.review import (Decision, Signer, approve, back_translation, pending,
-                             translated_entries)
+from pipeline.signoff.context import pending_contexts
+from pipeline.signoff.review import Decision, Signer, approve, pending, translated_entries
 
 MANIFEST_KIND = "review-sheet"
 
@@ -51,8 +51,8 @@ def write_sheet(config: Config, language: str, out: Path, page: str | None = Non
     """Write the review sheet of the waiting entries and its manifest beside it."""
     items = pending(config, language, page)
     now = now or utc_now()
-    rows = [{"item": item, "back": back_translation(config, language, item.entry)}
-            for item in items]
+    rows = [{"item": item, "context": context, "back": context.back}
+            for item, context in zip(items, pending_contexts(config, language, items))]
     html = environment().get_template("review-sheet.html").render(
         site=config.site_name, language=language, language_name=language_name(language),
         direction=Locale.parse(language).text_direction, page=page, created=format_time(now),

@@ -155,3 +155,22 @@ def test_the_score_compares_the_back_translation_with_the_source(project, fake_d
 ])
 def test_agreement_is_chrf_on_a_0_to_100_scale(back, low, high):
     assert low <= agreement(back, TITLE) <= high
+
+
+def test_the_sheet_marks_machine_drafts_and_shows_notes_terms_and_changes(
+        project, fake_deepl, tmp_path, approve_all):
+    project.write("glossary/tr-en.csv", "source,target\ngözenek,pore\n")
+    assert project.run("pull").exit_code == 0
+    assert project.run("translate", "--lang", "en").exit_code == 0
+    approve_all(project, "en", domain_filter=lambda domain: domain == "site")
+    add_comments(project, "en", ITEM, "please confirm: enlarged pores")
+    project.set_translation("en", TITLE, "What is microneedling?", fuzzy=True)  # edited draft
+    out = tmp_path / "en.html"
+    result = project.run("review", "sheet", "--lang", "en", "--page", "mikro", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    drafts = sum(row.mt_origin is not None for row in article_view(project.config, "en", "mikro").rows)
+    assert drafts == 5 and html.count("Machine draft (deepl, ") == drafts  # not the edited title
+    assert "not cached" not in html and html.count("no back-translation yet") == 6
+    assert "Translator's note: please confirm: enlarged pores" in html
+    assert "Glossary: gözenek → pore" in html and "(not in the translation)" in html

@@ -267,7 +267,8 @@ def test_the_article_page_shows_every_string_in_reading_order(site, client, monk
     positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
     assert len(positions) == 6 and positions == sorted(positions)
     assert html.count('class="row state-waiting') == 6
-    assert html.count('dir="rtl"') == 6 and 'lang="ar" dir="rtl"' in html
+    # each translation, and the box to correct it
+    assert html.count('dir="rtl"') == 12 and 'lang="ar" dir="rtl"' in html
     assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert f"BACK: {ITEM}" in html and "not cached" in html
     assert "looks untranslated" in html  # the check warnings of the row
@@ -700,7 +701,7 @@ def test_a_doctor_approves_a_string_and_the_article_in_the_browser(site, live, d
 def test_a_doctor_rejects_with_a_note_using_only_the_keyboard(site, live, doctor):
     doctor.goto(f"{live}/de/mikro/")
     digest = digest_of(site, "de", ITEM)
-    summary = doctor.locator(f"#e-{digest[:16]} summary")
+    summary = doctor.locator(f"#e-{digest[:16]} details.reject summary")
     summary.focus()
     doctor.keyboard.press("Enter")  # opens the note form
     doctor.keyboard.press("Tab")
