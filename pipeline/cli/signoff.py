@@ -10,7 +10,7 @@ import click
 
 from pipeline.cli.app import App, echo, entries, fail, pass_app, roster_trust, style, warn
 from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
-                                  page_option, reviewer_option)
+                                  page_option, reader_option, reviewer_option)
 from pipeline.config import project_root
 from pipeline.errors import PipelineError, UsageError
 
@@ -112,6 +112,7 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
     """
     from pipeline.signoff.handback import Tally
     from pipeline.signoff.review import approve, pending, resolve, translated_entries
+    from pipeline.signoff.i18n import speaking_to
     from pipeline.signoff.session import run_session
     from pipeline.signoff.sheet import approve_sheet
 
@@ -134,7 +135,8 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
         echo(f"nothing of '{language}' is waiting for a doctor")
         return
     tally = Tally(signer.reviewer.name)
-    result = run_session(config, language, signer, items, echo, tally)
+    with speaking_to(config, signer.reviewer):
+        result = run_session(config, language, signer, items, echo, tally)
     echo(f"approved {result.approved}, rejected {result.rejected}, corrected {result.corrected}, "
          f"skipped {result.skipped}, left {result.remaining}")
     _hand_back(app, tally, commit=False)
@@ -222,14 +224,17 @@ def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
 @review.command("sheet")
 @language_option
 @page_option
+@reader_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE.html", help="Where to write the sheet; the manifest goes beside it.")
 @pass_app
-def review_sheet(app: App, language: str, page: str | None, output: Path) -> None:
+def review_sheet(app: App, language: str, page: str | None, reader: str | None, output: Path) -> None:
     """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
+    from pipeline.signoff.review import roster_reviewer
     from pipeline.signoff.sheet import write_sheet
 
-    files = write_sheet(app.config, app.language(language), output, page)
+    doctor = roster_reviewer(app.config, reader) if reader else None
+    files = write_sheet(app.config, app.language(language), output, page, reviewer=doctor)
     echo(f"wrote {files.html} ({entries(files.entries)}) and {files.manifest}")
 
 

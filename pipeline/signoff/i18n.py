@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -29,6 +30,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from pipeline.catalogs.model import language_name
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.signoff.roster import Reviewer
 
 DOMAIN = "review"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -47,6 +54,15 @@ def speaking(locale: str | None, timezone: str | None = None) -> Iterator[None]:
     finally:
         _zone.reset(zone)
         _language.reset(language)
+
+
+def speaking_to(config: Config, reviewer: Reviewer | None,
+                accept_language: str | None = None) -> AbstractContextManager[None]:
+    """Speak as the doctor wants: the roster's ``locale``, else the browser's Accept-Language;
+    the roster's ``timezone``, else ``[site] timezone``."""
+    locale = reviewer.locale if reviewer is not None and reviewer.locale else negotiate(accept_language)
+    zone = (reviewer.timezone if reviewer is not None else None) or config.timezone
+    return speaking(locale, zone)
 
 
 def _(message: str) -> str:
@@ -75,6 +91,11 @@ def current_locale() -> str:
 def html_lang() -> str:
     """The current language as HTML's ``lang`` wants it (BCP 47: a hyphen, not an underscore)."""
     return current_locale().replace("_", "-")
+
+
+def language_label(code: str) -> str:
+    """A language's name in the interface's language: Almanca in Turkish, German in English."""
+    return language_name(code, current_locale())
 
 
 def when(moment: datetime) -> str:
@@ -131,7 +152,7 @@ def time_zone(name: str | None) -> tzinfo:
     """The IANA time zone ``name`` (UTC when none); ValueError for an unknown one."""
     try:
         return ZoneInfo(name or UTC_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone '{name}' (use an IANA name such as "
                          "Europe/Istanbul)") from None
 

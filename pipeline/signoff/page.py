@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 
 from babel import Locale
 
-from pipeline.catalogs.model import Entry, language_name
+from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import parse_po_bytes
 from pipeline.checks import Finding, check_catalog
 from pipeline.config import Config
 from pipeline.errors import CatalogError, SignoffError
 from pipeline.fsutil import read_if_exists
+from pipeline.signoff.i18n import N_, _, language_label
 from pipeline.gate.facts import catalog_paths, learn
 from pipeline.gate.verdict import APPROVED, DISPUTED, REJECTED, STALE, WAITING, DomainVerdict, \
     Verdict, earlier_approval, evaluate
@@ -33,7 +34,7 @@ from pipeline.source.articles import SITE_DOMAIN, domains
 
 UNTRANSLATED = "untranslated"
 ROW_STATES = (WAITING, STALE, REJECTED, DISPUTED, APPROVED, UNTRANSLATED)
-SITE_TITLE = "Site chrome (menus, labels, dates)"
+SITE_TITLE = N_("Site chrome (menus, labels, dates)")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Label:
-    """A language as a page names it: its code, its name in English and its writing direction."""
+    """A language as a page names it: its code, its name in the interface's language, its direction."""
 
     code: str
     name: str
@@ -101,7 +102,7 @@ class Label:
 
     @classmethod
     def of(cls, language: str) -> Label:
-        return cls(language, language_name(language), text_direction(language))
+        return cls(language, language_label(language), text_direction(language))
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,7 @@ def _language(config: Config, language: str, verdict: Verdict) -> Language:
     waiting = {domain.digests[key] for domain in verdict.domains
                for key, state in domain.states.items() if state in (WAITING, STALE)}
     failures = len(verdict.signoffs.failures) if verdict.signoffs else 0
-    return Language(language, language_name(language), text_direction(language),
+    return Language(language, language_label(language), text_direction(language),
                     tuple(_article(domain, _messages(domain)) for domain in verdict.domains),
                     len(waiting), verdict.publishable, failures)
 
@@ -218,7 +219,7 @@ def _article(domain: DomainVerdict, messages: list[Entry]) -> Article:
 
 def _title(domain: str, messages: list[Entry]) -> str:
     if domain == SITE_DOMAIN:
-        return SITE_TITLE
+        return _(SITE_TITLE)
     titled = next((entry.msgid for entry in messages if "type: title" in entry.extracted), None)
     return titled or domain
 

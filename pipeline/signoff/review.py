@@ -124,9 +124,8 @@ def open_signer(config: Config, language: str, reviewer_id: str,
     return signer
 
 
-def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id: str,
-                    key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
-    """Open the reviewer's key once for several languages (None: every target they may sign)."""
+def roster_reviewer(config: Config, reviewer_id: str) -> Reviewer:
+    """The doctor of that id in the roster that counts; an error naming the roster if none."""
     roster = load_roster(config)
     if roster.refused:
         raise SignoffError(roster.refused)
@@ -134,17 +133,25 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
     if reviewer is None:
         raise SignoffError(f"unknown reviewer '{reviewer_id}': add them to the roster "
                            f"('pipeline keygen {reviewer_id}' prints the lines)", roster.path)
+    return reviewer
+
+
+def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id: str,
+                    key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
+    """Open the reviewer's key once for several languages (None: every target they may sign)."""
+    reviewer = roster_reviewer(config, reviewer_id)
+    roster_path = config.roster_path
     allowed = ", ".join(reviewer.languages) or "none"
     if languages is None:
         languages = [language for language in config.languages if reviewer.may_review(language)]
         if not languages:
             raise SignoffError(f"reviewer '{reviewer_id}' may sign off none of the target "
-                               f"languages (the roster allows: {allowed})", roster.path)
+                               f"languages (the roster allows: {allowed})", roster_path)
     languages = tuple(languages)
     for language in languages:
         if not reviewer.may_review(language):
             raise SignoffError(f"reviewer '{reviewer_id}' may not sign off '{language}' "
-                               f"(the roster allows: {allowed})", roster.path)
+                               f"(the roster allows: {allowed})", roster_path)
     path = outside_project(key_file or default_key_file(reviewer_id), config.root, writing=False)
     private_key = load_private_key(path)
     found = key_id(private_key.public_key())
@@ -153,7 +160,7 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
                            f"the roster ({reviewer.current_key.key_id})", path)
     if reviewer.current_key.compromised:
         raise SignoffError(f"the key {found} of '{reviewer_id}' is marked compromised in the "
-                           f"roster: make a new one ('pipeline keygen {reviewer_id}')", roster.path)
+                           f"roster: make a new one ('pipeline keygen {reviewer_id}')", roster_path)
     return Signer(reviewer, private_key, found), languages
 
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 import click
 from babel.numbers import format_decimal
 
-from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.gate.verdict import STALE
 from pipeline.errors import SignoffError
 from pipeline.signoff.context import DELETE, EQUAL, DiffPart, RowContext, pending_contexts
 from pipeline.signoff.handback import APPROVED, CORRECTED, REJECTED, Tally
-from pipeline.signoff.i18n import N_, _, current_locale, when
+from pipeline.signoff.i18n import N_, _, current_locale, language_label, when
 from pipeline.signoff.review import (Decision, Pending, Signer, approve, correct, reject, resolve,
                                      translated_entries)
 from pipeline.signoff.verify import ledger_path
@@ -91,8 +90,8 @@ def describe(config: Config, language: str, item: Pending, counter: str = "",
     if context is None:
         (context,) = pending_contexts(config, language, [item])
     entry = item.entry
-    source = language_name(config.source_language)
-    target = language_name(language)
+    source = language_label(config.source_language)
+    target = language_label(language)
     labels = {"context": _("context:"), "plural": _("plural:"), "back": _("back-translation:")}
     width = max(len(source), len(target), *(len(label) for label in labels.values())) + 1
     lines = [f"{counter} {item.state}  {item.digest[:12]}  {item.places[0].where}".strip()]
