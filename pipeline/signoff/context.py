@@ -196,17 +196,28 @@ def _source(entry: Entry) -> str:
 
 
 def word_diff(old: str, new: str) -> tuple[DiffPart, ...]:
-    """The changes from ``old`` to ``new``, word by word (a changed word is deleted, then inserted)."""
+    """The changes from ``old`` to ``new``, word by word: each run of changes as deleted, then inserted.
+
+    A lone space between two changes belongs to the change ("[-a b-]{+c d+}", not
+    "[-a-]{+c+} [-b-]{+d+}"), as ``git diff --word-diff`` reads.
+    """
     before, after = _TOKEN.findall(old), _TOKEN.findall(new)
+    ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
     parts: list[DiffPart] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op in ("delete", "replace"):
-            _add(parts, DELETE, "".join(before[i1:i2]))
-        if op in ("insert", "replace"):
-            _add(parts, INSERT, "".join(after[j1:j2]))
-        if op == "equal":
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(ops):
+        between = 0 < index < len(ops) - 1 and "".join(before[i1:i2]).isspace()
+        if op == "equal" and not between:
+            _add(parts, DELETE, "".join(deleted))
+            _add(parts, INSERT, "".join(inserted))
+            deleted, inserted = [], []
             _add(parts, EQUAL, "".join(before[i1:i2]))
+        else:
+            deleted += before[i1:i2]
+            inserted += after[j1:j2]
+    _add(parts, DELETE, "".join(deleted))
+    _add(parts, INSERT, "".join(inserted))
     return tuple(parts)
 
 

@@ -22,8 +22,7 @@ from pipeline.signoff.i18n import environment, language_label, speaking_to
 from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.ledger import format_time, utc_now
 from pipeline.signoff.context import pending_contexts
-from pipeline.signoff.review import (Decision, Signer, approve, pending,
-                             translated_entries)
+from pipeline.signoff.review import Decision, Signer, approve, pending, translated_entries
 
 MANIFEST_KIND = "review-sheet"
 
@@ -55,9 +54,9 @@ def write_sheet(config: Config, language: str, out: Path, page: str | None = Non
     """
     items = pending(config, language, page)
     now = now or utc_now()
-    rows = [{"item": item, "context": context}
-            for item, context in zip(items, pending_contexts(config, language, items))]
     with speaking_to(config, reviewer):
+        rows = [{"item": item, "context": context}
+                for item, context in zip(items, pending_contexts(config, language, items))]
         html = environment().get_template("review-sheet.html").render(
             site=config.site_name, language=language, language_name=language_label(language),
             direction=Locale.parse(language).text_direction, page=page, created=now,

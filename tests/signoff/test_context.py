@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -37,6 +38,8 @@ def add_comments(project, language: str, msgid: str, *comments: str) -> None:
     ("İnce çizgiler veya kırışıklıklar.", "İnce çizgiler ve kırışıklıklar.",
      [(EQUAL, "İnce çizgiler "), (DELETE, "veya"), (INSERT, "ve"), (EQUAL, " kırışıklıklar.")]),
     ("one two three", "one three", [(EQUAL, "one "), (DELETE, "two "), (EQUAL, "three")]),
+    ("Take two tablets daily", "Use three pills daily",  # one change, not three
+     [(DELETE, "Take two tablets"), (INSERT, "Use three pills"), (EQUAL, " daily")]),
 ])
 def test_word_diff_never_splits_a_word(old, new, expected):
     parts = word_diff(old, new)
@@ -155,3 +158,46 @@ def test_the_score_compares_the_back_translation_with_the_source(project, fake_d
 ])
 def test_agreement_is_chrf_on_a_0_to_100_scale(back, low, high):
     assert low <= agreement(back, TITLE) <= high
+
+
+def test_the_sheet_marks_machine_drafts_and_shows_notes_terms_and_changes(
+        project, fake_deepl, tmp_path, approve_all):
+    project.write("glossary/tr-en.csv", "source,target\ngözenek,pore\n")
+    assert project.run("pull").exit_code == 0
+    assert project.run("translate", "--lang", "en").exit_code == 0
+    approve_all(project, "en", domain_filter=lambda domain: domain == "site")
+    add_comments(project, "en", ITEM, "please confirm: enlarged pores")
+    project.set_translation("en", TITLE, "What is microneedling?", fuzzy=True)  # edited draft
+    out = tmp_path / "en.html"
+    result = project.run("review", "sheet", "--lang", "en", "--page", "mikro", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    drafts = sum(row.mt_origin is not None for row in article_view(project.config, "en", "mikro").rows)
+    assert drafts == 5 and html.count("Machine draft (deepl, ") == drafts  # not the edited title
+    assert "not cached" not in html and html.count("no back-translation yet") == 6
+    assert "Translator's note: please confirm: enlarged pores" in html
+    assert "Glossary: gözenek → pore" in html and "(not in the translation)" in html
+
+
+def test_review_list_shows_the_context_as_text_and_json(project, fake_deepl, approve_all):
+    project.write("glossary/tr-en.csv", "source,target\ngözenek,pore\n")
+    assert project.run("pull").exit_code == 0
+    assert project.run("translate", "--lang", "en").exit_code == 0
+    approve_all(project, "en", domain_filter=lambda domain: domain == "mikro")
+    add_comments(project, "en", ITEM, "please confirm: enlarged pores")
+    project.set_translation("en", ITEM, "Widened openings")
+    text = project.run("review", "list", "--lang", "en", "--page", "mikro")
+    assert text.exit_code == 0, text.output
+    assert "translator's note: please confirm: enlarged pores" in text.output
+    assert "glossary: gözenek → pore (not in the translation)" in text.output
+    assert "English:" in text.output and "[-[EN-US] Genişletilmiş gözenekler-]{+Widened openings+}" \
+        in text.output
+    items = json.loads(project.run("review", "list", "--lang", "en", "--page", "mikro",
+                                   "--json").output)
+    (item,) = items
+    assert item["state"] == "stale" and item["comments"] == ["please confirm: enlarged pores"]
+    assert item["machine_origin"] is None and item["score"] is None
+    assert item["glossary"] == [{"source": "gözenek", "target": "pore", "rendered": False}]
+    assert item["target_diff"] == [["delete", "[EN-US] Genişletilmiş gözenekler"],
+                                   ["insert", "Widened openings"]]
+    assert any("should be rendered as 'pore'" in warning for warning in item["warnings"])

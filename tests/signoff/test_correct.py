@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import UTC, datetime
 
@@ -13,7 +14,7 @@ from pipeline.errors import SignoffError
 from pipeline.signoff.review import CorrectionRefused, correct, open_signer, translated_entries
 from pipeline.signoff.verify import entry_digest, read_signoffs, signed_text
 from signing import add_doctor, entry, ledger_lines, translate
-from tests.signoff.test_server import BASE, make_app, post, shown
+from tests.signoff.test_server import BASE, arrived, doctor, live, make_app, post, shown  # noqa: F401
 
 TITLE = "Mikro İğneleme Nedir?"
 ITEM = "Genişletilmiş gözenekler"
@@ -168,3 +169,17 @@ def test_the_catalog_stays_readable_by_gettext(site, client, tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert entry(site, "en", ITEM).comments[-1].startswith("corrected by Dr. Test Hekim on ")
+
+
+@pytest.mark.browser
+def test_a_doctor_corrects_one_word_in_the_browser(site, live, doctor):  # noqa: F811 (fixtures)
+    doctor.goto(f"{live}/de/mikro/")
+    row = doctor.locator(f"#e-{target_of(site, 'de', ITEM).digest[:16]}")
+    row.locator("details.correct summary").click()
+    row.locator("details.correct textarea").fill("Vergrößerte Poren")
+    row.get_by_role("button", name=re.compile(r"^Correct and approve string \d+$")).click()
+    doctor.wait_for_url(re.compile(r".*done=corrected&count=1.*"))
+    assert "Corrected 1 string" in doctor.content()
+    corrected = entry(site, "de", ITEM)
+    assert corrected.msgstrs == ("Vergrößerte Poren",) and not corrected.fuzzy
+    assert entry_digest("de", corrected) in read_signoffs(site.config, "de").approved
