@@ -144,6 +144,7 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
 
 def _hand_back(app: App, tally: Tally, commit: bool) -> None:
     """The session's decisions per language, then its commit: the commands, or made (--commit)."""
+    from pipeline.signoff.handback import HandBackError
     from pipeline.signoff.handback import commit as make_commit
 
     if tally.empty:
@@ -151,8 +152,16 @@ def _hand_back(app: App, tally: Tally, commit: bool) -> None:
     for line in tally.summary():
         echo(line)
     if commit:
-        echo(f"committed {make_commit(app.config.root, tally)}: {tally.message()}")
-        return
+        try:
+            echo(f"committed {make_commit(app.config.root, tally)}: {tally.message()}")
+            return
+        except HandBackError as error:
+            _commands(tally)
+            raise error from None
+    _commands(tally)
+
+
+def _commands(tally: Tally) -> None:
     echo("to commit the session's decisions, run in the project folder:")
     for command in tally.commands():
         echo(f"    {command}")

@@ -81,9 +81,9 @@ def _git(root: Path, *args: str) -> str:
                               timeout=60)
     except OSError as exc:
         raise HandBackError(f"cannot run git ({exc.strerror or exc}): commit by hand with the "
-                            "commands above") from None
+                            "commands printed") from None
     if done.returncode != 0:
         reason = (done.stderr.strip() or done.stdout.strip()).splitlines()
         raise HandBackError(f"git {args[0]} failed: {reason[0] if reason else done.returncode} "
-                            "(nothing of the review is lost: commit by hand with the commands above)")
+                            "(nothing of the review is lost: commit by hand with the commands printed)")
     return done.stdout

@@ -42,6 +42,15 @@ def repo(project, tmp_path):
     return project
 
 
+def from_the_page(url: str, action: str, project, msgid: str, **fields: str) -> httpx.Response:
+    """A decision on an English string, posted as the page at the printed address posts it."""
+    origin, token = re.fullmatch(r"(http://[^/]+)/t/([^/]+)/", url).groups()
+    with httpx.Client() as http:
+        return http.post(f"{url}en/mikro/{action}",
+                         headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"},
+                         data={"token": token, **fields, **shown(project, "en", msgid)})
+
+
 def target(project, language, msgid):
     return next(t for t in translated_entries(project.config, language).values()
                 if t.entry.msgid == msgid)
@@ -111,16 +120,8 @@ def test_serve_commit_makes_one_commit_when_the_page_stops(repo):
     serving = Serving(repo, "--lang", "en", "--commit")
     try:
         url = _printed_address(serving.lines)
-        origin, token = re.fullmatch(r"(http://[^/]+)/t/([^/]+)/", url).groups()
-        own = {"Origin": origin, "Sec-Fetch-Site": "same-origin"}
-        with httpx.Client() as http:
-            fixed = http.post(f"{url}en/mikro/correct", headers=own,
-                              data={"token": token, "text": "Enlarged pores",
-                                    **shown(repo, "en", ITEM)})
-            assert fixed.status_code == 303
-            approved = http.post(f"{url}en/mikro/approve", headers=own,
-                                 data={"token": token, **shown(repo, "en", TITLE)})
-            assert approved.status_code == 303
+        assert from_the_page(url, "correct", repo, ITEM, text="Enlarged pores").status_code == 303
+        assert from_the_page(url, "approve", repo, TITLE).status_code == 303
     finally:
         output = serving.stop()
     assert serving.process.returncode == 0, output
@@ -137,3 +138,22 @@ def test_a_session_that_decided_nothing_prints_no_commands(repo):
                            "--key-file", str(repo.key), input="s\nq\n")
     assert skipped.exit_code == 0
     assert "git add" not in skipped.output and "approved 0, rejected 0" in skipped.output
+
+
+def test_serve_commit_outside_a_repository_prints_the_commands_and_fails(
+        project, tmp_path, monkeypatch):
+    project.run("pull")
+    translate(project, "en", slug="mikro")
+    project.key = add_doctor(project, tmp_path / "keys")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # no repository above it
+    serving = Serving(project, "--lang", "en", "--commit")
+    try:
+        url = _printed_address(serving.lines)
+        assert from_the_page(url, "approve", project, TITLE).status_code == 303
+    finally:
+        output = serving.stop()
+    assert serving.process.returncode == 1, output
+    assert "en: 1 approved, 0 rejected, 0 corrected" in output
+    assert f"git add -- {LEDGER}" in output
+    assert "error: git add failed" in output and "commit by hand" in output
+    assert len((project.root / LEDGER).read_text(encoding="utf-8").splitlines()) == 1
