@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,17 +11,18 @@ from conftest import REPO
 from pipeline.signoff.page import article_view
 from pipeline.signoff.queue import Listing, fold, lowest_scores, next_waiting, shown_rows
 from pipeline.signoff.review import approve, open_signer
-from tests.signoff.test_server import ITEM, TITLE, digest_of, get, make_app, post, shown, site
+from pipeline.signoff.review import translated_entries
+from tests.signoff.test_server import ITEM, TITLE, arrived, digest_of, doctor, get, live, make_app, post, \
+    shown, site
 from signing import add_doctor
 
-__all__ = ["site"]  # the fixture, shared with test_server
+__all__ = ["arrived", "doctor", "live", "site"]  # the fixtures, shared with test_server
 DESCRIPTION = "Cildiniz için minimal invaziv bir prosedür."
 
 
 def approve_strings(project, language: str, *msgids: str) -> None:
     config = project.config
     signer = open_signer(config, language, "dr-test", project.key)
-    from pipeline.signoff.review import translated_entries
     entries = translated_entries(config, language)
     approve(config, language, signer, [entries[digest_of(project, language, m)] for m in msgids])
 
@@ -170,7 +170,7 @@ def test_the_sheet_is_printed_in_the_doctors_language(turkish_doctor, tmp_path):
     assert english.exit_code == 0 and "Review sheet: German (de)" in (tmp_path / "en.html").read_text()
 
 
-def test_no_style_uppercases_text(tmp_path: Path):
+def test_no_style_uppercases_text():
     """The dotted-İ fix at its root: CSS uppercasing follows lang, so it is not used at all."""
     styles = [REPO / "pipeline/signoff/static/review.css",
               *(REPO / "pipeline/signoff/templates").glob("*.html")]
@@ -201,3 +201,41 @@ def test_serve_says_so_when_no_browser_opens(site, monkeypatch):
     result = site.run("review", "serve", "--reviewer", "dr-test", "--key-file", str(site.key), "--open")
     assert "No browser could be opened here: open the address above yourself." in result.output
 
+
+
+def test_the_terminal_session_speaks_turkish(turkish_doctor):
+    result = turkish_doctor.run("review", "approve", "--lang", "en", "--reviewer", "dr-test",
+                                "--key-file", str(turkish_doctor.key), input="s\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Türkçe:" in result.output and "İngilizce:" in result.output
+    assert "[a] onayla" in result.output and "  atlandı" in result.output
+
+
+# ---------------------------------------------------------------- the keyboard, in chromium
+
+
+@pytest.mark.browser
+def test_the_keyboard_moves_searches_and_opens_a_rejection(site, live, doctor):
+    doctor.goto(f"{live}/en/mikro/")
+    rows = doctor.locator("tr.row.waiting")
+    first, second = rows.nth(0).get_attribute("id"), rows.nth(1).get_attribute("id")
+    doctor.keyboard.press("n")
+    assert doctor.evaluate("location.hash") == f"#{first}"
+    doctor.keyboard.press("n")
+    assert doctor.evaluate("location.hash") == f"#{second}"
+    doctor.keyboard.press("p")
+    assert doctor.evaluate("location.hash") == f"#{first}"
+    doctor.keyboard.press("r")  # opens the note box of the string you are on, nothing is signed
+    assert doctor.evaluate("document.activeElement.id") == "note-1"
+    assert doctor.locator(f"#{first} details.reject").get_attribute("open") is not None
+    doctor.keyboard.type("a n p")  # typing in the note is not a shortcut
+    assert doctor.evaluate("location.hash") == f"#{first}"
+    assert doctor.locator("#note-1").input_value() == "a n p"
+    assert "Approved" not in doctor.content() and not (site.root / "locale/en/signoffs.jsonl").exists()
+    doctor.locator("#note-1").blur()
+    doctor.keyboard.press("/")
+    assert doctor.evaluate("document.activeElement.id") == "search"
+    doctor.keyboard.type("gözenek")
+    doctor.keyboard.press("Enter")
+    doctor.wait_for_url("**/en/mikro/?q=g%C3%B6zenek")
+    assert doctor.locator("tbody tr").count() == 1
