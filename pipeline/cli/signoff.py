@@ -135,8 +135,12 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
         echo(f"nothing of '{language}' is waiting for a doctor")
         return
     tally = Tally(signer.reviewer.name)
-    with speaking_to(config, signer.reviewer):
-        result = run_session(config, language, signer, items, echo, tally)
+    try:
+        with speaking_to(config, signer.reviewer):
+            result = run_session(config, language, signer, items, echo, tally)
+    except (click.Abort, KeyboardInterrupt):
+        _hand_back(app, tally, commit=False)  # what was decided before the stop is saved
+        raise
     echo(f"approved {result.approved}, rejected {result.rejected}, corrected {result.corrected}, "
          f"skipped {result.skipped}, left {result.remaining}")
     _hand_back(app, tally, commit=False)

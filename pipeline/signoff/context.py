@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.catalogs.model import Entry
@@ -34,7 +34,7 @@ from pipeline.config import Config
 from pipeline.mt.store import Draft
 from pipeline.glossary import Glossary, load_glossary, turkish_lower
 from pipeline.signoff.i18n import _
-from pipeline.signoff.ledger import APPROVE
+from pipeline.signoff.ledger import APPROVE, Statement
 from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs, signed_text
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def row_contexts(config: Config, language: str, subjects: Sequence[Subject],
 
     signoffs = signoffs if signoffs is not None else read_signoffs(config, language)
     glossary = load_glossary(config, language)
-    earlier = approved_pairs(language, signoffs)
+    earlier = cache(lambda: ApprovedPairs(language, signoffs))  # only when a row has changed
     backs: dict[tuple[str, tuple], str] = {}
     origins: dict[tuple[str, tuple], Draft] = {}
     for domain in dict.fromkeys(subject.domain for subject in subjects):
@@ -162,28 +162,43 @@ def pending_contexts(config: Config, language: str, items: Sequence[Pending]) ->
                                                    item.findings) for item in items])
 
 
-def approved_pairs(language: str, signoffs: SignoffState) -> dict[str, Earlier]:
-    """Entry id → the last pair approved for it that still stands, as its statement signed it."""
-    found: dict[str, Earlier] = {}
-    for signed in signoffs.statements:
-        statement = signed.statement
-        if statement.meaning != APPROVE:
-            continue
-        for digest, ids in statement.digests.items():
-            approval = signoffs.approved.get(digest)
-            entry = signed_text(language, digest, statement.texts.get(digest)) if approval else None
-            if entry is not None and approval is not None:
-                found.update(dict.fromkeys(ids, Earlier(entry, approval)))
-    return found
+class ApprovedPairs:
+    """The last pair approved for each entry id, as its statement signed it; looked up lazily.
+
+    Indexing the ledger is cheap; recovering a signed text costs a digest, so only
+    the pairs a changed row asks for are recovered.
+    """
+
+    def __init__(self, language: str, signoffs: SignoffState):
+        self.language = language
+        self.index: dict[str, tuple[str, Statement, Approval]] = {}
+        for signed in signoffs.statements:
+            statement = signed.statement
+            if statement.meaning != APPROVE:
+                continue
+            for digest, ids in statement.digests.items():
+                approval = signoffs.approved.get(digest)
+                if approval is not None:
+                    self.index.update(dict.fromkeys(ids, (digest, statement, approval)))
+
+    def get(self, entry_id: str) -> Earlier | None:
+        """The pair approved for the entry id, when its statement carries it and it hashes to its digest."""
+        found = self.index.get(entry_id)
+        if found is None:
+            return None
+        digest, statement, approval = found
+        entry = signed_text(self.language, digest, statement.texts.get(digest))
+        return Earlier(entry, approval) if entry is not None else None
 
 
-def _changes(subject: Subject, earlier: dict[str, Earlier], signoffs: SignoffState) -> dict:
+def _changes(subject: Subject, earlier: Callable[[], ApprovedPairs], signoffs: SignoffState) -> dict:
     """The diffs against the last approved pair of this entry, unless this very pair is approved."""
     if not subject.digest or subject.digest in signoffs.approved:
         return {}
     entry = subject.entry
-    found = next((earlier[i] for i in entry_ids(subject.domain, entry, subject.former)
-                  if i in earlier), None)
+    pairs = earlier()
+    found = next((pair for pair in map(pairs.get, entry_ids(subject.domain, entry, subject.former))
+                  if pair is not None), None)
     if found is None:
         return {}
     return {"earlier": found,

@@ -108,6 +108,8 @@ def test_an_interrupted_interactive_review_keeps_every_decision(site):
     result = as_doctor(site, "approve", "en", input="a\nr\nnot the right term\ns\na\n")
     assert result.exit_code == 1  # aborted at the fifth entry
     assert "[5/6]" in result.output
+    assert "en: 2 approved, 1 rejected, 0 corrected" in result.output  # handed back all the same
+    assert "git add -- locale/en/signoffs.jsonl locale/en/LC_MESSAGES/mikro.po" in result.output
     meanings = [line["meaning"] for line in ledger_lines(site, "en")]
     assert meanings == ["approve", "reject", "approve"]
     state = read_signoffs(site.config, "en")
