@@ -9,7 +9,8 @@ from starlette.testclient import TestClient
 
 from conftest import REPO
 from pipeline.signoff.page import article_view
-from pipeline.signoff.queue import Listing, fold, lowest_scores, next_waiting, shown_rows
+from pipeline.catalogs.pofile import read_po
+from pipeline.signoff.queue import Listing, article_progress, fold, lowest_scores, next_waiting, shown_rows
 from pipeline.signoff.review import approve, open_signer
 from pipeline.signoff.review import translated_entries
 from tests.signoff.test_server import ITEM, TITLE, arrived, digest_of, doctor, get, live, make_app, post, \
@@ -239,3 +240,20 @@ def test_the_keyboard_moves_searches_and_opens_a_rejection(site, live, doctor):
     doctor.keyboard.press("Enter")
     doctor.wait_for_url("**/en/mikro/?q=g%C3%B6zenek")
     assert doctor.locator("tbody tr").count() == 1
+
+
+
+def test_within_a_language_the_article_nearest_to_done_comes_first(site, approve_all):
+    from pipeline.signoff.page import language_overview
+    from pipeline.signoff.queue import articles_closest_first
+    from signing import edit_translation, translate
+    translate(site, "en", slug="site")
+    approve_all(site, "en", domain_filter=lambda domain: domain == "site")
+    overview = language_overview(site.config, "en")
+    assert [a.domain for a in overview.articles] == ["mikro", "site"]  # the gate's order
+    assert [a.domain for a in articles_closest_first(overview)] == ["mikro", "site"]  # site: done
+    first_site_string = read_po(site.po("en", "site")).messages[0].msgid
+    edit_translation(site, "en", first_site_string, "[en] changed", slug="site")
+    overview = language_overview(site.config, "en")
+    assert [article_progress(a).remaining for a in overview.articles] == [6, 1]
+    assert [a.domain for a in articles_closest_first(overview)] == ["site", "mikro"]  # 1 left < 6
