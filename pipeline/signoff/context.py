@@ -21,10 +21,11 @@ help a doctor decide where to look, and decide nothing themselves.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -252,9 +253,9 @@ def glossary_hits(glossary: Glossary, entry: Entry) -> tuple[GlossaryHit, ...]:
 
 
 def plain_warning(finding: Finding) -> str:
-    """A finding as a sentence: what the check looks for, then what it found."""
+    """A finding as a sentence: what the check looks for (in the doctor's language), then what it found."""
     check = CHECKS.get(finding.check)
-    title = check.title.rstrip(".") if check is not None else finding.check
+    title = _(check.title).rstrip(".") if check is not None else finding.check
     text = f"{title}: {finding.message}"
     return _("Blocks publication. %(text)s") % {"text": text} if finding.severity >= ERROR else text
 
@@ -273,3 +274,19 @@ def _chrf():
 
 def _diff_list(parts: tuple[DiffPart, ...] | None) -> list | None:
     return None if parts is None else [[part.op, part.text] for part in parts]
+
+
+def extract_check_titles(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """A Babel extractor: the title of each ``@check`` function (its docstring's first line).
+
+    The titles are shown to doctors beside each finding, so they belong to the review
+    interface's catalog; mapped in ``locale/babel.cfg`` for the modules of ``pipeline.checks``.
+    """
+    tree = ast.parse(fileobj.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", None) == "check"
+                for d in node.decorator_list):
+            title = (ast.get_docstring(node) or "").strip().splitlines()
+            if title:
+                yield node.lineno, None, title[0], ["the title of a translation check"]

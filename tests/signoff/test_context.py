@@ -201,3 +201,17 @@ def test_review_list_shows_the_context_as_text_and_json(project, fake_deepl, app
     assert item["target_diff"] == [["delete", "[EN-US] Genişletilmiş gözenekler"],
                                    ["insert", "Widened openings"]]
     assert any("should be rendered as 'pore'" in warning for warning in item["warnings"])
+
+
+def test_a_warning_speaks_the_doctors_language_around_the_checks_message(project, translate_all):
+    from pipeline.signoff.i18n import speaking
+
+    project.write("glossary/tr-en.csv", "source,target\ngözenek,pore\n")
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en", {ITEM: "Enlarged skin holes", LINK: "See [it](https://evil.example/)."})
+    with speaking("tr"):
+        (term,) = row_of(project, "en", ITEM).warnings
+        (link, *_) = row_of(project, "en", LINK).warnings
+    assert term == ("Kaynaktaki bir terim, terim listesindeki karşılığıyla çevrilmemiş: "
+                    "'gözenek' should be rendered as 'pore' (glossary/tr-en.csv:2)")
+    assert link.startswith("Yayını engeller. ")
