@@ -257,3 +257,13 @@ def test_within_a_language_the_article_nearest_to_done_comes_first(site, approve
     overview = language_overview(site.config, "en")
     assert [article_progress(a).remaining for a in overview.articles] == [6, 1]
     assert [a.domain for a in articles_closest_first(overview)] == ["site", "mikro"]  # 1 left < 6
+
+
+def test_without_a_roster_zone_times_are_in_the_sites_zone(site):
+    config = site.root / "pipeline.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'name = "Test Kliniği"', 'name = "Test Kliniği"\ntimezone = "Asia/Tokyo"'), encoding="utf-8")
+    approve_strings(site, "en", TITLE)
+    html = get(TestClient(make_app(site)), "/en/mikro/?show=all").text
+    assert re.search(r"Approved</span> by Dr\. Test Hekim on \w+ \d+, 2\d{3}, \d+:\d\d:\d\d\s[AP]M "
+                     r"\+0900", html)  # Babel writes Tokyo time with its offset
