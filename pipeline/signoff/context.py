@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -121,7 +121,7 @@ class Subject:
     entry: Entry
     digest: str = ""
     findings: tuple[Finding, ...] = ()
-    former: tuple[str, ...] = field(default=())  # the catalog's earlier names (pipeline mv)
+    former: tuple[str, ...] = ()  # the catalog's earlier names (pipeline mv)
 
 
 def row_contexts(config: Config, language: str, subjects: Sequence[Subject],
