@@ -178,8 +178,8 @@ def create_app(config: Config, signer: Signer, languages: Iterable[str], token: 
     pages = ReviewPages(config, signer, tuple(lang for lang in languages if lang != source), token,
                         log or (lambda text: None), tally or Tally(signer.reviewer.name),
                         source in languages)
-    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log).routes()
-                if source in languages else []),
+    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log,
+                            pages.tally).routes() if source in languages else []),
         Route("/", pages.index),
         Route("/{language}/{domain}/", pages.article),
         Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
