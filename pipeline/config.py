@@ -39,6 +39,7 @@ class Config:
     path: Path | None = None
     disabled_checks: frozenset[str] = frozenset()  # [checks] disable: warnings not wanted
     timezone: str = "UTC"  # [site] timezone: the zone the review interface shows times in
+    source_signoff: bool | None = None  # [gate] source_signoff; None: not set (means false)
 
     def template_path(self, domain: str) -> Path:
         return self.inside(self.locale_dir / f"{domain}.pot", "template", self.locale_dir)
@@ -165,6 +166,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
         path=path,
         disabled_checks=_disabled_checks(data, path, text),
         timezone=_timezone(site, path, text),
+        source_signoff=_source_signoff(data, path, text),
     )
     _check_places(config, paths, text)
     return config
@@ -224,6 +226,21 @@ def _disabled_checks(data: dict[str, object], path: Path, text: str) -> frozense
         raise ConfigError('[checks] disable must be a list of check names, such as ["length"]',
                           path, where)
     return frozenset(names)  # which checks exist is the checks' business: see checks.runner
+
+
+def _source_signoff(data: dict[str, object], path: Path, text: str) -> bool | None:
+    """``[gate] source_signoff``: whether a source article needs its doctor's signature to be published."""
+    table = _table(data, "gate", path, text, required=False)
+    start = line_of(text, "[gate]") or 1
+    for key in table:
+        if key != "source_signoff":
+            raise ConfigError(f"[gate] has no setting '{key}' (only 'source_signoff')", path,
+                              line_of(text, key, start))
+    value = table.get("source_signoff")
+    if value is not None and not isinstance(value, bool):
+        raise ConfigError("[gate] source_signoff must be true or false", path,
+                          line_of(text, "source_signoff", start))
+    return value
 
 
 def _check_apart(translations: Path, cache: Path, path: Path, text: str) -> None:

@@ -5,7 +5,8 @@ attribute) and how to show itself: ``format_message()`` is the one line
 ``file:line: message`` that the review page renders, ``show()`` what the CLI
 prints on stderr before exiting with ``exit_code``.
 
-Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 130 interrupted.
+Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 75 the project is busy
+(``--no-wait``; 75 is sysexits' EX_TEMPFAIL: try again later), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -98,6 +99,12 @@ class StoppedError(PipelineError):
     """A language was stopped because it is not fully reviewed (``--strict``)."""
 
     exit_code = 3
+
+
+class LockedError(PipelineError):
+    """Another command holds the project lock and this one was told not to wait (``--no-wait``)."""
+
+    exit_code = 75
 
 
 class Interrupted(PipelineError):

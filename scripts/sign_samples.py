@@ -1,8 +1,10 @@
 """Regenerate the SAMPLE sign-offs shipped with the repository.
 
-The fictional sample reviewer of reviewers.toml approves every translated entry
-of the shipped English catalogs and the first half of the German ones, so that
-a fresh clone shows one published language and one stopped.
+The fictional sample reviewer of reviewers.toml signs every source article (when
+the roster allows them the source language: a sample source signature), approves
+every translated entry of the shipped English catalogs and the first half of the
+German ones, so that a fresh clone shows the source and one language published
+and one stopped.
 
     python scripts/sign_samples.py --new-key
     python scripts/sign_samples.py --key-file KEY [--replace]
@@ -47,6 +49,7 @@ from pipeline.signoff.keys import generate_key, load_private_key
 from pipeline.signoff.ledger import read_ledger
 from pipeline.signoff.review import approve, open_signer, translated_entries
 from pipeline.signoff.roster import read_roster
+from pipeline.signoff.sources import standings, target
 from pipeline.signoff.trust import (TRUST_ROOT_VARIABLE, read_log, roster_log_path,
                                     sign_roster)
 from pipeline.signoff.verify import ledger_path
@@ -61,11 +64,14 @@ def sign_samples(config: Config, key_file: Path, replace: bool = False) -> dict[
     done = {}
     signers = {language: open_signer(config, language, SAMPLE_REVIEWER, key_file)
                for language in SHARES}
+    languages = _sample_languages(config)
     if replace:
-        for language in SHARES:
+        for language in languages:
             _check_sample_ledger(ledger_path(config, language))
-        for language in SHARES:
+        for language in languages:
             ledger_path(config, language).unlink(missing_ok=True)
+    if config.source_language in languages:
+        done[config.source_language] = _sign_sources(config, key_file)
     for language, (numerator, denominator) in SHARES.items():
         targets = list(translated_entries(config, language).values())
         chosen = targets[: len(targets) * numerator // denominator]
@@ -74,10 +80,26 @@ def sign_samples(config: Config, key_file: Path, replace: bool = False) -> dict[
     return done
 
 
+def _sample_languages(config: Config) -> tuple[str, ...]:
+    """The sample ledgers: the translations', and the source's when the sample reviewer may sign it."""
+    reviewer = read_roster(config).get(SAMPLE_REVIEWER)
+    source = (config.source_language,) if reviewer and reviewer.may_review(
+        config.source_language) else ()
+    return (*source, *SHARES)
+
+
+def _sign_sources(config: Config, key_file: Path) -> tuple[int, int]:
+    """A sample source signature over every source article, as it is now."""
+    language = config.source_language
+    articles = [target(article) for article in standings(config)]
+    approve(config, language, open_signer(config, language, SAMPLE_REVIEWER, key_file), articles)
+    return len(articles), len(articles)
+
+
 def sign_with_new_key(config: Config) -> tuple[dict[str, tuple[int, int]], str]:
     """Make throwaway sample keys (the reviewer's, the clinic root's), put the reviewer's in the
     roster, sign the roster and the ledgers afresh, delete both; returns the root's public key."""
-    for language in SHARES:
+    for language in _sample_languages(config):
         _check_sample_ledger(ledger_path(config, language))
     _check_sample_roster_log(roster_log_path(config))
     with tempfile.TemporaryDirectory(prefix="sample-key-") as folder:
@@ -183,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     for language, (approved, translated) in done.items():
-        print(f"{language}: approved {approved} of {translated} translated entries")
+        what = "articles" if language == config.source_language else "translated entries"
+        print(f"{language}: approved {approved} of {translated} {what}")
     if root is not None:
         print(f"signed {config.relative(config.roster_path)} with a throwaway SAMPLE clinic root "
               f"into {config.relative(roster_log_path(config))}; put its public key into the "

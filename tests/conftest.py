@@ -101,11 +101,12 @@ class Project:
         finally:
             os.chdir(cwd)
 
-    def run_subprocess(self, *args: str, env: dict | None = None, timeout: float = 120):
+    def run_subprocess(self, *args: str, env: dict | None = None, timeout: float = 120,
+                       input: str | None = None):
         """Run ``python -m pipeline`` as a separate process, as a user or CI would."""
         return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=self.root,
                               env=self._environment(env), capture_output=True, text=True,
-                              timeout=timeout)
+                              timeout=timeout, input=input)
 
     def start_subprocess(self, *args: str, env: dict | None = None) -> subprocess.Popen:
         """Start ``python -m pipeline`` as a separate process, to signal it while it runs."""

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from pipeline.signoff.keys import generate_key
 from pipeline.catalogs.pofile import format_po, read_po
@@ -80,3 +85,24 @@ def signed_off(project, keys: Path, language: str = "en"):
     project.signer = open_signer(config, language, "dr-test", project.key)
     approve(config, language, project.signer, translated_entries(config, language).values())
     return project
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[int]:
+    """An ASGI app on 127.0.0.1, a free port, in a background thread; yields the port."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60  # only so that a broken start fails instead of hanging
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the review server did not start")
+        time.sleep(0.05)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

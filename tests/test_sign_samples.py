@@ -130,3 +130,24 @@ def ledger_lines_of(config, language):
     from pipeline.signoff.ledger import read_ledger
     from pipeline.signoff.verify import ledger_path
     return read_ledger(ledger_path(config, language))
+
+
+def test_the_shipped_article_carries_a_sample_source_signature():
+    from pipeline.config import load_config
+    from pipeline.gate.source import source_verdict
+
+    config = load_config(REPO / "pipeline.toml")
+    assert config.source_signoff is True
+    verdict = source_verdict(config)
+    assert verdict.drafts == () and len(verdict.articles) == 1
+    (line,) = ledger_lines_of(config, "tr")
+    assert line.statement.reviewer == "sample-reviewer"
+    assert verdict.articles[0].signature.name == "Dr. Sample Reviewer (sample)"
+
+
+def test_new_key_signs_the_source_when_the_sample_reviewer_may(sample, capsys):
+    roster = sample.root / "reviewers.toml"
+    roster.write_text(roster.read_text().replace('["en", "de"]', '["tr", "en", "de"]'))
+    assert sign_samples.main(["--config", str(sample.root / "pipeline.toml"), "--new-key"]) == 0
+    assert "tr: approved 1 of 1 articles" in capsys.readouterr().out
+    assert len(ledger(sample, "tr").read_text().splitlines()) == 1

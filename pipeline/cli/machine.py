@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pipeline.cli.app import App, echo, pass_app, table, warn
+from pipeline.cli.locks import reads, writes
 from pipeline.cli.options import languages_option
 from pipeline.errors import UsageError
 from pipeline.mt.engines.base import ENGINE_NAMES
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
               help="Back-translate drafts and unapproved translations into the source language "
                    "for reviewers (DeepL, kept in the machine-translation store; catalogs are not "
                    "modified).")
+@writes
 @pass_app
 def translate(app: App, languages: tuple[str, ...], engines: tuple[str, ...], dry_run: bool,
               back: bool) -> None:
@@ -138,6 +140,7 @@ def mt() -> None:
 
 @mt.command("export")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@reads
 @pass_app
 def mt_export(app: App, file: Path) -> None:
     """Write every stored translation to FILE as JSON Lines, sorted by key ('-': stdout)."""
@@ -160,6 +163,7 @@ def mt_export(app: App, file: Path) -> None:
 @mt.command("import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@writes
 @pass_app
 def mt_import(app: App, files: tuple[Path, ...]) -> None:
     """Add the translations of exported FILEs ('-': standard input) that the store lacks.

@@ -36,7 +36,7 @@ languages_option: Decorator = _shared(
 
 language_option: Decorator = _shared(
     "--lang", "language", envvar=LANG_VARIABLE, required=True, metavar="L",
-    help="The target language.")
+    help="The target language (the source language, e.g. tr: its articles as a whole).")
 
 reviewer_option: Decorator = _shared(
     "--reviewer", envvar="PIPELINE_REVIEWER", required=True, metavar="ID",
@@ -67,3 +67,8 @@ json_option: Decorator = _shared(
 out_option: Decorator = _shared(
     "--out", envvar="PIPELINE_OUT", type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (default: [paths] output in pipeline.toml, public/).")
+
+no_wait_option: Decorator = _shared(
+    "--no-wait", envvar="PIPELINE_NO_WAIT", is_flag=True,
+    help="When another command is using the project, fail at once (exit code 75) instead of "
+         "waiting for it.")

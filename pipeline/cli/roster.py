@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.app import App, echo, fail, pass_app, style, warn
+from pipeline.cli.locks import reads, writes
 from pipeline.cli.options import json_option, root_key_option
 from pipeline.config import project_root
 from pipeline.errors import PipelineError
@@ -55,6 +56,7 @@ def roster_keygen(app: App, root_key_file: Path | None) -> None:
 
 @roster.command("sign")
 @root_key_option
+@writes
 @pass_app
 def roster_sign(app: App, root_key_file: Path | None) -> None:
     """Approve reviewers.toml as it is now: append a version signed with the root key.
@@ -82,6 +84,7 @@ def roster_sign(app: App, root_key_file: Path | None) -> None:
 
 
 @roster.command("diff")
+@reads
 @pass_app
 def roster_diff(app: App) -> None:
     """What changed in reviewers.toml since its last signed version: doctors, languages, keys."""
@@ -101,6 +104,7 @@ def roster_diff(app: App) -> None:
 
 @roster.command("log")
 @json_option
+@reads
 @pass_app
 def roster_log(app: App, as_json: bool) -> None:
     """Every signed version of the roster: when, by which root key, and what it changed."""
@@ -124,6 +128,7 @@ def roster_log(app: App, as_json: bool) -> None:
 
 
 @roster.command("verify")
+@reads
 @pass_app
 def roster_verify(app: App) -> None:
     """Check the roster log against the pinned root, and that reviewers.toml is its last version.

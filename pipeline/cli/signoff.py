@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.app import App, echo, entries, fail, pass_app, roster_trust, style, warn
+from pipeline.cli.locks import decides, reads, writes
 from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
                                   page_option, reader_option, reviewer_option)
 from pipeline.config import project_root
 from pipeline.errors import PipelineError, UsageError
+from pipeline.locking import SHARED, project_lock
 
 if TYPE_CHECKING:
     from pipeline.signoff.handback import Tally
@@ -23,6 +25,23 @@ def _signer(app: App, language: str, reviewer: str, key_file: Path | None) -> Si
     from pipeline.signoff.review import open_signer
 
     return open_signer(app.config, language, reviewer, key_file)
+
+
+def _is_source(app: App, language: str) -> bool:
+    """Whether a review command is about the source articles (``--lang tr``), not translations."""
+    return language == app.config.source_language
+
+
+def _with_source(app: App, requested: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages a log, verify or review page covers: those asked for, the source language
+    among them (its articles), or, none asked for, the source and every target."""
+    source = app.config.source_language
+    targets = app.languages(tuple(lang for lang in requested if lang != source))
+    if requested and source not in requested:
+        return targets
+    if requested and len(requested) == 1:
+        return (source,)
+    return (source, *targets)
 
 
 def _report_decision(decision: Decision, what: str) -> None:
@@ -73,6 +92,7 @@ def review() -> None:
 @language_option
 @page_option
 @json_option
+@reads
 @pass_app
 def review_list(app: App, language: str, page: str | None, as_json: bool) -> None:
     """Entries waiting for a doctor (never approved, or changed since), with their warnings."""
@@ -80,6 +100,9 @@ def review_list(app: App, language: str, page: str | None, as_json: bool) -> Non
     from pipeline.signoff.review import pending
     from pipeline.signoff.session import describe
 
+    if _is_source(app, language):
+        _list_articles(app, page, as_json)
+        return
     items = pending(app.config, app.language(language), page)
     contexts = pending_contexts(app.config, language, items)
     if as_json:
@@ -102,6 +125,7 @@ def review_list(app: App, language: str, page: str | None, as_json: bool) -> Non
 @click.option("--sheet", type=click.Path(path_type=Path, dir_okay=False), metavar="MANIFEST",
               help="Approve exactly the entries a review sheet showed, if still unchanged.")
 @page_option
+@decides
 @pass_app
 def review_approve(app: App, language: str, reviewer: str, key_file: Path | None,
                    digests: tuple[str, ...], sheet: Path | None, page: str | None) -> None:
@@ -118,19 +142,26 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
 
     if digests and sheet:
         raise UsageError("give either --entry or --sheet, not both")
+    if _is_source(app, language):
+        _approve_articles(app, reviewer, key_file, digests, sheet, page)
+        return
     config, language = app.config, app.language(language)
     signer = _signer(app, language, reviewer, key_file)
     if sheet:
-        outcome = approve_sheet(config, language, signer, sheet)
+        with project_lock(config):
+            outcome = approve_sheet(config, language, signer, sheet)
         _report_decision(outcome.decision, "approve")
         for changed in outcome.changed:
             warn("not approved", changed)
         return
     if digests:
-        targets = resolve(translated_entries(config, language), digests, language)
-        _report_decision(approve(config, language, signer, targets), "approve")
+        with project_lock(config):
+            targets = resolve(translated_entries(config, language), digests, language)
+            decision = approve(config, language, signer, targets)
+        _report_decision(decision, "approve")
         return
-    items = pending(config, language, page)
+    with project_lock(config, SHARED):  # then each decision locks the project for itself
+        items = pending(config, language, page)
     if not items:
         echo(f"nothing of '{language}' is waiting for a doctor")
         return
@@ -171,19 +202,78 @@ def _commands(tally: Tally) -> None:
         echo(f"    {command}")
 
 
+def _list_articles(app: App, page: str | None, as_json: bool) -> None:
+    """``review list --lang tr``: the source articles waiting for a doctor's signature."""
+    from pipeline.signoff.sources import as_dict, describe, pending_articles
+
+    items = pending_articles(app.config, page)
+    if as_json:
+        echo(json.dumps([as_dict(item) for item in items], ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        echo(describe(item) + "\n")
+    echo(f"{len(items)} article(s) of '{app.config.source_language}' waiting for a doctor's "
+         "signature")
+
+
+def _approve_articles(app: App, reviewer: str, key_file: Path | None, names: tuple[str, ...],
+                      sheet: Path | None, page: str | None) -> None:
+    """``review approve --lang tr``: sign source articles by slug, by sheet, or one by one."""
+    from pipeline.signoff import sources
+    from pipeline.signoff.review import approve
+
+    config, language = app.config, app.config.source_language
+    signer = _signer(app, language, reviewer, key_file)
+    if sheet:
+        decision, changed = sources.approve_sheet(config, signer, sheet)
+        _report_article_decision(decision)
+        for line in changed:
+            warn("not signed", line)
+        return
+    if names or page:
+        targets = sources.resolve_articles(config, [*names, *([page] if page else [])])
+        _report_article_decision(approve(config, language, signer, targets))
+        return
+    waiting = sources.pending_articles(config)
+    if not waiting:
+        echo(f"no article of '{language}' is waiting for a signature")
+        return
+    counts = sources.run_session(config, signer, waiting, echo)
+    echo(f"signed {counts['approve']}, rejected {counts['reject']}, skipped {counts['skip']}, "
+         f"left {counts['left']}")
+
+
+def _report_article_decision(decision: Decision) -> None:
+    if decision.statement is None:
+        echo("nothing to sign")
+        return
+    slugs = ", ".join(getattr(target, "slug", target.digest[:12]) for target in decision.targets)
+    echo(f"signed {len(decision.targets)} article(s) ({slugs}): one statement by "
+         f"{decision.statement.reviewer} at {decision.statement.time:%Y-%m-%d %H:%M:%S} UTC")
+
+
 @review.command("reject")
 @language_option
 @reviewer_option
 @key_file_option
 @click.option("--entry", required=True, metavar="DIGEST", help="The entry digest (or a unique prefix).")
 @click.option("--note", required=True, help="What is wrong, for the translator.")
+@writes
 @pass_app
 def review_reject(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
                   note: str) -> None:
     """Reject an entry: sign a reject statement, mark it fuzzy with the note for the translator."""
     from pipeline.signoff.review import reject, resolve, translated_entries
 
-    config, language = app.config, app.language(language)
+    config = app.config
+    if _is_source(app, language):
+        from pipeline.signoff.sources import resolve_articles
+
+        signer = _signer(app, language, reviewer, key_file)
+        (article,) = resolve_articles(config, [entry])
+        _report_decision(reject(config, language, signer, article, note), "reject")
+        return
+    language = app.language(language)
     signer = _signer(app, language, reviewer, key_file)
     (target,) = resolve(translated_entries(config, language), [entry], language)
     _report_decision(reject(config, language, signer, target, note), "reject")
@@ -222,15 +312,20 @@ def review_correct(app: App, language: str, reviewer: str, key_file: Path | None
 @click.option("--entry", "digests", required=True, multiple=True, metavar="DIGEST",
               help="An approved entry digest (or a unique prefix); repeatable.")
 @click.option("--note", default="", help="Why, for the audit trail.")
+@writes
 @pass_app
 def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
                   digests: tuple[str, ...], note: str) -> None:
     """Withdraw approvals: the entries wait for a doctor again; the catalogs are not changed."""
     from pipeline.signoff.review import resolve, revoke, translated_entries
+    from pipeline.signoff.sources import resolve_articles
 
-    config, language = app.config, app.language(language)
+    config = app.config
+    source = _is_source(app, language)
+    language = language if source else app.language(language)
     signer = _signer(app, language, reviewer, key_file)
-    targets = resolve(translated_entries(config, language), digests, language)
+    targets = (resolve_articles(config, digests) if source else
+               resolve(translated_entries(config, language), digests, language))
     _report_decision(revoke(config, language, signer, targets, note), "revoke")
 
 
@@ -240,12 +335,19 @@ def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
 @reader_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE.html", help="Where to write the sheet; the manifest goes beside it.")
+@reads
 @pass_app
 def review_sheet(app: App, language: str, page: str | None, reader: str | None, output: Path) -> None:
     """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
     from pipeline.signoff.review import roster_reviewer
     from pipeline.signoff.sheet import write_sheet
 
+    if _is_source(app, language):
+        from pipeline.signoff import sources
+
+        made = sources.write_sheet(app.config, output, page)
+        echo(f"wrote {made.html} ({made.articles} article(s)) and {made.manifest}")
+        return
     doctor = roster_reviewer(app.config, reader) if reader else None
     files = write_sheet(app.config, app.language(language), output, page, reviewer=doctor)
     echo(f"wrote {files.html} ({entries(files.entries)}) and {files.manifest}")
@@ -254,12 +356,14 @@ def review_sheet(app: App, language: str, page: str | None, reader: str | None, 
 @review.command("log")
 @languages_option
 @json_option
+@reads
 @pass_app
 def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """The audit trail: who approved, rejected or revoked what, and when, with the text pairs."""
+    from pipeline.signoff.articles import signed_content
     from pipeline.signoff.review import audit_log
 
-    records, problems = audit_log(app.config, app.languages(languages))
+    records, problems = audit_log(app.config, _with_source(app, languages))
     if as_json:
         echo(json.dumps({"statements": [r.as_dict() for r in records],
                          "problems": [str(p) for p in problems]}, ensure_ascii=False, indent=2))
@@ -272,7 +376,11 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
         if s.note:
             echo(f"    note: {s.note}")
         for digest, place in record.texts.items():
-            if place is None:
+            article = signed_content(digest, s.texts.get(digest))
+            if article is not None:  # a source statement: the article it signed
+                echo(f"    {digest[:12]}  article {article['article']}: "
+                     f"{dict(article['content']).get('title', '')!r}")
+            elif place is None:
                 echo(f"    {digest[:12]}  (text no longer in the catalogs)")
             else:
                 echo(f"    {digest[:12]}  {place.where}  {place.entry.msgid!r} -> "
@@ -286,12 +394,13 @@ def review_log(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @click.option("--against", metavar="REV",
               help="Also prove the ledgers at git revision REV are contained unchanged in "
                    "today's, and every line added since is signed with a current key.")
+@reads
 @pass_app
 def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> None:
     """Check every ledger line; exit 1 naming each line that does not count, and why."""
     from pipeline.signoff.review import verify
 
-    counted, problems = verify(app.config, app.languages(languages), against)
+    counted, problems = verify(app.config, _with_source(app, languages), against)
     failures = [p for p in problems if not p.harmless]
     for problem in problems:
         label = "note: " if problem.harmless else "error: "
@@ -315,6 +424,7 @@ def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> 
               help="When the page stops, commit the session's ledgers and catalogs (one commit).")
 @click.option("--open", "open_browser", is_flag=True,
               help="Open the page in your browser too (the address is printed all the same).")
+@decides
 @pass_app
 def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: Path | None,
                  host: str, port: int, commit: bool, open_browser: bool) -> None:
@@ -327,7 +437,7 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
     """
     from pipeline.signoff.server import serve
 
-    tally = serve(app.config, reviewer, app.languages(languages) if languages else None,
+    tally = serve(app.config, reviewer, _with_source(app, languages) if languages else None,
                   key_file, host, port, echo, open_browser)
     echo("review page stopped")
     _hand_back(app, tally, commit)

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli.app import App, echo, fail, pass_app, roster_trust, style, table, warn
+from pipeline.cli.locks import reads, writes
 from pipeline.cli.options import json_option, languages_option, out_option
 from pipeline.errors import StoppedError
 from pipeline.site.formats import output_formats
+
+if TYPE_CHECKING:
+    from pipeline.gate.rules import Blocker
 
 BUILD_SHOWN_BLOCKERS = 5
 
 
 @click.command()
+@writes
 @pass_app
 def pull(app: App) -> None:
     """Extract source articles into templates and merge them into every catalog."""
@@ -35,6 +41,7 @@ def pull(app: App) -> None:
 @click.command()
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
+@writes
 @pass_app
 def mv(app: App, old: str, new: str) -> None:
     """Rename article OLD to NEW with its template and catalogs, keeping translations and approvals.
@@ -63,16 +70,23 @@ def _warn_near_misses(app: App) -> None:
 @click.command()
 @languages_option
 @json_option
+@reads
 @pass_app
 def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Per language: progress, doctors' review state, check errors and the gate's verdict."""
-    from pipeline.gate.status import language_statuses
+    from pipeline.gate.status import status_report
 
-    results = language_statuses(app.config, app.languages(languages))
+    source, results = status_report(app.config, app.languages(languages))
     if as_json:
-        echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+        shown = [source.as_dict()] if source.required else []
+        echo(json.dumps(shown + [r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return
     roster_trust(app.config)
+    if source.required:
+        _report_source(source.verdict.language, source.verdict.blockers,
+                       len(source.verdict.articles))
+        for failure in source.verdict.signoffs.failures if source.verdict.signoffs else ():
+            warn("warning", f"{failure} (not counted)")
     headings = ("language", "strings", "translated", "fuzzy", "untranslated", "approved",
                 "stale", "waiting", "rejected", "errors", "verdict")
     rows = [(r.progress.language, r.progress.strings, r.progress.translated, r.progress.fuzzy,
@@ -91,6 +105,7 @@ def status(app: App, languages: tuple[str, ...], as_json: bool) -> None:
 @click.command()
 @languages_option
 @json_option
+@reads
 @pass_app
 def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
     """Check translations: errors block publication, warnings inform; exit 1 on any error."""
@@ -126,6 +141,7 @@ def check(app: App, languages: tuple[str, ...], as_json: bool) -> None:
               help="HTML pages, or translated Markdown with front matter for Hugo, MkDocs, Jekyll.")
 @click.option("--allow-empty", is_flag=True,
               help="Build even when no source article is left, removing every article page.")
+@writes
 @pass_app
 def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool) -> None:
     """Render the source language and every fully reviewed language; stop the others."""
@@ -136,14 +152,19 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
     _warn_near_misses(app)
     result = run_build(app.config, out, fmt, allow_empty)
     refused = roster_trust(app.config, publishing=True)
-    ledger = [problem for problem in verify(app.config, app.config.languages)[1]
+    _source_notice(app)
+    ledgers = (app.config.source_language, *app.config.languages)
+    ledger = [problem for problem in verify(app.config, ledgers)[1]
               if not problem.harmless]
     for problem in ledger:
         warn("warning", f"{problem} (not counted)")
     for report in result.languages:
         if report.published:
             note = " (source)" if report.is_source else ""
-            echo(f"{report.language}: " + style("published", fg="green") + note)
+            if report.is_source and report.blockers:
+                _report_source(report.language, report.blockers)
+            else:
+                echo(f"{report.language}: " + style("published", fg="green") + note)
             continue
         reasons = ", ".join(f"{count} {reason}" for reason, count in report.reasons().items())
         echo(f"{report.language}: " + style("stopped", fg="red", bold=True)
@@ -170,6 +191,27 @@ def build(app: App, out: Path | None, strict: bool, fmt: str, allow_empty: bool)
             why.append("ledger line(s) that do not verify: "
                        + ", ".join(f"{problem.path}:{problem.line}" for problem in ledger))
         raise StoppedError("; ".join(why))
+
+
+def _report_source(language: str, drafts: tuple[Blocker, ...], articles: int | None = None) -> None:
+    """The source language's line: published, and each draft article with what it waits for."""
+    if not drafts:
+        echo(f"{language}: " + style("published", fg="green") + f" (source, {articles} article(s) "
+             "signed)")
+        return
+    echo(f"{language}: " + style("published", fg="green") + f" (source); {len(drafts)} draft "
+         "article(s), published in no language until signed:")
+    for blocker in drafts:
+        echo(f"  {blocker}  \"{blocker.msgid}\"")
+
+
+def _source_notice(app: App) -> None:
+    """One line when the source articles are published without their doctors' signatures."""
+    from pipeline.gate.source import unsigned_notice
+
+    notice = unsigned_notice(app.config)
+    if notice:
+        warn("note", notice, colour="cyan")
 
 
 COMMANDS = (pull, mv, status, check, build)

@@ -14,6 +14,7 @@ from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
 from pipeline.errors import CatalogError
 from pipeline.gate.facts import FactsStore, catalog_paths
+from pipeline.gate.source import source_findings, source_verdict
 
 
 @dataclass(frozen=True)
@@ -86,4 +87,5 @@ def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckR
         summaries.append(LanguageSummary(
             language, catalogs, entries, sum(1 for f in found if f.severity == ERROR),
             sum(1 for f in found if f.severity == WARNING), tuple(missing)))
+    findings.extend(source_findings(source_verdict(config)))
     return CheckReport(tuple(findings), tuple(summaries))

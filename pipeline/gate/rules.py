@@ -12,6 +12,11 @@ Language L is publishable iff none of these rules finds anything in it:
   (:func:`chrome_blockers`), and those with placeholders keep them
   (:func:`checked_as`).
 
+With ``[gate] source_signoff``, a source article is published (in the source and
+in every language) only while a doctor allowed for the source language signs its
+current content (:func:`source_reason`); a language's rules above cover only the
+articles the source publishes, so a draft article holds no language back.
+
 ``status``, ``check``, ``review`` and ``build`` see a language only through
 :func:`pipeline.gate.verdict.evaluate`, which applies these rules and no other,
 so they cannot disagree about it.
@@ -41,6 +46,9 @@ REJECTED_BY_DOCTOR = "rejected"
 DISPUTED_APPROVAL = "disputed"
 NOT_IN_CATALOG = "not in catalog"
 UNSAFE_LINK = "unsafe link"
+# Why a source article is a draft, published in no language (SourceVerdict.drafts).
+SOURCE_UNSIGNED = "source not signed"
+SOURCE_CHANGED = "source changed since its signature"
 
 # Review state of a translated entry (DomainVerdict.states).
 APPROVED = "approved"
@@ -98,6 +106,14 @@ def entry_reason(mark: str, state: str | None) -> str | None:
     if state == STALE:
         return CHANGED
     return NOT_APPROVED
+
+
+def source_reason(state: str) -> str | None:
+    """Why a source article is a draft, or None when its current content stands signed."""
+    if state == APPROVED:
+        return None
+    return {STALE: SOURCE_CHANGED, REJECTED: REJECTED_BY_DOCTOR,
+            DISPUTED: DISPUTED_APPROVAL}.get(state, SOURCE_UNSIGNED)
 
 
 def catalog_blockers(errors: Iterable[tuple[int, str]], path: str) -> list[Blocker]:

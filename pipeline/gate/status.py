@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from pipeline.config import Config
+from pipeline.gate.source import SourceVerdict, source_verdict
 from pipeline.gate.verdict import DomainVerdict, Verdict, evaluate_languages
 
 
@@ -71,9 +72,38 @@ class LanguageStatus:
                 "catalogs": catalogs}
 
 
+@dataclass(frozen=True)
+class SourceStatus:
+    """The source language's articles: how many its doctors signed, and the drafts, with why."""
+
+    verdict: SourceVerdict
+
+    @property
+    def required(self) -> bool:
+        return self.verdict.required
+
+    def as_dict(self) -> dict:
+        verdict = self.verdict
+        problems = verdict.signoffs.failures if verdict.signoffs else ()
+        return {"language": verdict.language, "source": True,
+                "articles": len(verdict.articles),
+                "signed": sum(1 for a in verdict.articles if a.signature is not None),
+                "drafts": [{"path": a.shown, "title": a.title, "state": a.state,
+                            "reason": a.reason, "detail": a.detail} for a in verdict.drafts],
+                "ledger_problems": [str(p) for p in problems]}
+
+
 def language_statuses(config: Config, languages: Iterable[str]) -> list[LanguageStatus]:
     """Everything ``status`` shows for each language, from one pass of the gate over them all."""
-    return [_status(verdict) for verdict in evaluate_languages(config, languages)]
+    return status_report(config, languages)[1]
+
+
+def status_report(config: Config, languages: Iterable[str]
+                  ) -> tuple[SourceStatus, list[LanguageStatus]]:
+    """The source's articles and every language's status, from one pass of the gate."""
+    source = source_verdict(config)
+    verdicts = evaluate_languages(config, languages, source=source)
+    return SourceStatus(source), [_status(verdict) for verdict in verdicts]
 
 
 def _status(verdict: Verdict) -> LanguageStatus:

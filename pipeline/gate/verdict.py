@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
 from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
 from pipeline.gate.pages import PageCheck, PageVisitor
+from pipeline.gate.source import SourceVerdict, source_verdict
 from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPUTED_APPROVAL,
                                  FUZZY, MARK_CLEAN, MISSING_CATALOG, NOT_APPROVED, REJECTED,
                                  REJECTED_BY_DOCTOR, REVIEW_STATES, STALE, UNTRANSLATED, WAITING,
@@ -43,6 +44,7 @@ from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPU
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.verify import (Approval, SignoffState, entry_ids, former_domains,
                                      read_signoffs)
+from pipeline.source.articles import domains
 
 __all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "DISPUTED", "DISPUTED_APPROVAL", "FUZZY",
            "NOT_APPROVED", "REJECTED",
@@ -249,6 +251,7 @@ class Verdict:
     domains: tuple[DomainVerdict, ...]
     signoffs: SignoffState | None = None
     pages: PageCheck | None = None  # the pages of this run's languages, checked on first use
+    source: SourceVerdict | None = None  # which articles the source publishes (the rest: drafts)
 
     @property
     def publishable(self) -> bool:
@@ -291,17 +294,22 @@ def evaluate(config: Config, language: str, names: list[str] | None = None) -> V
 
 
 def evaluate_languages(config: Config, languages: Iterable[str], names: list[str] | None = None,
-                       visitor: PageVisitor | None = None) -> list[Verdict]:
+                       visitor: PageVisitor | None = None,
+                       source: SourceVerdict | None = None) -> list[Verdict]:
     """The gate's verdicts on several languages, whose pages are checked together.
 
-    Their pages are checked on first use of any of the verdicts, each article
-    read once for all of them; ``visitor`` sees every article read then (the
-    build renders the pages it let through from it).
+    Only the articles the source publishes are covered (``source``: the source
+    verdict, when already worked out): a draft holds no language back. Their
+    pages are checked on first use of any of the verdicts, each article read
+    once for all of them; ``visitor`` sees every article read then (the build
+    renders the pages it let through from it).
     """
+    source = source if source is not None else source_verdict(config)
+    names = source.domains(names if names is not None else domains(config))
     pages = PageCheck(config, visitor)
     verdicts = []
     for language in languages:
-        verdict = _catalogs(config, language, names, pages)
+        verdict = replace(_catalogs(config, language, names, pages), source=source)
         pages.add(language, verdict.domains)
         verdicts.append(verdict)
     return verdicts

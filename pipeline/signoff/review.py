@@ -3,15 +3,19 @@
 Each decision is a plain function: it signs one statement, appends it to the
 ledger (flushed to disk) and only then touches the catalogs, so an interrupted
 review keeps every decision already made, and a catalog is never changed for
-a decision that was not recorded.
+a decision that was not recorded. Each holds the project lock while it does, so
+decisions from the review page and the command line at once, or a pull
+rewriting the same catalogs, lose neither a ledger line nor a cleared flag.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -21,6 +25,7 @@ from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.fsutil import write_if_changed
 from pipeline.gate.verdict import STALE, WAITING, earlier_approval, evaluate
+from pipeline.locking import project_lock
 from pipeline.signoff.keys import default_key_file, key_id, load_private_key, outside_project
 from pipeline.signoff.ledger import (APPROVE, REJECT, REVOKE, LedgerLine, Statement, append_signed,
                                      format_time, sign, utc_now)
@@ -32,6 +37,8 @@ from pipeline.signoff.verify import (CLOCK_SKEW, Approval, LedgerProblem, entry_
 from pipeline.source.articles import domains
 
 MIN_PREFIX = 8
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -240,6 +247,16 @@ def pending(config: Config, language: str, page: str | None = None) -> list[Pend
                     item["earlier"]) for digest, item in grouped.items()]
 
 
+def _decision(function: Callable[Concatenate[Config, P], R]) -> Callable[Concatenate[Config, P], R]:
+    """Run a decision holding the project lock, whole: ledger line and catalog rewrites."""
+    @functools.wraps(function)
+    def locked(config: Config, *args: P.args, **kwargs: P.kwargs) -> R:
+        with project_lock(config):
+            return function(config, *args, **kwargs)
+    return locked
+
+
+@_decision
 def approve(config: Config, language: str, signer: Signer, targets: Iterable[Target],
             now: datetime | None = None) -> Decision:
     """Sign one approve statement for the targets, then clear their fuzzy flags."""
@@ -251,6 +268,7 @@ def approve(config: Config, language: str, signer: Signer, targets: Iterable[Tar
     return Decision(statement, targets, written)
 
 
+@_decision
 def reject(config: Config, language: str, signer: Signer, target: Target, note: str,
            now: datetime | None = None) -> Decision:
     """Sign a reject statement, then mark the entry fuzzy with the doctor's note for the translator."""
@@ -280,6 +298,7 @@ class CorrectionRefused(SignoffError):
     """The doctor's wording fails a check (or changes nothing): nothing was written or signed."""
 
 
+@_decision
 def correct(config: Config, language: str, signer: Signer, target: Target, msgstrs: Sequence[str],
             now: datetime | None = None) -> Correction:
     """Put the doctor's wording in place of a translation and approve it, in one signed statement.
@@ -348,6 +367,7 @@ def _corrected_targets(language: str, target: Target, msgstrs: tuple[str, ...]) 
     return tuple(Target(digest, tuple(places)) for digest, places in found.items())
 
 
+@_decision
 def revoke(config: Config, language: str, signer: Signer, targets: Iterable[Target],
            note: str = "", now: datetime | None = None) -> Decision:
     """Sign a revoke statement: the targets are no longer approved (the catalogs stay as they are)."""

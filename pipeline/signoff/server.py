@@ -50,6 +50,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
+from pipeline.locking import SHARED, project_lock
 from pipeline.signoff.i18n import N_, _, environment, language_label, ngettext, speaking_to
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.handback import Tally
@@ -58,6 +59,7 @@ from pipeline.signoff.review import Decision, Signer, Target, approve, correct, 
 from pipeline.signoff.queue import Listing, article_progress, articles_closest_first, closest_first, \
     kind_label, language_progress, lowest_scores, next_waiting, shown_rows
 from pipeline.signoff.roster import Reviewer
+from pipeline.signoff.sourcepage import SourcePages
 from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
 from pipeline.signoff.verify import ledger_path, read_signoffs
 from pipeline.source.articles import domains
@@ -104,6 +106,8 @@ def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key
     Returns the tally of the session's decisions, to hand the work back.
     """
     signer, languages = open_signer_for(config, languages, reviewer_id, key_file)
+    if config.source_language not in languages and signer.reviewer.may_review(config.source_language):
+        languages = (config.source_language, *languages)  # the articles themselves, too
     listener = bind(host, port)
     token = secrets.token_urlsafe(32)
     tally = Tally(signer.reviewer.name)
@@ -169,9 +173,13 @@ def create_app(config: Config, signer: Signer, languages: Iterable[str], token: 
                hosts: Collection[str] | None = LOOPBACK_NAMES,
                log: Callable[[str], None] | None = None, tally: Tally | None = None) -> Starlette:
     """The review web app for one doctor; every address is under /t/``token``/."""
-    pages = ReviewPages(config, signer, tuple(languages), token, log or (lambda text: None),
-                        tally or Tally(signer.reviewer.name))
-    routes = [
+    languages = tuple(languages)
+    source = config.source_language
+    pages = ReviewPages(config, signer, tuple(lang for lang in languages if lang != source), token,
+                        log or (lambda text: None), tally or Tally(signer.reviewer.name),
+                        source in languages)
+    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log).routes()
+                if source in languages else []),
         Route("/", pages.index),
         Route("/{language}/{domain}/", pages.article),
         Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
@@ -274,9 +282,10 @@ class ReviewPages:
     """The pages and decisions of one doctor's review session."""
 
     def __init__(self, config: Config, signer: Signer, languages: tuple[str, ...], token: str,
-                 log: Callable[[str], None], tally: Tally):
+                 log: Callable[[str], None], tally: Tally, source: bool = False):
         self.config = config
         self.tally = tally
+        self.source = source  # the doctor signs source articles too (pipeline.signoff.sourcepage)
         self.signer = signer
         self.languages = languages
         self.token = token
@@ -287,12 +296,16 @@ class ReviewPages:
     # ------------------------------------------------------------ pages (GET changes nothing)
 
     async def index(self, request: Request) -> Response:
+        with project_lock(self.config, SHARED):
+            return self.render_index(request)
+
+    def render_index(self, request: Request) -> Response:
         overviews = closest_first(language_overview(self.config, language)
                                   for language in self.languages)
         return self.render(request, "index.html", languages=overviews,
                            total=sum(overview.waiting for overview in overviews),
                            progress=language_progress, articles=articles_closest_first,
-                           article_progress=article_progress)
+                           article_progress=article_progress, source=self.source)
 
     async def article(self, request: Request) -> Response:
         language, domain = self.place(request)
@@ -300,7 +313,8 @@ class ReviewPages:
 
     def render_article(self, request: Request, language: str, domain: str,
                        notice: tuple[str, str] | None, status: int = 200) -> Response:
-        view = article_view(self.config, language, domain)
+        with project_lock(self.config, SHARED):
+            view = article_view(self.config, language, domain)
         listing = Listing.of(request.query_params)
         rows = shown_rows(view.rows, listing)
         return self.render(request, "article.html", status, view=view, notice=notice,
@@ -322,9 +336,18 @@ class ReviewPages:
 
     # ------------------------------------------------------------ decisions (POST only)
 
-    async def approve_one(self, request: Request) -> Response:
+    async def decide(self, request: Request, decision: Callable[..., Response]) -> Response:
+        """Run one decision with the project locked: the entry is judged and decided with nobody
+        writing, and the lock is held only for that (never while the page is merely open)."""
         language, domain = self.place(request)
         form = await self.form(request)
+        with project_lock(self.config):
+            return decision(request, language, domain, form)
+
+    async def approve_one(self, request: Request) -> Response:
+        return await self.decide(request, self._approve_one)
+
+    def _approve_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         try:
             target = self.target(language, domain, form)
         except SignoffError as error:
@@ -335,8 +358,9 @@ class ReviewPages:
                           "approved", target.digest, form=form)
 
     async def reject_one(self, request: Request) -> Response:
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._reject_one)
+
+    def _reject_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         try:
             target = self.target(language, domain, form)
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
@@ -346,8 +370,9 @@ class ReviewPages:
 
     async def correct_one(self, request: Request) -> Response:
         """The doctor's own wording: checked, written and approved, or refused with nothing signed."""
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._correct_one)
+
+    def _correct_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         texts = [text for text in form.getlist("text") if isinstance(text, str)]
         try:
             target = self.target(language, domain, form)
@@ -358,8 +383,9 @@ class ReviewPages:
                           correction.decision.targets[0].digest, form=form)
 
     async def approve_all(self, request: Request) -> Response:
-        language, domain = self.place(request)
-        form = await self.form(request)
+        return await self.decide(request, self._approve_all)
+
+    def _approve_all(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         if form.get("read") != "yes":
             return self.render_article(request, language, domain, (
                 "problem", _("Nothing was approved: tick the box saying you have read every "

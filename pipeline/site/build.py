@@ -37,8 +37,10 @@ from pipeline.config import Config
 from pipeline.errors import BuildError
 from pipeline.fsutil import umask
 from pipeline.gate.rules import Blocker, reason_counts
+from pipeline.gate.source import SourceVerdict, check_unchanged, source_verdict
 from pipeline.gate.translated import translate
 from pipeline.gate.verdict import ApprovedEntries, Verdict, evaluate_languages
+from pipeline.locking import OWNER_FILE, abandoned, mark_owner
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.site.formats import OutputFormat, output_format
 from pipeline.site.pages import Chrome, Edition, Site
@@ -109,16 +111,20 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
         reported, pages = known
         return BuildResult(out, fmt, tuple(LanguageOutcome(*item) for item in reported), pages, 0,
                            pages, changed=False)
-    sources = {slug_for(path): sha(read_source_bytes(path)) for path in find_sources(config.source_dir)}
-    if not sources and not allow_empty and _has_article_pages(out):
+    paths = find_sources(config.source_dir)
+    if not paths and not allow_empty and _has_article_pages(out):
         raise BuildError(f"there is no article left in {config.relative(config.source_dir)}/, and "
                          f"building would remove every article page of {config.relative(out)}/: "
                          "pass --allow-empty if that is meant", config.source_dir)
+    signed = source_verdict(config)
+    sources = _published_sources(signed, paths)
     previous = read_manifest(config, out)
 
-    source = Edition(config.source_language, Chrome(config.source_language, None), None, {})
+    source = Edition(config.source_language, Chrome(config.source_language, None), None, {},
+                     {slug: approval for slug in sources
+                      if (approval := signed.signature(slug)) is not None})
     visitor = _Bodies(output)
-    verdicts = _gate(config, visitor)
+    verdicts = _gate(config, visitor, signed)
     # The editions of the languages whose catalogs are clear name every page's inputs; the
     # gate's page checks, run on first asking whether a language is publishable, render
     # the bodies of the pages whose inputs the output folder lacks.
@@ -129,7 +135,8 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
         {entry.get("content") for entry in previous.files.values()} if previous.format == fmt
         else set())
     visitor.content_keys = content_keys
-    reports = {config.source_language: LanguageOutcome(config.source_language, True, True)}
+    reports = {config.source_language: LanguageOutcome(config.source_language, True, True,
+                                                       signed.blockers)}
     for verdict in verdicts:
         reports[verdict.language] = LanguageOutcome(verdict.language, verdict.publishable,
                                                     blockers=verdict.blockers)
@@ -140,7 +147,7 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
         pages = sum(1 for item in previous.files.values() if item.get("content"))
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
 
-    articles = _articles(config, visitor.articles)
+    articles = [article for article in _articles(config, visitor.articles) if article.slug in sources]
     outputs = _plan(site, config, editions, articles, content_keys, output)
     reusable = _mark_reusable(outputs, previous, FileStats(config, out))
     rendered = sum(1 for o in outputs if o.render is not None and o.reuse_from is None)
@@ -186,9 +193,20 @@ def check_output_folder(out: Path) -> None:
 # ---------------------------------------------------------------- languages
 
 
-def _gate(config: Config, visitor: _Bodies) -> list[Verdict]:
+def _gate(config: Config, visitor: _Bodies, source: SourceVerdict) -> list[Verdict]:
     """The gate's verdict on every target language; the visitor sees each article it reads."""
-    return evaluate_languages(config, config.languages, domains(config), visitor)
+    return evaluate_languages(config, config.languages, domains(config), visitor, source)
+
+
+def _published_sources(signed: SourceVerdict, paths: list[Path]) -> dict[str, str]:
+    """Slug → digest of the bytes, of every article the source publishes (drafts left out)."""
+    sources = {}
+    for path in paths:
+        slug = slug_for(path)
+        if signed.publishes(slug):
+            sources[slug] = sha(read_source_bytes(path))
+            check_unchanged(signed, slug, sources[slug], path)
+    return sources
 
 
 def _edition(verdict: Verdict) -> Edition:
@@ -204,7 +222,7 @@ def _edition(verdict: Verdict) -> Edition:
             approvals[domain.domain] = domain.approval_list()
     if chrome is None:  # the gate always covers the site domain; this is a programming error
         raise BuildError(f"no '{SITE_DOMAIN}' catalog was evaluated for {verdict.language}")
-    return _Edition(verdict.language, chrome, entries, approvals, chrome_sha)
+    return _Edition(verdict.language, chrome, entries, approvals, chrome_sha=chrome_sha)
 
 
 @dataclass(frozen=True)
@@ -301,7 +319,7 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: _PageRend
                 extra: dict) -> dict[str, dict]:
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-new-", dir=out.parent))
+    staging = _own_folder(out, "new")
     try:
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         pages = [output for output in outputs
@@ -329,6 +347,7 @@ def _write_site(out: Path, outputs: list[_Output], fmt: str, renderer: _PageRend
         (staging / MANIFEST).write_text(json.dumps({"format": fmt, "files": manifest, **extra},
                                                    indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.chmod(staging, 0o777 & ~umask())
+        os.unlink(staging / OWNER_FILE)  # not part of the site; the folder's name still says whose
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -384,8 +403,8 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-old-", dir=out.parent))
-    os.rmdir(retired)
+    retired = _own_folder(out, "old")
+    shutil.rmtree(retired)
     os.rename(out, retired)
     os.rename(staging, out)
     if (retired / MARKER).is_file():
@@ -394,10 +413,20 @@ def _swap(staging: Path, out: Path) -> None:
         os.rmdir(retired)  # it was empty: check_output_folder refused anything else
 
 
+def _own_folder(out: Path, kind: str) -> Path:
+    """A folder beside the output for this run only: its name and its owner marker say whose."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-{kind}-{os.getpid()}-",
+                                   dir=out.parent))
+    mark_owner(folder)
+    return folder
+
+
 def _remove_leftovers(out: Path) -> None:
-    """Folders an interrupted build left beside the output (only those carrying our marker)."""
+    """Folders an interrupted build left beside the output: only those carrying our marker
+    whose run is provably gone (another build's folder is its own to remove)."""
     for path in out.parent.glob(f".{glob.escape(out.name)}.pipeline-*"):
-        if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file():
+        if path.is_dir() and not path.is_symlink() and (path / MARKER).is_file() \
+                and abandoned(path):
             shutil.rmtree(path)
 
 
@@ -411,7 +440,7 @@ def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition,
 
     A translated page depends on its catalog (named by the digest of its bytes,
     which the gate judged), on who approved it and when (the byline), and on
-    the site catalog of its language.
+    the site catalog of its language; every page on who signed its source and when.
     """
     keys = {}
     for edition in editions:
@@ -428,9 +457,15 @@ def _content_keys(site: Site, fmt: str, config: Config, editions: tuple[Edition,
                 names, day = edition.reviewers(slug)
                 reviewers = [names, day.isoformat() if day else None]
             page = prefix.copy()
-            page.update(compact([slug, source_sha, catalog, reviewers]).encode("utf-8"))
+            page.update(compact([slug, source_sha, catalog, reviewers,
+                                 _signed_by(editions[0], slug)]).encode("utf-8"))
             keys[(edition.language, slug)] = page.hexdigest()
     return keys
+
+
+def _signed_by(source: Edition, slug: str) -> list[str] | None:
+    signature = source.signatures.get(slug)
+    return None if signature is None else [signature.name, signature.time.isoformat()]
 
 
 def _inputs_key(site: Site, fmt: str, config: Config, sources: dict[str, str],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gettext as gettext_module
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime
 from collections.abc import Collection, Mapping
@@ -81,6 +81,8 @@ class Edition:
     chrome: Chrome
     entries: Mapping[str, Mapping[tuple, Entry]] | None  # domain → key → entry; None for the source
     approvals: Mapping[str, Collection[Approval]]  # domain → the approval of each entry
+    # slug → the source doctor's signature of the article (on the source edition; see signature)
+    signatures: Mapping[str, Approval] = field(default_factory=dict)
 
     @property
     def tag(self) -> str:
@@ -207,12 +209,14 @@ def article_context(config: Config, edition: Edition, editions: list[Edition],
     url = article_url(config, edition, article.slug)
     names, reviewed_on = ([], None) if edition.is_source else edition.reviewers(article.slug)
     published, updated = article.meta.get("published"), article.meta.get("updated")
+    doctor, signed_on = source_review(source, article)
     page = {
         "title": title,
         "description": description,
         "url": url,
         "body": Markup(body),
-        "reviewed_by": str(article.meta.get("reviewed_by") or ""),
+        "reviewed_by": doctor,
+        "reviewed_on": edition.format_date(signed_on) if signed_on else None,
         "published": edition.format_date(published) if published else None,
         "updated": edition.format_date(updated) if updated else None,
         "translation_reviewers": format_list(names, locale=edition.language) if names else "",
@@ -282,7 +286,12 @@ def front_matter(config: Config, edition: Edition, editions: list[Edition], arti
         meta["description"] = description
     meta["lang"] = edition.tag
     meta["translationKey"] = article.slug
-    for key in ("reviewed_by", "published", "updated"):
+    doctor, signed_on = source_review(editions[0], article)
+    if doctor:
+        meta["reviewed_by"] = doctor
+    if signed_on:
+        meta["reviewed"] = signed_on
+    for key in ("published", "updated"):
         if article.meta.get(key):
             meta[key] = article.meta[key]
     if not edition.is_source:
@@ -293,6 +302,18 @@ def front_matter(config: Config, edition: Edition, editions: list[Edition], arti
         meta["translation_of"] = article_url(config, editions[0], article.slug)
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---\n\n"
+
+
+def source_review(source: Edition, article: Article) -> tuple[str, date | None]:
+    """Who medically approved the source article, and when: its doctor's signature.
+
+    Without one (a project that does not require source signatures yet), the
+    front matter's ``reviewed_by``, undated.
+    """
+    signature = source.signatures.get(article.slug)
+    if signature is not None:
+        return signature.name, signature.time.date()
+    return str(article.meta.get("reviewed_by") or ""), None
 
 
 def translated_meta(edition: Edition, article: Article) -> tuple[str, str]:
@@ -318,11 +339,11 @@ def _jsonld(config: Config, edition: Edition, source: Edition, article: Article,
                                "url": f"{config.base_url}/"}}
     if page["description"]:
         data["description"] = page["description"]
-    for key, field in (("published", "datePublished"), ("updated", "dateModified")):
+    for key, name in (("published", "datePublished"), ("updated", "dateModified")):
         if article.meta.get(key):
-            data[field] = article.meta[key].isoformat()
-    doctor = page["reviewed_by"]
-    source_reviewed = article.meta.get("updated") or article.meta.get("published")
+            data[name] = article.meta[key].isoformat()
+    doctor, signed_on = source_review(source, article)
+    source_reviewed = signed_on or article.meta.get("updated") or article.meta.get("published")
     if edition.is_source:
         if doctor:
             data["reviewedBy"] = _person(doctor)

@@ -21,6 +21,7 @@ from pipeline.config import Config
 from pipeline.gate.verdict import Blocker
 from pipeline.gate.facts import gate_inputs
 from pipeline.site.pages import Site
+from pipeline.signoff.verify import ledger_path
 from pipeline.source.articles import domains, find_sources
 from pipeline.cache import digest_of, shared_store
 
@@ -100,11 +101,13 @@ def world_key(config: Config, site: Site, fmt: str, out: Path) -> str:
 
     store = shared_store(config.cache_dir)
     names = domains(config)
+    source = ledger_path(config, config.source_language)  # the source doctors' signatures
     return digest_of(site.digest, fmt, str(out.resolve()),
                      [gate_inputs(config, language, gate.check_catalog, names)
                       for language in config.languages],
                      [[path.name, store.index.digest(path)]
-                      for path in find_sources(config.source_dir)])
+                      for path in find_sources(config.source_dir)],
+                     [config.source_signoff, store.index.digest(source) if source.exists() else None])
 
 
 class LastBuild:

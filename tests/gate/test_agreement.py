@@ -108,6 +108,37 @@ def plural_rule_changed(make_project, translate_all, approve_all) -> Project:
     return project
 
 
+def _source_signed(project: Project, keys) -> None:
+    """Require source signatures, and have a doctor allowed for tr sign the mikro article."""
+    from pipeline.signoff.review import approve, open_signer
+    from pipeline.signoff.sources import standings, target
+    from signing import add_doctor
+
+    project.write("pipeline.toml", project.read("pipeline.toml") + "\n[gate]\nsource_signoff = true\n")
+    key = add_doctor(project, keys, reviewer="zeris", languages=("tr",), name="Uzm. Dr. Zahide Eriş")
+    config = project.config
+    approve(config, "tr", open_signer(config, "tr", "zeris", key),
+            [target(article) for article in standings(config) if article.slug == "mikro"])
+
+
+def draft_article(make_project, translate_all, approve_all) -> Project:
+    """Two articles translated and approved in English; the source doctor signed only one."""
+    project = make_project({"mikro": ARTICLE, "taslak": ARTICLE.replace("Mikro", "Taslak")})
+    _approved(project, translate_all, approve_all, "en")
+    _source_signed(project, project.root.parent / "keys")
+    return project
+
+
+def source_changed_after_signature(make_project, translate_all, approve_all) -> Project:
+    """The only article signed, then a sentence of it edited (and translated and approved again)."""
+    project = make_project()
+    _approved(project, translate_all, approve_all, "en")
+    _source_signed(project, project.root.parent / "keys")
+    project.write("source/mikro.md", ARTICLE.replace("Genişletilmiş", "Büyümüş"))
+    _approved(project, translate_all, approve_all, "en")
+    return project
+
+
 SCENARIOS: dict[str, Callable[..., Project]] = {
     "clean": clean,
     "unapproved": unapproved,
@@ -116,11 +147,17 @@ SCENARIOS: dict[str, Callable[..., Project]] = {
     "header error": header_error,
     "template placeholder mismatch": template_placeholder,
     "plural rule changed after approval": plural_rule_changed,
+    "draft article": draft_article,
+    "source changed after its signature": source_changed_after_signature,
 }
 # Which languages each scenario publishes (the source always is).
 PUBLISHED = {"clean": {"en"}, "unapproved": {"en"}, "source edited without pull": set(),
              "broken reference link": set(), "header error": set(),
-             "template placeholder mismatch": set(), "plural rule changed after approval": set()}
+             "template placeholder mismatch": set(), "plural rule changed after approval": set(),
+             "draft article": {"en"}, "source changed after its signature": {"en"}}
+# Which source articles each scenario leaves a draft, published in no language.
+DRAFTS = {"draft article": ["source/taslak.md"],
+          "source changed after its signature": ["source/mikro.md"]}
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -129,12 +166,16 @@ def test_status_and_build_agree_on_every_language(name, make_project, translate_
     project = SCENARIOS[name](make_project, translate_all, approve_all)
     status = project.run("status", "--json")
     assert status.exit_code == 0, status.output
+    rows = json.loads(status.output)
     said = {row["language"]: (row["publishable"], row["blocked"])
-            for row in json.loads(status.output)}
+            for row in rows if not row.get("source")}
+    drafts = [draft["path"] for row in rows if row.get("source") for draft in row["drafts"]]
     result = build(project.config)
     done = {report.language: (report.published, report.reasons())
             for report in result.languages if not report.is_source}
     assert said == done
+    assert drafts == [b.path for r in result.languages if r.is_source for b in r.blockers]
+    assert drafts == DRAFTS.get(name, [])
     assert {language for language, (published, _) in done.items() if published} == PUBLISHED[name]
     shown = project.run("build")
     assert shown.exit_code == 0, shown.output

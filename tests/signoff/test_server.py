@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from markupsafe import escape
 from starlette.testclient import TestClient
 
@@ -36,7 +34,7 @@ from pipeline.signoff.review import approve, open_signer, open_signer_for, rejec
 from pipeline.signoff.server import (LOOPBACK_NAMES, SECURITY_HEADERS, ServeError, address,
                                     allowed_hosts, bind, create_app)
 from pipeline.signoff.verify import entry_digest, read_signoffs
-from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, translate
+from signing import add_doctor, edit_translation, entry, ledger, ledger_lines, serving, translate
 from conftest import ARTIFACTS
 
 TOKEN = "per-run-token-for-tests-0123456789abcdef"
@@ -635,20 +633,8 @@ def live(site: Project, arrived: list[dict[str, Any]]) -> Iterator[str]:
             await send(message)
         await app(scope, receive, noting)
 
-    config = uvicorn.Config(recording, host="127.0.0.1", port=0, log_level="warning",
-                            lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60  # only so that a broken start fails instead of hanging
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the review server did not start")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}{BASE}"  # the printed address, without its final slash
-    server.should_exit = True
-    thread.join(timeout=30)
+    with serving(recording) as port:
+        yield f"http://127.0.0.1:{port}{BASE}"  # the printed address, without its final slash
 
 
 @pytest.fixture
