@@ -286,6 +286,7 @@ def review_reject(app: App, language: str, reviewer: str, key_file: Path | None,
 @click.option("--entry", required=True, metavar="DIGEST", help="The entry digest (or a unique prefix).")
 @click.option("--text", "texts", required=True, multiple=True, metavar="TEXT",
               help="Your wording (repeat once per plural form, in order).")
+@writes
 @pass_app
 def review_correct(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
                    texts: tuple[str, ...]) -> None:
