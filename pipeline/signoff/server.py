@@ -178,8 +178,8 @@ def create_app(config: Config, signer: Signer, languages: Iterable[str], token: 
     pages = ReviewPages(config, signer, tuple(lang for lang in languages if lang != source), token,
                         log or (lambda text: None), tally or Tally(signer.reviewer.name),
                         source in languages)
-    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log).routes()
-                if source in languages else []),
+    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log,
+                            pages.tally).routes() if source in languages else []),
         Route("/", pages.index),
         Route("/{language}/{domain}/", pages.article),
         Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
@@ -369,10 +369,10 @@ class ReviewPages:
         return self.after(language, domain, decision, "rejected", target.digest, form=form)
 
     async def correct_one(self, request: Request) -> Response:
-        """The doctor's own wording: checked, written and approved, or refused with nothing signed."""
         return await self.decide(request, self._correct_one)
 
     def _correct_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
+        """The doctor's own wording: checked, written and approved, or refused with nothing signed."""
         texts = [text for text in form.getlist("text") if isinstance(text, str)]
         try:
             target = self.target(language, domain, form)
