@@ -337,7 +337,8 @@ def correct(config: Config, language: str, signer: Signer, target: Target, msgst
     def rewrite(entry: Entry) -> Entry:
         return entry.replace(msgstrs=new, comments=(*entry.comments, comment)).with_fuzzy(False)
 
-    written = _edit_catalogs(language, (target,), rewrite)
+    staged, written = _edit_catalogs(language, (target,), rewrite)
+    staged.commit()
     return Correction(Decision(statement, changed, written), target, warnings)
 
 
