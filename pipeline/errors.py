@@ -6,15 +6,19 @@ attribute) and how to show itself: ``format_message()`` is the one line
 prints on stderr before exiting with ``exit_code``.
 
 Exit codes: 1 an error, 2 wrong usage, 3 a language was stopped, 75 the project is busy
-(``--no-wait``; 75 is sysexits' EX_TEMPFAIL: try again later), 130 interrupted.
+(``--no-wait``; 75 is sysexits' EX_TEMPFAIL: try again later), 130 interrupted (Ctrl-C),
+143 terminated (SIGTERM); 141 when the output's reader went away (the CLI's).
 """
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import IO
 
 import click
+
+KEPT = "work finished before the interrupt is kept"  # what any command keeps when stopped
 
 
 class PipelineError(Exception):
@@ -37,7 +41,7 @@ class PipelineError(Exception):
         """One line: ``file:line: message``, or only the message when no file is at fault."""
         if self.path is None:
             return self.message
-        where = _display_path(self.path)
+        where = display_path(self.path)
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
@@ -116,13 +120,54 @@ class Interrupted(PipelineError):
 
     exit_code = 130
     label = None
+    verb = "interrupted"
 
-    def __init__(self, message: str = "interrupted: work finished before the interrupt is kept",
-                 path: Path | str | None = None, line: int | None = None):
+    def __init__(self, message: str = f"{verb}: {KEPT}", path: Path | str | None = None,
+                 line: int | None = None):
         super().__init__(message, path, line)
 
 
-def _display_path(path: Path) -> str:
+class Terminated(Interrupted):
+    """SIGTERM: stopped from outside (a cancelled CI job, ``kill``), kept what Ctrl-C keeps."""
+
+    exit_code = 143
+    verb = "terminated"
+
+    def __init__(self, message: str = f"{verb}: {KEPT}", path: Path | str | None = None,
+                 line: int | None = None):
+        super().__init__(message, path, line)
+
+
+def stopped(stop: KeyboardInterrupt, kept: str = KEPT) -> Interrupted:
+    """A Ctrl-C or a SIGTERM as the error that ends the command: ``interrupted: KEPT``."""
+    from pipeline.interrupts import SigTerm
+
+    kind = Terminated if isinstance(stop, SigTerm) else Interrupted
+    return kind(f"{kind.verb}: {kept}")
+
+
+def file_error(exc: OSError) -> PipelineError:
+    """An error of the file system (disk full, read-only, no permission) as one line naming the
+    file and what to do. A temporary file stands for the file it was to become."""
+    from pipeline.fsutil import target_of
+
+    filename = exc.filename if isinstance(exc.filename, str) else None
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    advice = _ADVICE.get(exc.errno or 0, "")
+    return PipelineError(f"{reason.lower()}{'; ' + advice if advice else ''}",
+                         target_of(Path(filename)) if filename else None)
+
+
+_ADVICE = {
+    errno.ENOSPC: "free some space on its disk and run the command again",
+    errno.EDQUOT: "free some of your disk quota and run the command again",
+    errno.EROFS: "mount it read-write, or run the command in a writable copy of the project",
+    errno.EACCES: "let this user read and write it (or its folder), then run the command again",
+    errno.EPERM: "let this user read and write it (or its folder), then run the command again",
+}
+
+
+def display_path(path: Path) -> str:
     """Show paths relative to the working directory when they are inside it.
 
     A link is shown as itself, not as where it leads: it is the file at fault.

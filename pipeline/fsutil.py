@@ -1,14 +1,17 @@
 """The package's one way to write a file: a reader sees the old file or the new one, never half.
 
-Every write goes to a new file beside its target, ``.NAME.RANDOM.tmp``, that
-a rename puts in place. A *durable* write reaches the disk before the rename
-(files a user keeps: catalogs, sheets, exports, keys); a cache file skips
-that, since a lost one is only made again.
+Every write goes to a new file beside its target, ``.NAME.pipeline-PID-RANDOM.tmp``
+(PID: the run's process, which its workers share), that a rename puts in
+place. A *durable* write reaches the disk before the rename (files a user
+keeps: catalogs, sheets, exports, keys); a cache file skips that, since a
+lost one is only made again. What a run that was killed left staged is
+found by that name: :func:`sweep` removes it once its run is gone.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +19,31 @@ from pathlib import Path
 from typing import BinaryIO
 from collections.abc import Iterator
 
+from pipeline.processes import alive, start_time
+
 _ATTEMPTS = 100  # random names tried before giving up (a clash is already unlikely)
+_TEMPORARY_RE = re.compile(r"^\.(.+)\.pipeline-(\d+)-[0-9a-f]{8}\.(tmp|aside)$")
+_run = os.getpid()  # the process whose run the temporary files belong to
+
+
+def set_run(pid: int) -> None:
+    """Name temporary files after ``pid``'s run: a worker forked by that process calls it."""
+    global _run
+    _run = pid
+
+
+def temporary_name(path: Path, kind: str = "tmp") -> Path:
+    """A fresh name beside ``path`` for a file of this run: ``tmp`` is staged, ``aside`` set aside.
+
+    Only ``tmp`` files are ever swept: a file set aside is a user's file waiting to go back.
+    """
+    return path.with_name(f".{path.name}.pipeline-{_run}-{secrets.token_hex(4)}.{kind}")
+
+
+def target_of(path: Path) -> Path:
+    """The file a temporary file stands for (``path`` itself when it is not one)."""
+    match = _TEMPORARY_RE.match(path.name)
+    return path.with_name(match.group(1)) if match else path
 
 
 def write_atomic(path: Path, data: bytes | str, durable: bool = True,
@@ -38,22 +65,41 @@ def atomic_file(path: Path, durable: bool = True, mode: int | None = None,
     ``exclusive``: never replace a file; one that appeared meanwhile wins
     (``FileExistsError``).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = _create_temporary(path, mode)
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = _create_temporary(path, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if exclusive:
-            os.link(temporary, path)
-            temporary.unlink()
-        else:
-            os.replace(temporary, path)
+        with naming(path):
+            if exclusive:
+                os.link(temporary, path)
+                temporary.unlink()
+            else:
+                os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """An OSError names ``path`` when it names no file (a write to an open file: disk full) or
+    one staged for it: anything in a hidden ``.NAME.…`` beside it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None or _staged_for(Path(exc.filename), path):
+            exc.filename = str(path)
+        raise
+
+
+def _staged_for(filename: Path, path: Path) -> bool:
+    return any(part.parent == path.parent and part.name.startswith(f".{path.name}.")
+               for part in (filename, *filename.parents))
 
 
 @dataclass
@@ -107,11 +153,12 @@ def stage_files(files: dict[Path, bytes | str]) -> Staging:
     staging = Staging()
     try:
         for path, data in files.items():
-            staging.folders += _make_folders(path.parent)
-            fd, temporary = _create_temporary(path)
-            staging.files.append((temporary, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_encoded(data))
+            with naming(path):
+                staging.folders += _make_folders(path.parent)
+                fd, temporary = _create_temporary(path)
+                staging.files.append((temporary, path))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_encoded(data))
     except BaseException:
         staging.discard()
         raise
@@ -130,7 +177,7 @@ def _create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
         except FileNotFoundError:
             pass
     for _ in range(_ATTEMPTS):
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        temporary = temporary_name(path)
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
                          0o666 if mode is None else 0o600)
@@ -193,3 +240,48 @@ def umask() -> int:
 
 def _encoded(data: bytes | str) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
+
+
+# ---------------------------------------------------------------- what runs left staged
+
+
+def sweep(folders: list[Path], own: bool = False) -> int:
+    """Remove the staged files that runs no longer running left in these folders (and below).
+
+    ``own``: this run's instead, as it stops. A file of a live run is never
+    touched, nor one set aside. Returns how many were removed; a folder that
+    cannot be read or written is passed over (there is nothing to free there).
+    """
+    removed = 0
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            for name in names:
+                match = _TEMPORARY_RE.match(name)
+                if match and match.group(3) == "tmp":
+                    removed += _remove_if_left(Path(root, name), int(match.group(2)), own)
+    return removed
+
+
+def _remove_if_left(path: Path, owner: int, own: bool) -> bool:
+    """Remove a staged file that its run left (``own``: that this run is leaving)."""
+    left = owner == _run if own else not _running_since(owner, path)
+    if left:
+        try:
+            path.unlink()
+        except OSError:
+            return False
+    return left
+
+
+def _running_since(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` runs and was already running when ``path`` was made.
+
+    A process started after the file was made only reuses a dead run's number.
+    """
+    if not alive(pid):
+        return False
+    started = start_time(pid)
+    try:
+        return started is None or started <= path.stat().st_mtime + 1
+    except FileNotFoundError:
+        return True  # gone already

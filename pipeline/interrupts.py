@@ -9,20 +9,47 @@ stopping — awaiting the requests in flight, writing what they returned — is
 never cut short. (Ignoring it costs no time: the interpreter would await the
 requests in flight before exiting anyway.)
 
+SIGTERM (a CI job cancelled, ``kill``) stops a run the same way
+(:class:`SigTerm`) once :func:`stop_on_terminate` is called (the console script does).
+
 Python delivers signals to the main thread only; elsewhere both are no-ops.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType, TracebackType
+from typing import ParamSpec, TypeVar
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+STOPPING = (signal.SIGINT, signal.SIGTERM)
 NOTE = (b"interrupt noted: stopping; waiting for the requests in flight and keeping every "
         b"translation received\n")
+
+
+class SigTerm(KeyboardInterrupt):
+    """SIGTERM: a stop from outside, handled as Ctrl-C is (its own exit code, 143)."""
+
+
+def _interrupt(signum: int) -> KeyboardInterrupt:
+    return SigTerm() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise SigTerm()
+
+
+def stop_on_terminate() -> None:
+    """Let SIGTERM stop the run as Ctrl-C does (no handler: it ends the process on the spot)."""
+    if _in_main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
 
 
 class _Guard:
@@ -34,6 +61,7 @@ class _Guard:
         self.stopping = False   # an interrupt was raised (or deferred), or an error left a shield
         self.pending = False    # the first interrupt arrived inside a shielded block
         self.noted = False
+        self.signum: int = signal.SIGINT  # the signal that stopped the run
 
     def reset(self) -> None:
         self.depth, self.stopping, self.pending, self.noted = 0, False, False, False
@@ -43,10 +71,11 @@ class _Guard:
             self._note()
             return
         self.stopping = True
+        self.signum = signum
         if self.depth:
             self.pending = True
             return
-        raise KeyboardInterrupt
+        raise _interrupt(signum)
 
     def _note(self) -> None:
         if not self.noted:
@@ -64,23 +93,36 @@ def _in_main_thread() -> bool:
 
 @contextmanager
 def guard() -> Iterator[None]:
-    """Stop at the first Ctrl-C and ignore the others until the block ends; nestable.
+    """Stop at the first Ctrl-C (or SIGTERM) and ignore the others until the block ends; nestable.
 
     Not installed outside the main thread, nor where SIGINT is ignored (a
     background job), nor inside another guard (the outer one decides).
+    SIGTERM is guarded only where it already stops the run (:func:`stop_on_terminate`).
     """
     if _GUARD.active or not _in_main_thread() or signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         yield
         return
-    previous = signal.getsignal(signal.SIGINT)
+    previous = {signum: signal.getsignal(signum) for signum in STOPPING
+                if signum == signal.SIGINT or signal.getsignal(signum) == _terminated}
     _GUARD.reset()
     _GUARD.active = True
     try:
-        signal.signal(signal.SIGINT, _GUARD.handle)
+        for signum in previous:
+            signal.signal(signum, _GUARD.handle)
         yield
     finally:
         _GUARD.active = False
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+def whole(function: Callable[P, R]) -> Callable[P, R]:
+    """A function no Ctrl-C cuts short (:func:`shielded`), for steps that must not stop midway."""
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with guard(), shielded():
+            return function(*args, **kwargs)
+    return run
 
 
 def shielded() -> _Shield:
@@ -112,4 +154,4 @@ class _Shield:
             _GUARD.pending = False
         elif not _GUARD.depth and _GUARD.pending:
             _GUARD.pending = False
-            raise KeyboardInterrupt
+            raise _interrupt(_GUARD.signum)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import LockedError, PipelineError
+from pipeline.processes import alive, start_ticks
 
 LOCK_FILE = "lock"
 OWNER_FILE = ".pipeline-owner"
@@ -169,7 +170,7 @@ os.register_at_fork(after_in_child=_forget_in_child)
 
 def mark_owner(folder: Path) -> None:
     """Record in ``folder`` that this process made it and removes it when done."""
-    owner = {"pid": os.getpid(), "started": _started(os.getpid()), "host": socket.gethostname()}
+    owner = {"pid": os.getpid(), "started": start_ticks(os.getpid()), "host": socket.gethostname()}
     (folder / OWNER_FILE).write_text(json.dumps(owner) + "\n", encoding="utf-8")
 
 
@@ -186,30 +187,11 @@ def abandoned(folder: Path) -> bool:
         pid, started, host = int(owner["pid"]), owner.get("started"), owner.get("host")
     except FileNotFoundError:
         named = _NAMED_PID.search(folder.name)
-        return named is None or not _alive(int(named.group(1)))
+        return named is None or not alive(int(named.group(1)))
     except (OSError, ValueError, KeyError, TypeError):
         return False  # unreadable: not proof of anything
     if host != socket.gethostname():
         return False
-    if not _alive(pid):
+    if not alive(pid):
         return True
-    return started is not None and _started(pid) not in (None, started)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True
-
-
-def _started(pid: int) -> str | None:
-    """When the process started (Linux: clock ticks since boot), to tell a reused pid apart."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
-    except OSError:
-        return None
-    return stat[stat.rindex(")") + 2:].split()[19]
+    return started is not None and start_ticks(pid) not in (None, started)

@@ -18,7 +18,8 @@ from pipeline.catalogs.model import (Catalog, Entry, catalog_header_fields, form
                               parse_header, plural_count, po_date, template_header_fields)
 from pipeline.source.templates import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
-from pipeline.errors import PipelineError, SourceError
+from pipeline import interrupts
+from pipeline.errors import PipelineError, SourceError, stopped
 from pipeline.fsutil import Staging, stage_files
 from pipeline.catalogs.cache import CatalogCache
 from pipeline.catalogs.merge import merge
@@ -29,6 +30,7 @@ from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.source.articles import Article, find_sources, read_article, slug_for
 
 STATE_KIND = "pull"
+NOTHING_CHANGED = "pull changed no file (it puts its files in place only at the end)"
 _CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: (.*)\\n"$', re.M)
 
 
@@ -52,10 +54,37 @@ PARALLEL_THRESHOLD = 64
 
 
 def pull(config: Config, now: datetime | None = None) -> PullResult:
-    """Bring every source article into its template and its catalogs."""
+    """Bring every source article into its template and its catalogs.
+
+    Stopped (Ctrl-C) while planning, it changes nothing; once the new files
+    are staged, they are all put in place before it stops.
+    """
     stamp = po_date(now or datetime.now(UTC))
     state = PullState.load(config)
     sources = find_sources(config.source_dir)
+    try:
+        staged, planned, fingerprints = _plan(sources, config, state, stamp)
+    except KeyboardInterrupt as stop:
+        raise stopped(stop, NOTHING_CHANGED) from None
+    appeared = [domain for domain in planned if not config.template_path(domain).exists()]
+    with interrupts.guard(), interrupts.shielded():
+        staged.commit()
+    for domain, outputs in planned.items():
+        state.record(domain, fingerprints[domain], outputs)
+    orphans = find_orphans(config, list(fingerprints), appeared, CatalogCache(state.store))
+    state.store.save()
+    return PullResult(
+        articles=len(sources),
+        templates=len(sources) + 1,
+        catalogs=(len(sources) + 1) * len(config.languages),
+        written=tuple(config.relative(path) for path in staged.targets),
+        orphans=tuple(orphans),
+    )
+
+
+def _plan(sources: list[Path], config: Config, state: PullState, stamp: str
+          ) -> tuple[Staging, _Outputs, dict[str, str]]:
+    """Stage the new files of every changed domain; their planned digests; every fingerprint."""
     fingerprints: dict[str, str] = {}
     changed: list[Path] = []
     for path in sources:
@@ -75,19 +104,7 @@ def pull(config: Config, now: datetime | None = None) -> PullResult:
     except BaseException:
         staged.discard()
         raise
-    appeared = [domain for domain in planned if not config.template_path(domain).exists()]
-    staged.commit()
-    for domain, outputs in planned.items():
-        state.record(domain, fingerprints[domain], outputs)
-    orphans = find_orphans(config, list(fingerprints), appeared, CatalogCache(state.store))
-    state.store.save()
-    return PullResult(
-        articles=len(sources),
-        templates=len(sources) + 1,
-        catalogs=(len(sources) + 1) * len(config.languages),
-        written=tuple(config.relative(path) for path in staged.targets),
-        orphans=tuple(orphans),
-    )
+    return staged, planned, fingerprints
 
 
 # Per domain: each file a pull planned for it, and the digest of its planned content.

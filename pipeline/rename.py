@@ -25,8 +25,6 @@ edited after the rename is *changed since approval*, not *waiting*.
 from __future__ import annotations
 
 import os
-import re
-import secrets
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +35,7 @@ from pipeline.catalogs.model import Catalog, Entry
 from pipeline.catalogs.pofile import format_po, parse_po_bytes
 from pipeline.config import Config
 from pipeline.errors import CatalogError, PipelineError, SourceError, UsageError
-from pipeline.fsutil import Staging, read_if_exists, stage_files
+from pipeline.fsutil import Staging, read_if_exists, stage_files, target_of, temporary_name
 from pipeline.signoff.verify import RENAMED_FROM, former_domains
 from pipeline.source.articles import ARTICLE_SUFFIX, SITE_DOMAIN, SLUG_RE, orphan_domains
 
@@ -46,7 +44,6 @@ from pipeline.source.articles import ARTICLE_SUFFIX, SITE_DOMAIN, SLUG_RE, orpha
 MATCH_SHARE = 0.8
 
 NOTHING_MOVED = "nothing moved"
-_TEMPORARY_RE = re.compile(r"^\.(.+)\.[0-9a-f]{8}\.tmp$")  # fsutil's and _set_aside's names
 
 
 @dataclass(frozen=True)
@@ -208,7 +205,7 @@ def _apply(moves: list[_Move]) -> None:
     finally:
         staged.discard()
     for _, waiting in aside:
-        with suppress(OSError):  # moved already; at worst a hidden *.tmp file is left
+        with suppress(OSError):  # moved already; at worst a hidden *.aside file is left
             waiting.unlink()
 
 
@@ -223,7 +220,7 @@ def _stage(move: _Move) -> Staging:
 def _set_aside(path: Path) -> tuple[Path, Path]:
     """Rename a file to a free hidden name beside it: (the file, where it waits)."""
     while True:
-        waiting = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        waiting = temporary_name(path, "aside")
         if not os.path.lexists(waiting):
             os.rename(path, waiting)
             return path, waiting
@@ -233,9 +230,7 @@ def _shown(filename: str | bytes | int | None) -> Path | None:
     """The file an error names: the target or source, not the hidden temporary file beside it."""
     if not isinstance(filename, str):
         return None
-    path = Path(filename)
-    match = _TEMPORARY_RE.match(path.name)
-    return path.with_name(match.group(1)) if match else path
+    return target_of(Path(filename))
 
 
 def _undo(staged: Staging, aside: list[tuple[Path, Path]]) -> None:

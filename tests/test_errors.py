@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import signal
 from pathlib import Path
 
 import click
@@ -11,14 +12,16 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import PipelineGroup
-from pipeline.errors import CatalogError, Interrupted, PipelineError, StoppedError, UsageError
-from pipeline.mt.translate import TranslationInterrupted, TranslationStopped
+from pipeline.errors import (CatalogError, Interrupted, PipelineError, StoppedError, Terminated,
+                             UsageError)
+from pipeline.mt.translate import TranslationInterrupted, TranslationStopped, TranslationTerminated
 
 
 @pytest.mark.parametrize("error_class, code", [(PipelineError, 1), (CatalogError, 1),
                                                (UsageError, 2), (StoppedError, 3),
                                                (Interrupted, 130), (TranslationStopped, 1),
-                                               (TranslationInterrupted, 130)])
+                                               (TranslationInterrupted, 130),
+                                               (Terminated, 143), (TranslationTerminated, 143)])
 def test_every_exit_code_is_a_class_attribute(error_class: type[PipelineError], code: int) -> None:
     assert error_class.exit_code == code
 
@@ -81,3 +84,15 @@ def test_the_group_turns_an_error_or_ctrl_c_into_one_line_and_its_code(
         failure: BaseException, code: int, output: str) -> None:
     result = CliRunner().invoke(_group_running(failure), ["fails"])
     assert (result.exit_code, result.output) == (code, output)
+
+
+def test_output_cut_short_by_its_reader_stops_quietly_as_shell_tools_do(make_project) -> None:
+    """``pipeline pull | head -1``: no traceback, no error line, the exit code of a SIGPIPE."""
+    from conftest import ARTICLE
+    project = make_project({f"makale-{n}": ARTICLE for n in range(6)})
+    process = project.start_subprocess("pull")
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith("wrote ")
+    process.stdout.close()  # as head does once it has its line
+    errors = process.stderr.read()
+    assert (process.wait(timeout=60), errors) == (128 + signal.SIGPIPE, "")

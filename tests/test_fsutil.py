@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline.fsutil import (append_line, atomic_file, read_if_exists, stage_files, umask,
-                             write_atomic, write_if_changed)
+from conftest import REPO
+from pipeline.fsutil import (append_line, atomic_file, read_if_exists, stage_files, sweep,
+                             temporary_name, umask, write_atomic, write_if_changed)
 
 
 def test_staged_files_replace_their_targets_only_on_commit(tmp_path):
@@ -94,7 +97,8 @@ def test_every_write_uses_one_temporary_name_beside_its_target(tmp_path: Path) -
     staging = stage_files({tmp_path / "b.po": "2"})
     seen += [p.name for p in tmp_path.iterdir() if p.name.startswith(".b.po")]
     staging.discard()
-    assert len(seen) == 2 and all(re.fullmatch(r"\.[ab]\.po\.[0-9a-f]{8}\.tmp", n) for n in seen)
+    assert len(seen) == 2 and all(re.fullmatch(rf"\.[ab]\.po\.pipeline-{os.getpid()}-[0-9a-f]{{8}}\.tmp", n)
+                                  for n in seen)
 
 
 def test_read_if_exists(tmp_path: Path) -> None:
@@ -103,3 +107,56 @@ def test_read_if_exists(tmp_path: Path) -> None:
     assert read_if_exists(tmp_path / "x") == b"data"
     with pytest.raises(IsADirectoryError):
         read_if_exists(tmp_path)
+
+
+# ---------------------------------------------------------------- what runs left staged
+
+
+def _left(folder: Path, pid: int, kind: str = "tmp", age: float | None = None) -> Path:
+    """A staged file as the run of process ``pid`` would have left it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".x.po.pipeline-{pid}-0123abcd.{kind}"
+    path.write_text("staged")
+    if age is not None:
+        os.utime(path, (age, age))
+    return path
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", ""])
+    child.wait()
+    return child.pid
+
+
+def test_a_sweep_removes_only_what_runs_no_longer_running_staged(tmp_path: Path) -> None:
+    dead = _left(tmp_path / "de" / "LC_MESSAGES", _dead_pid())
+    live = _left(tmp_path / "en", os.getpid())
+    aside = _left(tmp_path / "ru", _dead_pid(), kind="aside")  # a user's file waiting to go back
+    other = tmp_path / ".x.po.1234.tmp"  # not a name this package makes
+    other.write_text("someone else's")
+    assert sweep([tmp_path]) == 1
+    assert not dead.exists() and live.exists() and aside.exists() and other.exists()
+    assert sweep([tmp_path], own=True) == 1
+    assert not live.exists() and aside.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/1/stat").exists(), reason="reads start times from /proc")
+def test_a_file_older_than_the_process_now_bearing_its_number_is_swept(tmp_path: Path) -> None:
+    reused = _left(tmp_path / "a", 1, age=0)  # process 1 started long after 1970
+    current = _left(tmp_path / "b", 1)
+    assert sweep([tmp_path]) == 1
+    assert not reused.exists() and current.exists()
+
+
+def test_a_missing_or_unreadable_folder_is_passed_over(tmp_path: Path) -> None:
+    assert sweep([tmp_path / "missing"]) == 0
+
+
+def test_staged_files_are_ignored_by_git_and_set_aside_ones_are_not() -> None:
+    target = REPO / "locale" / "en" / "LC_MESSAGES" / "x.po"
+
+    def ignored(path: Path) -> bool:
+        return subprocess.run(["git", "check-ignore", "-q", str(path.relative_to(REPO))],
+                              cwd=REPO).returncode == 0
+
+    assert ignored(temporary_name(target)) and not ignored(temporary_name(target, "aside"))

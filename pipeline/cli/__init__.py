@@ -14,8 +14,12 @@ Ctrl-C) into one line on stderr and the error's exit code.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -25,11 +29,15 @@ from pipeline.cli.app import App, use_color
 from pipeline.cli.machine import mt
 from pipeline.cli.options import config_option
 from pipeline.cli.signoff import review
-from pipeline.errors import Interrupted, PipelineError
+from pipeline import interrupts
+from pipeline.errors import PipelineError, file_error, stopped
 
 
 class PipelineGroup(click.Group):
-    """Shows a PipelineError as one line on stderr and exits with its code; Ctrl-C is one too."""
+    """Shows a PipelineError as one line on stderr and exits with its code; Ctrl-C is one too.
+
+    A command that stops, for whatever reason, first removes the files it staged.
+    """
 
     def make_context(self, info_name: str | None, args: list[str],
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
@@ -40,15 +48,29 @@ class PipelineGroup(click.Group):
         try:
             try:
                 return super().invoke(ctx)
-            except KeyboardInterrupt:
-                raise Interrupted() from None
-            except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
-                if isinstance(abort.__context__, KeyboardInterrupt):
-                    raise Interrupted() from None
+            except BaseException:
+                if isinstance(ctx.obj, App):
+                    ctx.obj.sweep_own()
                 raise
+        except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (interrupts.stop_on_terminate)
+            self._stop(ctx, stopped(stop))
+        except click.Abort as abort:  # a prompt's; Ctrl-D (the input ended) stays Click's
+            if isinstance(abort.__context__, KeyboardInterrupt):
+                self._stop(ctx, stopped(abort.__context__))
+            raise
         except PipelineError as error:
-            error.show()
-            ctx.exit(error.exit_code)
+            self._stop(ctx, error)
+        except BrokenPipeError:  # what reads the output is gone (| head): stop, as shell tools do
+            with suppress(OSError, ValueError):  # the interpreter's last flush must not fail too
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(128 + signal.SIGPIPE)
+        except OSError as exc:  # the disk is full, read-only, not ours…: no traceback
+            self._stop(ctx, file_error(exc))
+
+    @staticmethod
+    def _stop(ctx: click.Context, error: PipelineError) -> NoReturn:
+        error.show()
+        ctx.exit(error.exit_code)
 
 
 @click.group(cls=PipelineGroup, context_settings={"auto_envvar_prefix": "PIPELINE",
@@ -71,7 +93,8 @@ for _command in (*stages.COMMANDS, *machine.COMMANDS, *signoff.COMMANDS, *roster
 
 
 def main() -> None:
-    """The ``pipeline`` console script, and ``python -m pipeline``."""
+    """The ``pipeline`` console script, and ``python -m pipeline``: SIGTERM stops it as Ctrl-C does."""
+    interrupts.stop_on_terminate()
     cli(prog_name="pipeline")
 
 

@@ -12,6 +12,7 @@ import click
 
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
+from pipeline.fsutil import sweep
 
 
 class App:
@@ -25,6 +26,7 @@ class App:
         from pipeline.mt.store import move_old_store
 
         config = load_config(self.config_path)
+        sweep(_staging_folders(config))  # what runs that were killed left staged
         try:
             moved = move_old_store(config)  # at once, before anything deletes the cache folder
         except PipelineError as error:  # only commands that use the store need to stop
@@ -33,6 +35,11 @@ class App:
         if moved:
             warn("notice", moved, colour="cyan")
         return config
+
+    def sweep_own(self) -> None:
+        """Remove what this run staged and did not put in place: it is stopping."""
+        if "config" in self.__dict__:
+            sweep(_staging_folders(self.config), own=True)
 
     def languages(self, requested: Sequence[str]) -> tuple[str, ...]:
         """The target languages of ``--lang`` (every one when none), refusing unknown ones."""
@@ -44,6 +51,11 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def _staging_folders(config: Config) -> list[Path]:
+    """Where commands stage files: catalogs and ledgers, the paid store, the cache."""
+    return [config.locale_dir, config.translations_dir, config.cache_dir]
 
 
 def use_color() -> bool | None:

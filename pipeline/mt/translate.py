@@ -35,7 +35,7 @@ from pipeline.config import Config
 from pipeline.mt.engines import (Batch, Engine, EngineChoice, QuotaExceeded, Translation, Usage,
                               choose_engines, send_batches)
 from pipeline.mt.engines.memory import TranslationMemory
-from pipeline.errors import EngineError, Interrupted
+from pipeline.errors import EngineError, Interrupted, Terminated
 from pipeline.fsutil import write_if_changed
 from pipeline.mt.inline_xml import Tagged, billable_characters, restore, to_xml, visible_words
 from pipeline.mt.store import Row, TranslationStore, lookup_store, open_store, store_key
@@ -146,6 +146,10 @@ class TranslationInterrupted(TranslationStopped, Interrupted):
     """Ctrl-C stopped the run (exit code 130); every draft received before is kept."""
 
 
+class TranslationTerminated(TranslationInterrupted, Terminated):
+    """SIGTERM stopped the run (exit code 143); every draft received before is kept."""
+
+
 def translate(config: Config, languages: Sequence[str] = (), engines: Sequence[str] = (),
               dry_run: bool = False, env: Mapping[str, str] | None = None,
               now: datetime | None = None, progress: Progress | None = None) -> TranslateResult:
@@ -186,6 +190,8 @@ def _run(machine: Engine | None, plans: list[_LanguagePlan], sending: list[_Lang
             for plan in sending:
                 assert machine is not None  # only a machine engine leaves texts to send
                 _send(machine, plan, store, progress)
+    except interrupts.SigTerm:
+        raise finish.stopped("terminated", "", TranslationTerminated) from None
     except KeyboardInterrupt:
         raise finish.stopped("interrupted", "", TranslationInterrupted) from None
     except QuotaExceeded as error:

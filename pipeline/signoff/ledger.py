@@ -45,6 +45,8 @@ from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from pipeline.errors import SignoffError, display_path
+from pipeline.fsutil import naming
 from pipeline.signoff.keys import decode_base64
 
 try:
@@ -140,11 +142,22 @@ class LedgerLine:
     statement: Statement | None = None
     error: str = ""
     raw: bytes = field(default=b"", repr=False)
+    torn_at: int | None = None  # the last line, cut short: the byte where it starts
+
+    def problem(self, shown: str) -> str:
+        """Why this line is not a statement; for a torn line, how to remove it from ``shown``."""
+        return self.error if self.torn_at is None else torn(shown, self.torn_at)
 
     @property
     def hash(self) -> str:
         """What a later statement's ``prev`` names this line by."""
         return line_hash(self.raw)
+
+
+def torn(shown: str, offset: int) -> str:
+    """What a torn last line is and how to remove it (it was never a statement)."""
+    return ("torn: a write cut short (a crash, a full disk) left this part of a line, which "
+            f"does not count; remove it before anything is added: truncate -s {offset} {shown}")
 
 
 def line_hash(raw: bytes) -> str:
@@ -187,10 +200,13 @@ def append_signed(path: Path, make: Callable[[str, LedgerLine | None], Statement
     ``make(prev, last)`` signs the statement, given the hash of that line ("" for a
     ledger without one) and the line itself. The file is locked from reading its last
     line until the new one is on disk, so two commands appending at once chain one
-    after the other. A torn last line (a crash mid-write) is not chained to and stays a
-    line of its own: it is reported, and can be deleted before it is committed.
+    after the other. Nothing is appended after a torn last line (a crash mid-write): it
+    would become a broken line in the middle for good; the error says how to remove it.
     """
     def line(data: bytes) -> tuple[Statement, bytes]:
+        tail = torn_tail(data)
+        if tail is not None:  # appending would bury it in the middle, an error for good
+            raise SignoffError(torn(display_path(path), tail[1]), path, tail[0])
         last = _last_statement(data)
         statement = make(last.hash if last is not None else "", last)
         return statement, statement.to_line().encode("utf-8")
@@ -203,24 +219,41 @@ def append_line(path: Path, make: Callable[[bytes], tuple[T, bytes]]) -> T:
 
     ``make`` gets the file's current bytes and returns (a result, the line without its
     newline; empty: nothing to append). The file is locked from reading until the line
-    is on disk, so two commands appending at once chain one after the other.
+    is on disk, so two commands appending at once chain one after the other. The line
+    goes in one write of the file's end; should it fail (the disk is full), the file is
+    cut back to what it was, so a failed append leaves no torn line.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
-        handle.seek(0)
-        data = handle.read()
-        result, line = make(data)
-        if not line:
-            return result
-        line += b"\n"
-        if data and not data.endswith(b"\n"):
-            line = b"\n" + line
-        handle.write(line)
-        handle.flush()
-        os.fsync(handle.fileno())
+    with naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        created = not path.exists()
+        try:
+            with open(path, "a+b") as handle:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file is closed
+                handle.seek(0)
+                data = handle.read()
+                result, line = make(data)
+                if line:
+                    separator = b"\n" if data and not data.endswith(b"\n") else b""
+                    _append_whole(handle.fileno(), len(data), separator + line + b"\n")
+        except BaseException:
+            if created and path.exists() and not path.stat().st_size:
+                path.unlink()  # a ledger this append made, and nothing went into it
+            raise
     return result
+
+
+def _append_whole(fd: int, size: int, line: bytes) -> None:
+    """Write ``line`` at the end of a file opened for appending, and sync it; all or nothing."""
+    try:
+        written = os.write(fd, line)
+        while written < len(line):  # a short write: the disk filled up mid-line
+            written += os.write(fd, line[written:])
+        os.fsync(fd)
+    except BaseException:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+        raise
 
 
 def read_ledger(path: Path) -> list[LedgerLine]:
@@ -240,7 +273,26 @@ def ledger_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
 
 
 def _parse_lines(data: bytes) -> list[LedgerLine]:
-    return [_parsed(number, raw) for number, raw in ledger_lines(data)]
+    lines = [_parsed(number, raw) for number, raw in ledger_lines(data)]
+    tail = torn_tail(data)
+    if tail is not None:
+        lines[-1] = replace(lines[-1], torn_at=tail[1])
+    return lines
+
+
+def torn_tail(data: bytes) -> tuple[int, int] | None:
+    """(line number, offset of its first byte) of a last line that is not even JSON: the
+    rest of a write cut short. A torn line is always the last one; one in the middle is an
+    error like any line that does not verify."""
+    lines = list(ledger_lines(data))
+    if not lines:
+        return None
+    number, raw = lines[-1]
+    try:
+        json.loads(raw.decode("utf-8"))
+        return None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return number, sum(len(before) + 1 for before in data.split(b"\n")[:number - 1])
 
 
 def _parsed(number: int, raw: bytes) -> LedgerLine:

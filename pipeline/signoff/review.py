@@ -23,7 +23,7 @@ from pipeline.catalogs.model import Entry
 from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import SignoffError
-from pipeline.fsutil import write_if_changed
+from pipeline.fsutil import Staging, read_if_exists, stage_files
 from pipeline.gate.verdict import STALE, WAITING, earlier_approval, evaluate
 from pipeline.locking import project_lock
 from pipeline.signoff.keys import default_key_file, key_id, load_private_key, outside_project
@@ -263,8 +263,13 @@ def approve(config: Config, language: str, signer: Signer, targets: Iterable[Tar
     targets = tuple(targets)
     if not targets:
         return Decision(None)
-    statement = _record(config, language, signer, APPROVE, targets, now=now)
-    written = _edit_catalogs(language, targets, lambda entry: entry.with_fuzzy(False))
+    staged, written = _edit_catalogs(language, targets, lambda entry: entry.with_fuzzy(False))
+    try:  # staged first: a full disk stops the approval before its line is appended
+        statement = _record(config, language, signer, APPROVE, targets, now=now)
+    except BaseException:
+        staged.discard()
+        raise
+    staged.commit()
     return Decision(statement, targets, written)
 
 
@@ -282,7 +287,9 @@ def reject(config: Config, language: str, signer: Signer, target: Target, note: 
     def mark(entry: Entry) -> Entry:
         return entry.with_fuzzy(True).replace(comments=(*entry.comments, comment))
 
-    return Decision(statement, (target,), _edit_catalogs(language, (target,), mark))
+    staged, written = _edit_catalogs(language, (target,), mark)
+    staged.commit()
+    return Decision(statement, (target,), written)
 
 
 @dataclass(frozen=True)
@@ -330,7 +337,8 @@ def correct(config: Config, language: str, signer: Signer, target: Target, msgst
     def rewrite(entry: Entry) -> Entry:
         return entry.replace(msgstrs=new, comments=(*entry.comments, comment)).with_fuzzy(False)
 
-    written = _edit_catalogs(language, (target,), rewrite)
+    staged, written = _edit_catalogs(language, (target,), rewrite)
+    staged.commit()
     return Correction(Decision(statement, changed, written), target, warnings)
 
 
@@ -411,8 +419,9 @@ def _authentic_time(line: LedgerLine | None, language: str, roster: Roster) -> d
     return line.statement.time
 
 
-def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[str, ...]:
-    """Apply ``change`` to each target's entries, re-reading each catalog so concurrent edits survive."""
+def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[Staging, tuple[str, ...]]:
+    """Stage ``change`` applied to each target's entries, re-reading each catalog so concurrent
+    edits survive; the catalogs it changes, as shown."""
     by_path: dict[Path, tuple[str, dict]] = {}
     for target in targets:
         for place in target.places:
@@ -420,6 +429,7 @@ def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[
                 continue  # e.g. approving an entry that is not fuzzy: no need to open its catalog
             shown, keys = by_path.setdefault(place.path, (place.shown, {}))
             keys[place.entry.key] = target.digest
+    files: dict[Path, bytes | str] = {}
     written = []
     for path, (shown, keys) in by_path.items():
         catalog = read_po(path)
@@ -427,9 +437,11 @@ def _edit_catalogs(language: str, targets: tuple[Target, ...], change) -> tuple[
         catalog.entries = [change(entry) if not entry.obsolete and entry.key in keys
                            and entry_digest(language, entry, rule) == keys[entry.key] else entry
                            for entry in catalog.entries]
-        if write_if_changed(path, format_po(catalog)):
+        text = format_po(catalog)
+        if read_if_exists(path) != text.encode("utf-8"):
+            files[path] = text
             written.append(shown)
-    return tuple(written)
+    return stage_files(files), tuple(written)
 
 
 def back_translation(config: Config, language: str, entry: Entry) -> str | None:

@@ -193,7 +193,7 @@ def create_app(config: Config, signer: Signer, languages: Iterable[str], token: 
     voice = Middleware(Speaking, config=config, reviewer=signer.reviewer)
     return Starlette(routes=[Mount(TOKEN_PREFIX + "{token}", routes=routes)],
                      middleware=[voice, guard],
-                     exception_handlers={PipelineError: pages.failure})
+                     exception_handlers={PipelineError: pages.failure, OSError: pages.failure})
 
 
 class Speaking:
@@ -330,7 +330,11 @@ class ReviewPages:
         return self.templates.TemplateResponse(request, name, context, status)
 
     async def failure(self, request: Request, error: Exception) -> Response:
-        """A PipelineError (the only kind this handler is registered for) as a page, not a traceback."""
+        """A PipelineError or a file system error (a full disk) as a page, not a traceback."""
+        from pipeline.errors import file_error
+
+        if isinstance(error, OSError):
+            error = file_error(error)
         message = error.format_message() if isinstance(error, PipelineError) else str(error)
         return self.render(request, "error.html", 500, message=message)
 

@@ -238,7 +238,8 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
         problem, harmless = _line_problem(line, language, roster, seen, earlier, authentic, latest)
         earlier.setdefault(line.hash, line.number)
         if problem or line.statement is None:
-            problems.append(LedgerProblem(shown, line.number, problem or line.error, harmless))
+            reason = line.problem(shown) if line.statement is None else problem
+            problems.append(LedgerProblem(shown, line.number, reason or "", harmless))
             continue
         reviewer = roster.get(line.statement.reviewer)
         assert reviewer is not None  # a statement of a reviewer not in the roster has a problem

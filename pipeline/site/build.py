@@ -30,12 +30,13 @@ from typing import cast
 
 from markdown_it.token import Token
 
+from pipeline import interrupts
 from pipeline.site.state import (MANIFEST, FileStats, LastBuild, Previous, compact,
                                  read_manifest, record_manifest, unchanged, world_key)
 from pipeline.cache.digests import sha256 as sha
 from pipeline.config import Config
 from pipeline.errors import BuildError
-from pipeline.fsutil import umask
+from pipeline.fsutil import naming, umask
 from pipeline.gate.rules import Blocker, reason_counts
 from pipeline.gate.source import SourceVerdict, check_unchanged, source_verdict
 from pipeline.gate.translated import translate
@@ -157,7 +158,8 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
             and previous.inputs == inputs and previous.published == published):
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
     renderer = _PageRenderer(site, config, editions, output, visitor.bodies)
-    manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
+    with naming(out):  # a page that cannot be written (disk full) names the output folder
+        manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
     record_manifest(config, out, {"format": fmt, "files": manifest, "inputs": inputs,
                                   "published": published})
     return _kept(last, BuildResult(out, fmt, ordered, pages, rendered, pages - rendered,
@@ -398,6 +400,7 @@ class _PageRenderer:
         return self.output.body(tokens, document.env)
 
 
+@interrupts.whole  # stopped between its renames, it would leave no output folder at all
 def _swap(staging: Path, out: Path) -> None:
     """Put the new folder in place of the old one; the old one is removed only if it is ours."""
     if not out.exists():
@@ -417,7 +420,11 @@ def _own_folder(out: Path, kind: str) -> Path:
     """A folder beside the output for this run only: its name and its owner marker say whose."""
     folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-{kind}-{os.getpid()}-",
                                    dir=out.parent))
-    mark_owner(folder)
+    try:
+        mark_owner(folder)
+    except BaseException:  # a full disk: leave nothing behind
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 

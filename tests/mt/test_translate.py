@@ -17,6 +17,7 @@ import pytest
 
 from conftest import Project
 from deepl_server import MAX_BODY, FakeDeepL, Recorded
+from pipeline import interrupts
 from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import format_po, read_po
 from pipeline.mt import translate as translate_module
@@ -507,7 +508,20 @@ def test_an_unreachable_server_changes_nothing(project, monkeypatch):
     assert project.snapshot() == before
 
 
-def test_ctrl_c_keeps_the_drafts_received(make_project, fake_deepl):
+@pytest.fixture
+def sigterm_stops():
+    """SIGTERM handled as the console script handles it, for this test only."""
+    previous = signal.getsignal(signal.SIGTERM)
+    interrupts.stop_on_terminate()
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("signum, code, word", [(signal.SIGINT, 130, "interrupted"),
+                                                (signal.SIGTERM, 143, "terminated")],
+                         ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_or_sigterm_keeps_the_drafts_received(make_project, fake_deepl, sigterm_stops,
+                                                     signum, code, word):
     project = pulled(make_project({"liste": many_items(300)}, targets=("en",)))
     add_deepl_config(project, "concurrency = 1\n")
     interrupted = []
@@ -515,17 +529,17 @@ def test_ctrl_c_keeps_the_drafts_received(make_project, fake_deepl):
     def interrupt_during_the_second_request(text, target):
         if len(fake_deepl.translate_requests()) == 2 and not interrupted:
             interrupted.append(text)
-            os.kill(os.getpid(), signal.SIGINT)  # as a user's Ctrl-C
+            os.kill(os.getpid(), signum)  # as a user's Ctrl-C, or a cancelled CI job
             time.sleep(0.3)  # the answer arrives after the interrupt
         return f"[{target}] {text}"
 
     fake_deepl.translator = interrupt_during_the_second_request
     result = project.run("translate")
 
-    assert result.exit_code == 130
+    assert result.exit_code == code
     answered = 50 * len(fake_deepl.translate_requests())
     assert 100 <= answered < 301  # the request in flight is awaited, the rest not sent
-    assert (f"interrupted: stopped; {answered} string(s) filled and kept, {301 - answered} "
+    assert (f"{word}: stopped; {answered} string(s) filled and kept, {301 - answered} "
             "still empty") in result.output
     drafted = [e for e in entries(project, "en", "liste").values() if e.msgstr]
     assert len(drafted) == answered

@@ -94,15 +94,33 @@ def test_a_line_of_the_old_format_is_reported_to_be_signed_again(site):
     assert evaluate(site.config, "en").publishable
 
 
-def test_a_torn_last_line_is_reported_and_not_chained_to(site):
+def test_a_torn_last_line_is_reported_as_such_by_verify_status_and_build_and_never_counted(
+        site, monkeypatch):
     approve(site.config, "en", signer(site), [title(site)])
     first = raw_lines(site)[0]
     with open(ledger(site, "en"), "a", encoding="utf-8") as handle:
         handle.write(first[:50])  # a crash in the middle of a write
-    revoke(site.config, "en", signer(site), [title(site)])
-    assert json.loads(raw_lines(site)[2])["prev"] == line_hash(first.encode("utf-8"))
-    assert list(failures(site)) == [2] and "truncated" in failures(site)[2]
-    assert title(site).digest not in read_signoffs(site.config, "en").approved
+    fix = f"truncate -s {len(first.encode('utf-8')) + 1} locale/en/signoffs.jsonl"
+    assert list(failures(site)) == [2] and failures(site)[2].startswith("torn: a write cut short")
+    assert failures(site)[2].endswith(fix)
+    assert title(site).digest in read_signoffs(site.config, "en").approved  # line 1 still counts
+    for command in (("review", "verify"), ("status", "--lang", "en"), ("build",)):
+        result = site.run(*command)
+        assert "locale/en/signoffs.jsonl:2: torn: a write cut short" in result.output, command
+        assert fix in result.output, command
+    monkeypatch.chdir(site.root)
+    with pytest.raises(SignoffError, match=f"^locale/en/signoffs.jsonl:2: torn: .*{fix}$"):
+        revoke(site.config, "en", signer(site), [title(site)])
+    assert raw_lines(site)[1] == first[:50]  # not buried under a new line
+
+
+def test_a_torn_line_in_the_middle_is_an_error_like_any_line_that_does_not_verify(site):
+    approve(site.config, "en", signer(site), [title(site)])
+    first = raw_lines(site)[0]
+    ledger(site, "en").write_text(f"{first[:50]}\n{first}\n", encoding="utf-8")
+    (problem,) = read_signoffs(site.config, "en").problems
+    assert problem.line == 1 and "torn" not in problem.message
+    assert "truncated or edited by hand" in problem.message
 
 
 # ---------------------------------------------------------------- order by place, not by claimed time

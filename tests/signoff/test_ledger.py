@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 from datetime import datetime, UTC
 
 import pytest
@@ -13,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.catalogs.model import Entry
+from pipeline.errors import SignoffError
 from pipeline.signoff.keys import key_id, verify_signature
 from pipeline.signoff.ledger import (SIGNING_CONTEXT, MalformedLine, append_statement, parse_line,
                              read_ledger, sign)
@@ -107,17 +110,45 @@ def test_a_broken_signature_field_is_malformed(private_key):
         parse_line(json.dumps({**data, "signature": "AAAA"}).encode())
 
 
-def test_append_after_a_torn_line_keeps_the_new_statement_whole(tmp_path, private_key):
+def test_a_torn_last_line_is_never_buried_by_an_append_and_the_fix_given_works(tmp_path, private_key,
+                                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "signoffs.jsonl"
-    first = statement(private_key)
-    path.write_text(first.to_line()[:40], encoding="utf-8")  # a crash in the middle of a write
+    first = statement(private_key).to_line()
+    path.write_text(first + "\n" + first[:40], encoding="utf-8")  # a crash in the middle of a write
+    before = path.read_bytes()
+    offset = len(first.encode("utf-8")) + 1
+    (_, torn_line) = read_ledger(path)
+    assert torn_line.statement is None and torn_line.torn_at == offset
+    assert torn_line.problem("signoffs.jsonl").endswith(
+        f"does not count; remove it before anything is added: truncate -s {offset} signoffs.jsonl")
     second = statement(private_key, note="")
+    with pytest.raises(SignoffError) as refused:
+        append_statement(path, second)
+    assert str(refused.value) == "signoffs.jsonl:2: " + torn_line.problem("signoffs.jsonl")
+    assert path.read_bytes() == before
+    os.truncate(path, torn_line.torn_at)  # the fix, as the message gives it
     append_statement(path, second)
-    lines = read_ledger(path)
-    assert [line.number for line in lines] == [1, 2]
-    assert lines[0].statement is None and "truncated" in lines[0].error
-    assert lines[1].statement == second
-    assert path.read_text(encoding="utf-8").endswith("\n")
+    assert [line.statement for line in read_ledger(path)] == [parse_line(first.encode()), second]
+
+
+def test_a_failed_append_cuts_the_file_back_to_what_it_was(tmp_path, private_key, monkeypatch):
+    path = tmp_path / "signoffs.jsonl"
+    append_statement(path, statement(private_key))
+    before = path.read_bytes()
+    real = os.write
+
+    def disk_fills_midway(fd: int, data: bytes) -> int:
+        real(fd, data[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_fills_midway)
+    with pytest.raises(OSError) as full:
+        append_statement(path, statement(private_key, note=""))
+    assert full.value.filename == str(path) and path.read_bytes() == before
+    with pytest.raises(OSError):
+        append_statement(tmp_path / "new" / "signoffs.jsonl", statement(private_key))
+    assert not (tmp_path / "new" / "signoffs.jsonl").exists()  # a new ledger is not left empty
 
 
 def test_blank_lines_are_skipped_and_numbers_kept(tmp_path, private_key):

@@ -23,6 +23,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from conftest import REPO, Project
+from disks import FULL, mount_disk_fixture  # noqa: F401 (the mount_disk fixture)
 from pipeline.cache import Store
 from pipeline.checks import WARNING, Finding, check_catalog
 from pipeline.gate.facts import BUNDLE, DETAILS, FACTS, CatalogFacts, EntryRow, FactsStore, \
@@ -298,6 +299,18 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     assert f'id="e-{digest[:16]}"' not in page  # waiting only: the decided string leaves the queue
     page = get(client, "/de/mikro/?show=all").text
     assert re.search(r"Approved</span> by Dr. Test Hekim on \w+ \d+, \d{4}, \d+:\d\d:\d\d\s[AP]M UTC", page)
+
+
+def test_a_decision_on_a_full_disk_is_one_line_on_the_page_and_changes_nothing(
+        site: Project, client: TestClient, mount_disk, monkeypatch) -> None:
+    monkeypatch.chdir(site.root)
+    disk = mount_disk(site.root)
+    disk.fill()
+    before = site.snapshot()
+    response = post(client, "/de/mikro/approve", **shown(site, "de", TITLE))
+    assert response.status_code == 500
+    assert f"locale/de/LC_MESSAGES/mikro.po: {FULL}" in htmllib.unescape(response.text)
+    assert site.snapshot() == before
 
 
 def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import json
 import shutil
 import re
@@ -693,3 +695,23 @@ def test_a_page_edited_with_its_manifest_is_rendered_again(published, cache_dele
     result = build(published.config)
     assert result.changed
     assert (public / page).read_bytes() == honest
+
+
+def test_ctrl_c_while_the_new_output_takes_the_old_one_s_place_waits_for_both_renames(
+        published, translate_all, approve_all, monkeypatch):
+    assert published.run("build").exit_code == 0
+    translate_all(published, "de")
+    approve_all(published, "de")
+    real, out = os.rename, published.root / "public"
+
+    def interrupted(source, target):
+        real(source, target)
+        if Path(source) == out:  # the old output set aside, the new one not yet in place
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(os, "rename", interrupted)
+    result = published.run("build")
+    assert result.exit_code == 130, result.output
+    assert result.output.endswith("interrupted: work finished before the interrupt is kept\n")
+    assert (out / MARKER).is_file() and (out / "de").is_dir()
+    assert not list(published.root.glob(".public.pipeline-*"))  # the old one removed
