@@ -311,10 +311,10 @@ def correct(config: Config, language: str, signer: Signer, target: Target, msgst
     """Put the doctor's wording in place of a translation and approve it, in one signed statement.
 
     The checks run on the new text in every catalog that holds the pair; an error
-    refuses the correction before anything is signed or written. Then the approve
-    statement (with the new pair's texts, and the old wording in its note) is
-    appended, and only then the catalogs get the new text, not fuzzy, with a comment
-    naming who changed what for the translator.
+    refuses the correction before anything is signed or written. The catalogs' new
+    text (not fuzzy, with a comment naming who changed what for the translator) is
+    staged, then the approve statement (with the new pair's texts, and the old wording
+    in its note) appended, and only then are the staged catalogs put in place.
     """
     if not signer.reviewer.may_review(language):
         raise SignoffError(f"reviewer '{signer.reviewer.id}' may not sign off '{language}' (the "
@@ -330,14 +330,18 @@ def correct(config: Config, language: str, signer: Signer, target: Target, msgst
     warnings = _check_correction(config, language, target, new)
     changed = _corrected_targets(language, target, new)
     was = " | ".join(" ".join(text.split()) for text in old.msgstrs)
-    statement = _record(config, language, signer, APPROVE, changed, f"corrected; was: {was}", now)
-    comment = (f"corrected by {signer.reviewer.name} on {statement.time.strftime('%Y-%m-%d')}, "
-               f"was: {was}")
+    now = now or utc_now()
+    comment = f"corrected by {signer.reviewer.name} on {now.strftime('%Y-%m-%d')}, was: {was}"
 
     def rewrite(entry: Entry) -> Entry:
         return entry.replace(msgstrs=new, comments=(*entry.comments, comment)).with_fuzzy(False)
 
     staged, written = _edit_catalogs(language, (target,), rewrite)
+    try:  # staged first, as approve: a full disk stops the correction before its line is appended
+        statement = _record(config, language, signer, APPROVE, changed, f"corrected; was: {was}", now)
+    except BaseException:
+        staged.discard()
+        raise
     staged.commit()
     return Correction(Decision(statement, changed, written), target, warnings)
 

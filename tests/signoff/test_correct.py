@@ -183,3 +183,16 @@ def test_a_doctor_corrects_one_word_in_the_browser(site, live, doctor):  # noqa:
     corrected = entry(site, "de", ITEM)
     assert corrected.msgstrs == ("Vergrößerte Poren",) and not corrected.fuzzy
     assert entry_digest("de", corrected) in read_signoffs(site.config, "de").approved
+
+
+def test_a_correction_whose_line_cannot_be_appended_leaves_the_catalog_as_it_was(site, monkeypatch):
+    signer = open_signer(site.config, "de", "dr-test", site.key)
+    before = site.snapshot()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("pipeline.signoff.review._record", full_disk)
+    with pytest.raises(OSError):
+        correct(site.config, "de", signer, target_of(site, "de", ITEM), ["Vergrößerte Poren"], NOW)
+    assert site.snapshot() == before
