@@ -225,16 +225,20 @@ def _approve_articles(app: App, reviewer: str, key_file: Path | None, names: tup
     config, language = app.config, app.config.source_language
     signer = _signer(app, language, reviewer, key_file)
     if sheet:
-        decision, changed = sources.approve_sheet(config, signer, sheet)
+        with project_lock(config):
+            decision, changed = sources.approve_sheet(config, signer, sheet)
         _report_article_decision(decision)
         for line in changed:
             warn("not signed", line)
         return
     if names or page:
-        targets = sources.resolve_articles(config, [*names, *([page] if page else [])])
-        _report_article_decision(approve(config, language, signer, targets))
+        with project_lock(config):
+            targets = sources.resolve_articles(config, [*names, *([page] if page else [])])
+            decision = approve(config, language, signer, targets)
+        _report_article_decision(decision)
         return
-    waiting = sources.pending_articles(config)
+    with project_lock(config, SHARED):  # then each decision locks the project for itself
+        waiting = sources.pending_articles(config)
     if not waiting:
         echo(f"no article of '{language}' is waiting for a signature")
         return

@@ -22,6 +22,7 @@ from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.gate.rules import APPROVED
 from pipeline.gate.source import ArticleStanding
+from pipeline.locking import SHARED, project_lock
 from pipeline.signoff.articles import content_diff
 from pipeline.signoff.handback import Tally
 from pipeline.signoff.review import Signer, approve, reject
@@ -56,14 +57,17 @@ class SourcePages:
                 Route(f"{PREFIX}/{{slug}}/reject", self.reject, methods=["POST"])]
 
     async def index(self, request: Request) -> Response:
-        articles = standings(self.config)
+        with project_lock(self.config, SHARED):
+            articles = standings(self.config)
         return self.render(request, "source-index.html", articles=articles,
                            waiting=sum(1 for a in articles if a.state != APPROVED),
                            language=self.config.source_language)
 
     async def article(self, request: Request) -> Response:
         done = request.query_params.get("done")
-        return self.show(request, self.find(request), ("done", DONE[done]) if done in DONE else None)
+        with project_lock(self.config, SHARED):
+            return self.show(request, self.find(request),
+                             ("done", DONE[done]) if done in DONE else None)
 
     def show(self, request: Request, article: ArticleStanding, notice: tuple[str, str] | None,
              status: int = 200) -> Response:
@@ -79,8 +83,13 @@ class SourcePages:
         return await self.decide(request, "rejected")
 
     async def decide(self, request: Request, done: str) -> Response:
-        article = self.find(request)
+        self.find(request)  # an unknown article: 404 before anything else
         form = await self.read_form(request)
+        with project_lock(self.config):  # judged and decided with nobody writing
+            return self._decide(request, self.find(request), form, done)
+
+    def _decide(self, request: Request, article: ArticleStanding, form: FormData,
+                done: str) -> Response:
         if form.get("digest") != article.digest:
             return self.show(request, article, ("problem", CHANGED), 409)
         language = self.config.source_language
