@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 import generate
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
+REVIEW_LANGUAGE = "de"  # the review page's rows are timed for one language, as a doctor opens them
 OK_EXITS = (0, 1, 3)  # check exits 1 on errors, build --strict 3 when stopped: still a timing
 
 
@@ -147,6 +148,16 @@ def parse_catalogs(site: Path) -> None:
     from pipeline.catalogs.pofile import read_po
     for po in sorted((site / "locale").glob("*/LC_MESSAGES/*.po")):
         read_po(po)
+
+
+def review_rows(site: Path) -> None:
+    """Every article of one language as the review page shows it: rows with their context."""
+    from pipeline.config import load_config
+    from pipeline.signoff.page import article_view
+    from pipeline.source.articles import domains
+    config = load_config(site / "pipeline.toml")
+    for domain in domains(config):
+        article_view(config, REVIEW_LANGUAGE, domain)
 
 
 def in_process(name: str, function, site: Path, runs: int, before=None) -> dict:
@@ -265,6 +276,8 @@ def gate_and_build_stages(site: Path, keys: Path, args, stages: list[dict]) -> d
         line = [*PIPELINE, command]
         stages.append(repeat(f"{command}, cold", line, site, args.runs, before=no_cache))
         stages.append(repeat(f"{command}, nothing changed", line, site, args.warm_runs))
+    stages.append(in_process("review page: every article of one language, rows with their context",
+                             review_rows, site, args.runs))
     build = [*PIPELINE, "build"]
     stages.append(repeat("build, cold", build, site, args.runs, before=no_cache_no_site))
     stages.append(repeat("build, nothing changed", build, site, args.warm_runs))
