@@ -2,6 +2,7 @@
 #             reviewed languages into public/ and print the report
 # make test   the whole test suite
 # make lock   refresh requirements.lock (UPGRADE=1: the newest releases pyproject.toml allows)
+# make messages  the review interface's strings into its catalogs (new ones empty, to translate)
 # make bench  time every stage on a varied and a repetitive N-article site (N=1000)
 # make bench-memory  peak memory of pull, status and build, cold, on varied sites of MEMORY_N articles
 VENV      ?= .venv
@@ -17,7 +18,7 @@ LOCK      := requirements.lock
 BASE      ?= $(shell git merge-base HEAD origin/main 2>/dev/null)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup lock pull translate status check build lint test bench bench-memory clean
+.PHONY: all setup lock pull translate status check build lint test messages bench bench-memory clean
 
 all: pull translate status build
 
@@ -73,6 +74,17 @@ check: setup
 		echo "check: no BASE (no origin/main to compare with): the ledger history is not checked"; \
 	fi
 	$(PIPELINE) build --strict
+
+# The review interface's own strings (page, sheet, terminal, server): extracted from the code
+# and templates with Babel (the mapping in babel.cfg), merged into each shipped catalog. A new
+# string arrives untranslated and a removed one goes; make test fails until every string is
+# translated (tests/signoff/test_i18n.py). Babel keeps the catalog's gettext Plural-Forms.
+MESSAGES := pipeline/signoff/locale
+messages: setup
+	$(VENV)/bin/pybabel -q extract -F $(MESSAGES)/babel.cfg --no-location -o $(MESSAGES)/review.pot .
+	$(VENV)/bin/pybabel -q update -i $(MESSAGES)/review.pot -d $(MESSAGES) -D review \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	rm $(MESSAGES)/review.pot
 
 # The varied site (every body sentence distinct) is the reference; the repetitive one is
 # measured beside it for comparison (VARIETY=varied or repetitive: one site, every stage).

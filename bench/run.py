@@ -4,7 +4,8 @@ Generates deterministic N-article × 5-language sites (bench/generate.py): a var
 one, where every body sentence is distinct, and the repetitive one whose strings
 recur across articles, and prints each site's distinct text pairs per language
 beside its figures. On each it times every stage as a whole process (median and
-spread of several runs, peak memory of that process): pull; in the same run
+spread of several runs; CPU time, user and system, of the process and its workers,
+which a busy machine hardly changes; peak memory; the load): pull; in the same run
 `msgmerge --previous`, Babel's catalog update and a polib read/write of every
 catalog; then, with every translation signed off in real Ed25519 statements by
 a throwaway bench reviewer, status (the gate), check and build, cold and with nothing changed,
@@ -42,49 +43,63 @@ sys.path.insert(0, str(HERE))
 import generate
 
 PIPELINE = [sys.executable, "-m", "pipeline"]
+REVIEW_LANGUAGE = "de"  # the review page's rows are timed for one language, as a doctor opens them
 OK_EXITS = (0, 1, 3)  # check exits 1 on errors, build --strict 3 when stopped: still a timing
 
 
-# Runs the stage and reports its peak memory: a fresh, small parent, so that the
-# stage's ru_maxrss is its own and not inherited from this (larger) process.
+# Runs the stage and reports its peak memory and CPU time: a fresh, small parent, so that
+# the stage's ru_maxrss is its own and not inherited from this (larger) process, and its
+# CPU time (user + system, of the stage and its worker processes) is the stage's alone.
+# CPU time hardly depends on what else the machine runs; wall time does.
 _MEASURE = """
 import os, resource, subprocess, sys, time
 started = time.perf_counter()
 code = subprocess.call(sys.argv[1:], stdout=sys.stdout, stderr=sys.stderr)
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(os.environ["BENCH_FIGURES"], "w") as handle:
-    handle.write(f"{code} {seconds} {peak}")
+    handle.write(f"{code} {seconds} {usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 """
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak memory (MiB) and stdout of one process."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, peak memory (MiB), CPU seconds and stdout of one process."""
     with tempfile.TemporaryDirectory() as scratch:
         figures = Path(scratch) / "figures"
         process = subprocess.run([sys.executable, "-c", _MEASURE, *command], cwd=cwd,
                                  capture_output=True,
                                  env={**os.environ, "PYTHONPATH": str(REPO),
                                       "BENCH_FIGURES": str(figures)})
-        code, seconds, peak = figures.read_text().split()
+        code, seconds, peak, cpu = figures.read_text().split()
     if int(code) not in OK_EXITS:
         raise SystemExit(f"{' '.join(command)} failed ({code}):\n{process.stderr.decode()}")
-    return float(seconds), int(peak) / 1024, process.stdout.decode()
+    return float(seconds), int(peak) / 1024, float(cpu), process.stdout.decode()
 
 
 def repeat(name: str, command: list[str], cwd: Path, runs: int, before=None) -> dict:
-    times, peaks, output = [], [], ""
+    times, peaks, cpus, output = [], [], [], ""
     for run in range(runs):
         if before:
             before(run)
-        seconds, peak, output = timed(command, cwd)
+        seconds, peak, cpu, output = timed(command, cwd)
         times.append(seconds)
         peaks.append(peak)
+        cpus.append(cpu)
     result = {"stage": name, "runs": runs, "median_s": statistics.median(times),
-              "min_s": min(times), "max_s": max(times), "peak_mib": max(peaks)}
+              "min_s": min(times), "max_s": max(times), "cpu_s": statistics.median(cpus),
+              "peak_mib": max(peaks), "load": _load()}
     print(f"  {name:<44} {result['median_s']:8.2f} s  (min {result['min_s']:.2f}, "
-          f"max {result['max_s']:.2f})  peak {result['peak_mib']:.0f} MiB", flush=True)
+          f"max {result['max_s']:.2f})  cpu {result['cpu_s']:.2f} s  peak "
+          f"{result['peak_mib']:.0f} MiB  load {result['load']:.1f}", flush=True)
     return result | {"last_output": output.strip().splitlines()[-1:]}
+
+
+def _load() -> float:
+    """The machine's load over the last minute: how far its wall times can be trusted."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return 0.0
 
 
 def snapshot(site: Path, name: str) -> Path:
@@ -133,6 +148,16 @@ def parse_catalogs(site: Path) -> None:
     from pipeline.catalogs.pofile import read_po
     for po in sorted((site / "locale").glob("*/LC_MESSAGES/*.po")):
         read_po(po)
+
+
+def review_rows(site: Path) -> None:
+    """Every article of one language as the review page shows it: rows with their context."""
+    from pipeline.config import load_config
+    from pipeline.signoff.page import article_view
+    from pipeline.source.articles import domains
+    config = load_config(site / "pipeline.toml")
+    for domain in domains(config):
+        article_view(config, REVIEW_LANGUAGE, domain)
 
 
 def in_process(name: str, function, site: Path, runs: int, before=None) -> dict:
@@ -251,6 +276,8 @@ def gate_and_build_stages(site: Path, keys: Path, args, stages: list[dict]) -> d
         line = [*PIPELINE, command]
         stages.append(repeat(f"{command}, cold", line, site, args.runs, before=no_cache))
         stages.append(repeat(f"{command}, nothing changed", line, site, args.warm_runs))
+    stages.append(in_process("review page: every article of one language, rows with their context",
+                             review_rows, site, args.runs))
     build = [*PIPELINE, "build"]
     stages.append(repeat("build, cold", build, site, args.runs, before=no_cache_no_site))
     stages.append(repeat("build, nothing changed", build, site, args.warm_runs))
@@ -415,25 +442,28 @@ def _print_comparison(sites: list[dict]) -> None:
     if len(sites) < 2:
         return
     names = [f"{site['variety']}, {site['articles']:,}" for site in sites]
-    print(f"\n  {'':<44}" + "".join(f"{name:>22}" for name in names))
+    print(f"\n  {'':<44}" + "".join(f"{name:>30}" for name in names))
     cells = [f"{site['text_pairs']['en']['distinct_pairs']:,} / {site['text_pairs']['en']['strings']:,}"
              for site in sites]
-    print(f"  {'distinct text pairs / strings, per language':<44}" + "".join(f"{c:>22}" for c in cells))
+    print(f"  {'distinct text pairs / strings, per language':<44}" + "".join(f"{c:>30}" for c in cells))
     stages = list(dict.fromkeys(stage["stage"] for site in sites for stage in site["stages"]))
     for name in stages:
         cells = []
         for site in sites:
             stage = next((s for s in site["stages"] if s["stage"] == name), None)
-            cells.append(f"{stage['median_s']:.2f} s {stage['peak_mib']:5.0f} MiB" if stage else "—")
-        print(f"  {name:<44}" + "".join(f"{cell:>22}" for cell in cells))
+            cells.append(f"{stage['median_s']:.2f} s {stage['cpu_s']:.1f} cpu {stage['peak_mib']:4.0f} MiB"
+                         if stage else "—")
+        print(f"  {name:<44}" + "".join(f"{cell:>30}" for cell in cells))
 
 
 def _print_ratios(stages: list[dict]) -> None:
     by_name = {stage["stage"]: stage["median_s"] for stage in stages}
+    cpu = {stage["stage"]: stage["cpu_s"] for stage in stages}
     ours = by_name.get("pull, 5 % of paragraphs changed")
     for other in ("msgmerge --previous loop, 5 %", "Babel catalog update, 5 %"):
         if ours and other in by_name:
-            print(f"  {other} / our pull: {by_name[other] / ours:.1f}×")
+            print(f"  {other} / our pull: {by_name[other] / ours:.1f}× wall, "
+                  f"{cpu[other] / cpu['pull, 5 % of paragraphs changed']:.1f}× CPU")
     parse = by_name.get("parse every catalog (pipeline reader)")
     for gate in ("status, cold", "status, nothing changed"):
         if parse and gate in by_name:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
@@ -37,6 +38,7 @@ class Config:
     deepl: dict = field(default_factory=dict)
     path: Path | None = None
     disabled_checks: frozenset[str] = frozenset()  # [checks] disable: warnings not wanted
+    timezone: str = "UTC"  # [site] timezone: the zone the review interface shows times in
     source_signoff: bool | None = None  # [gate] source_signoff; None: not set (means false)
 
     def template_path(self, domain: str) -> Path:
@@ -163,6 +165,7 @@ def _build(data: dict, path: Path, text: str) -> Config:
         deepl=deepl,
         path=path,
         disabled_checks=_disabled_checks(data, path, text),
+        timezone=_timezone(site, path, text),
         source_signoff=_source_signoff(data, path, text),
     )
     _check_places(config, paths, text)
@@ -189,6 +192,17 @@ def _string(table: dict, key: str, section: str, path: Path, text: str,
         raise ConfigError(f"[{section}] {key} must be a non-empty string", path,
                           line_of(text, key))
     return value
+
+
+def _timezone(site: dict, path: Path, text: str) -> str:
+    """``[site] timezone``: an IANA zone name (default UTC), refused when this machine does not know it."""
+    name = _string(site, "timezone", "site", path, text, default="UTC")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"[site] timezone '{name}' is not a known time zone (use an IANA name "
+                          "such as Europe/Istanbul)", path, line_of(text, "timezone")) from None
+    return name
 
 
 def _disabled_checks(data: dict[str, object], path: Path, text: str) -> frozenset[str]:

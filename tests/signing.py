@@ -15,11 +15,15 @@ from pipeline.catalogs.pofile import format_po, read_po
 
 
 def add_doctor(project, keys: Path, reviewer: str = "dr-test", languages=("en", "de"),
-               name: str = "Dr. Test Hekim", retired: list[tuple[str, str]] = ()) -> Path:
-    """Make a key pair for a doctor, add them to the project's roster; returns the key file."""
+               name: str = "Dr. Test Hekim", retired: list[tuple[str, str]] = (),
+               extra: str = "") -> Path:
+    """Make a key pair for a doctor, add them to the project's roster; returns the key file.
+
+    ``extra``: more lines of their section, such as ``locale = "tr"``.
+    """
     new = generate_key(reviewer, keys / f"{reviewer}.key")
     section = (f'[reviewers.{reviewer}]\nname = "{name}"\n'
-               f"languages = {json.dumps(list(languages))}\nkey = \"{new.public_key}\"\n")
+               f"languages = {json.dumps(list(languages))}\nkey = \"{new.public_key}\"\n{extra}")
     for old_key, when in retired:
         section += f'[[reviewers.{reviewer}.retired_keys]]\nkey = "{old_key}"\nretired = {when}\n'
     roster = project.root / "reviewers.toml"

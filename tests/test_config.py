@@ -53,6 +53,8 @@ def test_found_from_a_subdirectory(tmp_path):
     (('targets = ["en", "pt_BR"]', 'targets = []'), 7, "non-empty list"),
     (('base_url = "https://klinik.example/"', 'base_url = "klinik"'), 3, "absolute http(s) URL"),
     (('name = "Klinik"', 'name = "Klinik'), 2, "invalid TOML"),
+    (('name = "Klinik"', 'name = "Klinik"\ntimezone = "Europe/Nowhere"'), 3, "not a known time zone"),
+    (('name = "Klinik"', 'name = "Klinik"\ntimezone = "../etc/passwd"'), 3, "not a known time zone"),
 ])
 def test_errors_name_the_line(tmp_path, change, line, message):
     (tmp_path / "pipeline.toml").write_text(GOOD.replace(*change), encoding="utf-8")
@@ -60,6 +62,15 @@ def test_errors_name_the_line(tmp_path, change, line, message):
         load_config(tmp_path / "pipeline.toml")
     assert message in caught.value.message
     assert caught.value.line == line
+
+
+def test_the_site_time_zone_is_utc_unless_set(tmp_path):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "pipeline.toml").write_text(GOOD, encoding="utf-8")
+    assert load_config(tmp_path / "pipeline.toml").timezone == "UTC"
+    (tmp_path / "pipeline.toml").write_text(
+        GOOD.replace('name = "Klinik"', 'name = "Klinik"\ntimezone = "Europe/Istanbul"'), encoding="utf-8")
+    assert load_config(tmp_path / "pipeline.toml").timezone == "Europe/Istanbul"
 
 
 def test_checks_disable_turns_warnings_off(tmp_path):

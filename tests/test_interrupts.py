@@ -96,6 +96,7 @@ ARGUMENTS = {  # what each command needs to get as far as opening the project
     "review list": ["--lang", "en"], "review approve": ["--lang", "en", "--reviewer", "dr-test"],
     "review reject": ["--lang", "en", "--reviewer", "dr-test", "--entry", "ab12", "--note", "x"],
     "review revoke": ["--lang", "en", "--reviewer", "dr-test", "--entry", "ab12"],
+    "review correct": ["--lang", "en", "--reviewer", "dr-test", "--entry", "ab12", "--text", "x"],
     "review sheet": ["--lang", "en", "--output", "sheet.md"],
     "review serve": ["--lang", "en", "--reviewer", "dr-test"],
 }

@@ -177,7 +177,7 @@ def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
 # Commands that touch no project file: a doctor's key, the clinic's root key.
 UNLOCKED = {"keygen", "roster keygen"}
 WRITERS = {"pull", "mv", "build", "translate", "mt import", "review reject", "review revoke",
-           "roster sign"}
+           "review correct", "roster sign"}
 PER_DECISION = {"review approve", "review serve"}
 
 

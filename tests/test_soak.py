@@ -74,7 +74,7 @@ class Soak:
         answers = "a\n" * rng.randint(1, 6) + "q\n"
         said = self.run("review", "approve", "--lang", rng.choice(LANGUAGES), "--reviewer",
                         REVIEWER, "--key-file", str(self.key), input=answers)
-        found = re.search(r"approved (\d+), rejected 0, skipped", said)  # after the last prompt
+        found = re.search(r"approved (\d+), rejected 0, corrected 0, skipped", said)  # after the last prompt
         self.approvals += int(found.group(1)) if found else 0
 
     def build(self, rng: random.Random) -> None:

@@ -41,9 +41,9 @@ def line_breaks(escaped: str, width: int, start_column: int) -> list[int]:
     on a line; ``start_column`` where the first line starts.
     """
     uniform = _uniform_width(escaped)
-    if uniform and start_column + len(escaped) <= width:
-        return []
-    opportunities = break_opportunities(escaped, dense=not uniform)
+    if uniform:
+        return _uniform_breaks(escaped, width, start_column)
+    opportunities = break_opportunities(escaped, dense=True)
     if not opportunities:
         return []
     breaks = []
@@ -58,6 +58,50 @@ def line_breaks(escaped: str, width: int, start_column: int) -> list[int]:
         column += piece
         last_break = piece_start = position
     return breaks
+
+
+def _uniform_breaks(escaped: str, width: int, start_column: int) -> list[int]:
+    """The same greedy rule where every character is one column wide, asking only near line ends.
+
+    Each line ends at the last opportunity that fits, or, when none does, at the
+    first one after (an overlong piece stays whole); so only the positions
+    around each line's end are looked at, not those of the whole string.
+    """
+    length = len(escaped)
+    breaks: list[int] = []
+    start, column = 0, start_column
+    while column + length - start > width:
+        limit = start + width - column
+        end = _last_opportunity(escaped, min(limit, length - 1), start)
+        if end is None:
+            end = next((position for position in range(max(limit, start) + 1, length)
+                        if _opportunity(escaped, position, length)), None)
+            if end is None:
+                break
+        breaks.append(end)
+        start, column = end, 0
+    return breaks
+
+
+def _last_opportunity(escaped: str, position: int, start: int) -> int | None:
+    """The last opportunity from ``position`` back to just after ``start``, or None."""
+    length = len(escaped)
+    while position > start:
+        before, after = escaped[position - 1], escaped[position]
+        # Within a word (the usual case, tested inline): no break.
+        if not ((before.isalnum() or before == "_") and (after.isalnum() or after == "_")) \
+                and _breaks_before(escaped, position, length):
+            return position
+        position -= 1
+    return None
+
+
+def _opportunity(escaped: str, position: int, length: int) -> bool:
+    """Whether a line may break before ``position``; never between two word characters."""
+    before, after = escaped[position - 1], escaped[position]
+    if (before.isalnum() or before == "_") and (after.isalnum() or after == "_"):
+        return False
+    return _breaks_before(escaped, position, length)
 
 
 def break_opportunities(escaped: str, dense: bool = False) -> list[int]:
@@ -173,10 +217,19 @@ def _char_width(char: str) -> int:
     return found
 
 
+_uniform_chars: set[str] = set()
+
+
 def _uniform_width(text: str) -> bool:
     """Whether every character is one column wide (so widths are lengths)."""
-    return text.isascii() or all(_char_width(char) == 1 and _class(char) != "ID"
-                                 for char in set(text) if not char.isascii())
+    if text.isascii() or _uniform_chars.issuperset(text):
+        return True
+    for char in set(text):
+        if not char.isascii():
+            if _char_width(char) != 1 or _class(char) == "ID":
+                return False
+            _uniform_chars.add(char)
+    return True
 
 
 def _width(text: str) -> int:

@@ -11,7 +11,11 @@ from collections.abc import Iterator
 from pipeline.checks.registry import WARNING, Context, Pair, check
 
 
-@check("glossary", WARNING)
+def _has_terms(pair: Pair, context: Context) -> bool:
+    return bool(context.glossary.terms)
+
+
+@check("glossary", WARNING, applies=_has_terms)
 def glossary(pair: Pair, context: Context) -> Iterator[str]:
     """A glossary term of the source is not rendered with its glossary translation."""
     for term in context.glossary.terms_in(pair.source_inline.prose):

@@ -10,10 +10,25 @@ import re
 from collections.abc import Iterator
 
 from pipeline.checks.registry import ERROR, Context, Pair, check
-from pipeline.source.markup import NAMES
+from pipeline.source.markup import NAMES, may_hold_url
 
 
-@check("markdown", ERROR)
+def _marked_up(pair: Pair, context: Context) -> bool:
+    """Either text has inline Markdown: else both shapes are empty, and equal."""
+    return bool(pair.source_inline.nodes or pair.inline.nodes)
+
+
+def _has_targets(pair: Pair, context: Context) -> bool:
+    """The translation has inline Markdown or a bare URL: else it has no URL to be wrong."""
+    return bool(pair.inline.nodes) or may_hold_url(pair.inline.prose)
+
+
+def _may_be_unsafe(pair: Pair, context: Context) -> bool:
+    """Every unsafe pattern needs a '<' or a ':' in the translation."""
+    return "<" in pair.translation or ":" in pair.translation
+
+
+@check("markdown", ERROR, applies=_marked_up)
 def markdown_structure(pair: Pair, context: Context) -> Iterator[str]:
     """Inline Markdown (emphasis, strong, code, links, images, line breaks) differs from the source."""
     source, translation = pair.source_inline, pair.inline
@@ -27,7 +42,7 @@ def markdown_structure(pair: Pair, context: Context) -> Iterator[str]:
            f"{source.skeleton()}, here it is {translation.skeleton()}")
 
 
-@check("urls", ERROR)
+@check("urls", ERROR, applies=_has_targets)
 def urls(pair: Pair, context: Context) -> Iterator[str]:
     """Link and image URLs are exactly the source's."""
     source, translation = pair.source_inline, pair.inline
@@ -59,7 +74,7 @@ def _unsafe_parts(text: str) -> set[str]:
     return parts
 
 
-@check("unsafe", ERROR)
+@check("unsafe", ERROR, applies=_may_be_unsafe)
 def unsafe(pair: Pair, context: Context) -> Iterator[str]:
     """Raw HTML, script or an unsafe URL scheme that the source does not have."""
     extra = _unsafe_parts(pair.translation) - _unsafe_parts(pair.source)

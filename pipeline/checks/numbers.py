@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 from collections.abc import Iterator
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -32,6 +32,8 @@ _RUN_RE = re.compile(r"\d+(?:[.,\u066b\u066c'\u2019 \u00a0\u202f\u2009]\d+)*")
 _PERCENT_SIGNS = "%\u066a\ufe6a\uff05"
 _PERCENT_BEFORE_RE = re.compile(rf"[{_PERCENT_SIGNS}][ \u00a0\u202f]?$")
 _PERCENT_AFTER_RE = re.compile(rf"^[ \u00a0\u202f\u2009]?[{_PERCENT_SIGNS}]")
+_NOT_DIGIT_RE = re.compile(r"[^\d]")
+_DIGIT_RE = re.compile(r"\d")
 
 # Words that make a number a percentage when a translator spells the sign out.
 PERCENT_WORDS = {
@@ -42,8 +44,7 @@ PERCENT_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class Number:
+class Number(NamedTuple):
     """One number as written, with every value its locale allows and whether it is a percentage."""
 
     text: str
@@ -56,13 +57,28 @@ class Number:
 
 def _number_difference(pair: Pair, context: Context
                        ) -> tuple[list[Number], list[Number], list[Number]]:
-    """The source's numbers, those the translation lacks, and those it adds."""
-    source = extract_numbers(pair.source_inline.visible, context.source_language)
-    missing, extra = unmatched(source, extract_numbers(pair.inline.visible, context.language))
+    """The source's numbers, those the translation lacks, and those it adds (once per pair)."""
+    return pair.derived(_difference, context.source_language, context.language)
+
+
+def _difference(pair: Pair, source_language: str, language: str
+                ) -> tuple[list[Number], list[Number], list[Number]]:
+    source = extract_numbers(pair.source_inline.visible, source_language)
+    missing, extra = unmatched(source, extract_numbers(pair.inline.visible, language))
     return source, missing, extra
 
 
-@check("numbers", ERROR)
+def _source_has_digits(pair: Pair, context: Context) -> bool:
+    """Without a digit in the source, no number can be missing and none is a percentage."""
+    return _DIGIT_RE.search(pair.source_inline.visible) is not None
+
+
+def _translation_has_digits(pair: Pair, context: Context) -> bool:
+    """Without a digit in the translation, it adds no number."""
+    return _DIGIT_RE.search(pair.inline.visible) is not None
+
+
+@check("numbers", ERROR, applies=_source_has_digits)
 def numbers(pair: Pair, context: Context) -> Iterator[str]:
     """A number of the source is missing or changed (read with each language's conventions)."""
     source, missing, extra = _number_difference(pair, context)
@@ -84,7 +100,7 @@ def _reading(number: Number) -> str:
     return number.text if plain == number.text else f"{number.text} (= {plain})"
 
 
-@check("extra-numbers", WARNING)
+@check("extra-numbers", WARNING, applies=_translation_has_digits)
 def extra_numbers(pair: Pair, context: Context) -> Iterator[str]:
     """A number in the translation that the source does not have."""
     _, missing, extra = _number_difference(pair, context)
@@ -94,25 +110,34 @@ def extra_numbers(pair: Pair, context: Context) -> Iterator[str]:
 
 def extract_numbers(text: str, language: str) -> list[Number]:
     """Every number of a text, in order, read with the conventions of ``language``."""
-    return list(_numbers(text, language))
+    numbers = []
+    signs = any(sign in text for sign in _PERCENT_SIGNS)
+    for match in _RUN_RE.finditer(text):
+        run = match.group(0)
+        if not signs and run.isdigit():  # the usual case: digits alone, no percent sign near
+            numbers.append(_plain_number(run))
+            continue
+        pieces = _split_run(run, language)
+        start, end = match.start(), match.end()
+        for index, (piece, values) in enumerate(pieces):
+            # A sign, an optional space, and "$" that may stand before a final newline: a
+            # percent sign counts within three characters before, two after.
+            percent = signs and bool(
+                (index == 0 and _PERCENT_BEFORE_RE.search(text, max(0, start - 3), start))
+                or (index == len(pieces) - 1 and _PERCENT_AFTER_RE.match(text[end:end + 2])))
+            numbers.append(Number(piece, frozenset(values), percent))
+    return numbers
 
 
 @lru_cache(maxsize=4096)
-def _numbers(text: str, language: str) -> tuple[Number, ...]:
-    """The numbers of a text (cached: the numbers checks read each pair twice)."""
-    numbers = []
-    for match in _RUN_RE.finditer(text):
-        pieces = _split_run(match.group(0), language)
-        for index, (piece, values) in enumerate(pieces):
-            before = text[:match.start()] if index == 0 else ""
-            after = text[match.end():] if index == len(pieces) - 1 else ""
-            percent = bool(_PERCENT_BEFORE_RE.search(before) or _PERCENT_AFTER_RE.search(after))
-            numbers.append(Number(piece, frozenset(values), percent))
-    return tuple(numbers)
+def _plain_number(digits: str) -> Number:
+    return Number(digits, frozenset((Decimal(_ascii(digits)),)))
 
 
 def unmatched(source: list[Number], target: list[Number]) -> tuple[list[Number], list[Number]]:
     """The source numbers the target lacks, and the target numbers the source lacks."""
+    if not source or not target:
+        return list(source), list(target)
     remaining = sorted(target, key=lambda number: len(number.values))
     missing = []
     for number in source:
@@ -153,8 +178,10 @@ def _symbols(language: str, arabic_digits: bool) -> tuple[str, str]:
 
 def _split_run(run: str, language: str) -> list[tuple[str, set[Decimal]]]:
     """A run of digits and separators as one or more numbers with their readings."""
-    groups = re.split(r"[^\d]", run)
-    separators = re.findall(r"[^\d]", run)
+    if run.isdigit():  # the usual case: a plain number
+        return [(run, {Decimal(_ascii(run))})]
+    groups = _NOT_DIGIT_RE.split(run)
+    separators = _NOT_DIGIT_RE.findall(run)
     arabic = any("\u0660" <= char <= "\u0669" or "\u06f0" <= char <= "\u06f9" for char in run)
     decimal, group = _symbols(language, arabic)
     pieces: list[tuple[list[str], list[str]]] = [([groups[0]], [])]
@@ -217,4 +244,6 @@ def _one_separator_readings(separator: str, digits: list[str], groups: list[str]
 
 
 def _ascii(digits: str) -> str:
+    if digits.isascii():
+        return digits
     return "".join(str(unicodedata.digit(char)) for char in digits)

@@ -129,6 +129,13 @@ class Check(Generic[Subject]):
     function: Callable[[Subject, Context], Iterable[str]]
     final: bool = False
     catalog_wide: bool = False
+    applies: Callable[[Subject, Context], bool] | None = None
+
+    def run(self, subject: Subject, context: Context) -> tuple[str, ...]:
+        """The check's messages, none without running it where it cannot apply."""
+        if self.applies is not None and not self.applies(subject, context):
+            return ()
+        return tuple(self.function(subject, context))
 
 
 # Every registered check by name, in registration order; the runner orders them by severity.
@@ -136,14 +143,17 @@ CHECKS: dict[str, Check[Any]] = {}
 
 
 def check(name: str, severity: Severity, scope: Scope = PAIR, final: bool = False,
-          catalog_wide: bool = False) -> Callable[[Function], Function]:
+          catalog_wide: bool = False, applies: Callable[[Any, Context], bool] | None = None
+          ) -> Callable[[Function], Function]:
     """Register a check; ``final`` checks stop the remaining checks of a pair when they fire.
 
     Only an error may be final: a warning that silenced the checks after it
     could hide an error. A pair check that reads what is measured over its
     catalog (the usual length ratio) says so with ``catalog_wide``: the others
     depend on the text pair and the language alone, so their results are
-    shared by every catalog of the language.
+    shared by every catalog of the language. ``applies`` is a quick test that
+    is false only where the check cannot find anything (no digit, no
+    bracket): there the check is not run, which is most pairs of most checks.
     """
     severity = Severity(severity)
     if final and severity is not ERROR:
@@ -151,7 +161,8 @@ def check(name: str, severity: Severity, scope: Scope = PAIR, final: bool = Fals
 
     def register(function: Function) -> Function:
         title = (function.__doc__ or name).strip().splitlines()[0]
-        CHECKS[name] = Check(name, severity, title, scope, function, final, catalog_wide)
+        CHECKS[name] = Check(name, severity, title, scope, function, final, catalog_wide,
+                             applies)
         return function
     return register
 
@@ -193,3 +204,17 @@ class Pair:
     @_once
     def inline(self) -> Inline:
         return parse_inline(self.translation)
+
+    def derived(self, function: Callable[..., Value], *args: Any) -> Value:
+        """``function(self, *args)``, worked out once for every check of the pair that asks.
+
+        For what several checks read (the numbers of both texts, say): a pair is
+        checked by a dozen functions, and each would otherwise work it out again.
+        """
+        memo = self.__dict__.get("_derived")
+        if memo is None:
+            memo = self.__dict__["_derived"] = {}
+        key = (function, args)
+        if key not in memo:
+            memo[key] = function(self, *args)
+        return memo[key]

@@ -78,7 +78,7 @@ def check_catalog(catalog: Catalog, path: str, language: str, config: Config) ->
     context = make_context(catalog, language, config)
     memo = pair_memo(context, checks.pair)
     findings = [_finding(item, message, path, catalog.header, language)
-                for item in checks.catalog for message in item.function(catalog, context)]
+                for item in checks.catalog for message in item.run(catalog, context)]
     for entry in catalog.messages:
         if not any(entry.msgstrs):
             continue
@@ -104,14 +104,14 @@ def pairs(entry: Entry, nplurals: int | None = None) -> list[Pair]:
 def _check_entry(entry: Entry, context: Context, memo: PairMemo | None, checks: Plan
                  ) -> list[tuple[Check[Entry] | Check[Pair], str]]:
     problems: list[tuple[Check[Entry] | Check[Pair], str]] = [
-        (item, message) for item in checks.entry for message in item.function(entry, context)]
+        (item, message) for item in checks.entry for message in item.run(entry, context)]
     for pair in pairs(entry, context.nplurals):
         prefix = f"msgstr[{pair.form}]: " if pair.form is not None else ""
         known = memo.results(pair) if memo is not None else None
         # Nothing found by the shared checks: only the catalog-wide ones can still fire.
         for item in (checks.pair if memo is None or known else memo.catalog_wide):
             if known is None or item.catalog_wide:
-                messages: tuple[str, ...] = tuple(item.function(pair, context))
+                messages: tuple[str, ...] = item.run(pair, context)
             else:
                 messages = known.get(item.name, ())
             if messages:
@@ -152,7 +152,7 @@ class PairMemo:
     def _run(self, pair: Pair) -> dict[str, tuple[str, ...]]:
         found = {}
         for item in self.shared:
-            messages = tuple(item.function(pair, self.context))
+            messages = item.run(pair, self.context)
             if messages:
                 found[item.name] = messages
                 if item.final:

@@ -43,7 +43,13 @@ def identical(pair: Pair, context: Context) -> Iterator[str]:
                f"as it is belongs in the glossary as 'name,name': {context.glossary.path})")
 
 
-@check("whitespace", WARNING)
+def _space_at_an_edge(pair: Pair, context: Context) -> bool:
+    """Either text starts or ends with whitespace: else both have none at either edge."""
+    return any(text[:1].isspace() or text[-1:].isspace()
+               for text in (pair.source, pair.translation))
+
+
+@check("whitespace", WARNING, applies=_space_at_an_edge)
 def whitespace(pair: Pair, context: Context) -> Iterator[str]:
     """Leading or trailing whitespace differs from the source."""
     for where, wanted, got in zip(("starts", "ends"), _edges(pair.source), _edges(pair.translation)):
@@ -80,8 +86,12 @@ def final_mark(text: str, language: str) -> str:
         return "ellipsis"
     if not text:
         return "none"
-    marks = {**_FINALS, **_LOCAL_FINALS.get(language.split("_")[0], {})}
-    return marks.get(text[-1], "none")
+    return _marks(language.split("_")[0]).get(text[-1], "none")
+
+
+@lru_cache(maxsize=64)
+def _marks(base: str) -> dict[str, str]:
+    return {**_FINALS, **_LOCAL_FINALS.get(base, {})}
 
 
 @check("punctuation", WARNING)
@@ -120,17 +130,22 @@ def length(pair: Pair, context: Context) -> Iterator[str]:
 # Repetitions that are grammatical ("die die Pille nehmen", "had had").
 _REPEATS_ALLOWED = {"de": {"die", "der", "das", "den", "dem", "des"}, "en": {"had", "that"},
                     "nl": {"die", "dat"}, "fr": {"nous", "vous"}}
-_REPEAT_RE = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.I)
+# Possessive: a shorter word than the whole letter run could never be followed by a space.
+_REPEAT_RE = re.compile(r"\b([^\W\d_]++)\s++\1\b", re.I)
 
 
 @check("repeated-words", WARNING)
 def repeated_words(pair: Pair, context: Context) -> Iterator[str]:
     """The same word twice in a row."""
     allowed = _REPEATS_ALLOWED.get(context.base, set())
-    source = fold(pair.source_inline.prose, context.source_language)
+    source = None
     for match in _REPEAT_RE.finditer(pair.inline.without_urls()):
         word = fold(match.group(1), context.language)
-        if word not in allowed and f"{word} {word}" not in source:
+        if word in allowed:
+            continue
+        if source is None:
+            source = fold(pair.source_inline.prose, context.source_language)
+        if f"{word} {word}" not in source:
             yield f"'{match.group(0)}' repeats a word"
 
 
@@ -146,7 +161,7 @@ def _bracket_problems(text: str) -> tuple[str, ...]:
     if _BRACKET_RE.search(text) is None:
         return ()
     stack, problems = [], []
-    for char in text:
+    for char in _BRACKET_RE.findall(text):
         if char in _BRACKETS.values():
             stack.append(char)
         elif char in _BRACKETS:
@@ -157,7 +172,16 @@ def _bracket_problems(text: str) -> tuple[str, ...]:
     return tuple(problems + stack)
 
 
-@check("brackets", WARNING)
+_BRACKET_OR_QUOTE_RE = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_BRACKETS.values())
+                                                   + _DOUBLE_QUOTES) + "]")
+
+
+def _has_brackets_or_quotes(pair: Pair, context: Context) -> bool:
+    """Only a bracket or a double quote in the translation can be unbalanced there."""
+    return _BRACKET_OR_QUOTE_RE.search(pair.inline.visible) is not None
+
+
+@check("brackets", WARNING, applies=_has_brackets_or_quotes)
 def brackets(pair: Pair, context: Context) -> Iterator[str]:
     """Unbalanced brackets or quotes."""
     source, translation = pair.source_inline.visible, pair.inline.visible

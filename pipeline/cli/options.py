@@ -42,6 +42,10 @@ reviewer_option: Decorator = _shared(
     "--reviewer", envvar="PIPELINE_REVIEWER", required=True, metavar="ID",
     help="Your reviewer id in reviewers.toml.")
 
+reader_option: Decorator = _shared(
+    "--reviewer", "reader", envvar="PIPELINE_REVIEWER", metavar="ID",
+    help="The doctor it is for: in their language and time zone (roster locale and timezone).")
+
 key_file_option: Decorator = _shared(
     "--key-file", envvar="PIPELINE_KEY_FILE", type=click.Path(path_type=Path, dir_okay=False),
     help="The private key file (default: <keys dir>/ID.key; the keys dir is "

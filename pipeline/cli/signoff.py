@@ -11,12 +11,13 @@ import click
 from pipeline.cli.app import App, echo, entries, fail, pass_app, roster_trust, style, warn
 from pipeline.cli.locks import decides, reads, writes
 from pipeline.cli.options import (json_option, key_file_option, language_option, languages_option,
-                                  page_option, reviewer_option)
+                                  page_option, reader_option, reviewer_option)
 from pipeline.config import project_root
 from pipeline.errors import PipelineError, UsageError
 from pipeline.locking import SHARED, project_lock
 
 if TYPE_CHECKING:
+    from pipeline.signoff.handback import Tally
     from pipeline.signoff.review import Decision, Signer
 
 
@@ -95,6 +96,7 @@ def review() -> None:
 @pass_app
 def review_list(app: App, language: str, page: str | None, as_json: bool) -> None:
     """Entries waiting for a doctor (never approved, or changed since), with their warnings."""
+    from pipeline.signoff.context import pending_contexts
     from pipeline.signoff.review import pending
     from pipeline.signoff.session import describe
 
@@ -102,11 +104,13 @@ def review_list(app: App, language: str, page: str | None, as_json: bool) -> Non
         _list_articles(app, page, as_json)
         return
     items = pending(app.config, app.language(language), page)
+    contexts = pending_contexts(app.config, language, items)
     if as_json:
-        echo(json.dumps([item.as_dict() for item in items], ensure_ascii=False, indent=2))
+        echo(json.dumps([item.as_dict() | context.as_dict()
+                         for item, context in zip(items, contexts)], ensure_ascii=False, indent=2))
         return
-    for item in items:
-        echo(describe(app.config, language, item) + "\n")
+    for item, context in zip(items, contexts):
+        echo(describe(app.config, language, item, context=context) + "\n")
     stale = sum(1 for item in items if item.state == "stale")
     echo(f"{entries(len(items))} of '{language}' waiting for a doctor "
          f"({stale} changed since approval)")
@@ -130,7 +134,9 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
     Each decision is signed and appended to the ledger at once; quitting keeps
     every decision made. Approving a fuzzy entry clears its fuzzy flag.
     """
+    from pipeline.signoff.handback import Tally
     from pipeline.signoff.review import approve, pending, resolve, translated_entries
+    from pipeline.signoff.i18n import speaking_to
     from pipeline.signoff.session import run_session
     from pipeline.signoff.sheet import approve_sheet
 
@@ -159,9 +165,41 @@ def review_approve(app: App, language: str, reviewer: str, key_file: Path | None
     if not items:
         echo(f"nothing of '{language}' is waiting for a doctor")
         return
-    result = run_session(config, language, signer, items, echo)
-    echo(f"approved {result.approved}, rejected {result.rejected}, skipped {result.skipped}, "
-         f"left {result.remaining}")
+    tally = Tally(signer.reviewer.name)
+    try:
+        with speaking_to(config, signer.reviewer):
+            result = run_session(config, language, signer, items, echo, tally)
+    except (click.Abort, KeyboardInterrupt):
+        _hand_back(app, tally, commit=False)  # what was decided before the stop is saved
+        raise
+    echo(f"approved {result.approved}, rejected {result.rejected}, corrected {result.corrected}, "
+         f"skipped {result.skipped}, left {result.remaining}")
+    _hand_back(app, tally, commit=False)
+
+
+def _hand_back(app: App, tally: Tally, commit: bool) -> None:
+    """The session's decisions per language, then its commit: the commands, or made (--commit)."""
+    from pipeline.signoff.handback import HandBackError
+    from pipeline.signoff.handback import commit as make_commit
+
+    if tally.empty:
+        return
+    for line in tally.summary():
+        echo(line)
+    if commit:
+        try:
+            echo(f"committed {make_commit(app.config.root, tally)}: {tally.message()}")
+            return
+        except HandBackError as error:
+            _commands(tally)
+            raise error from None
+    _commands(tally)
+
+
+def _commands(tally: Tally) -> None:
+    echo("to commit the session's decisions, run in the project folder:")
+    for command in tally.commands():
+        echo(f"    {command}")
 
 
 def _list_articles(app: App, page: str | None, as_json: bool) -> None:
@@ -245,6 +283,33 @@ def review_reject(app: App, language: str, reviewer: str, key_file: Path | None,
     _report_decision(reject(config, language, signer, target, note), "reject")
 
 
+@review.command("correct")
+@language_option
+@reviewer_option
+@key_file_option
+@click.option("--entry", required=True, metavar="DIGEST", help="The entry digest (or a unique prefix).")
+@click.option("--text", "texts", required=True, multiple=True, metavar="TEXT",
+              help="Your wording (repeat once per plural form, in order).")
+@writes
+@pass_app
+def review_correct(app: App, language: str, reviewer: str, key_file: Path | None, entry: str,
+                   texts: tuple[str, ...]) -> None:
+    """Correct a translation: your wording, checked, written to the catalog and approved at once.
+
+    The checks run on the new text first: an error signs and writes nothing. The
+    translator finds a comment in the catalog naming who changed what.
+    """
+    from pipeline.signoff.review import correct, resolve, translated_entries
+
+    config, language = app.config, app.language(language)
+    signer = _signer(app, language, reviewer, key_file)
+    (target,) = resolve(translated_entries(config, language), [entry], language)
+    correction = correct(config, language, signer, target, texts)
+    _report_decision(correction.decision, "approve")
+    for warning in correction.warnings:
+        warn("warning", warning)
+
+
 @review.command("revoke")
 @language_option
 @reviewer_option
@@ -272,12 +337,14 @@ def review_revoke(app: App, language: str, reviewer: str, key_file: Path | None,
 @review.command("sheet")
 @language_option
 @page_option
+@reader_option
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE.html", help="Where to write the sheet; the manifest goes beside it.")
 @reads
 @pass_app
-def review_sheet(app: App, language: str, page: str | None, output: Path) -> None:
+def review_sheet(app: App, language: str, page: str | None, reader: str | None, output: Path) -> None:
     """A printable, self-contained HTML sheet of the waiting entries, and its digest manifest."""
+    from pipeline.signoff.review import roster_reviewer
     from pipeline.signoff.sheet import write_sheet
 
     if _is_source(app, language):
@@ -286,7 +353,8 @@ def review_sheet(app: App, language: str, page: str | None, output: Path) -> Non
         made = sources.write_sheet(app.config, output, page)
         echo(f"wrote {made.html} ({made.articles} article(s)) and {made.manifest}")
         return
-    files = write_sheet(app.config, app.language(language), output, page)
+    doctor = roster_reviewer(app.config, reader) if reader else None
+    files = write_sheet(app.config, app.language(language), output, page, reviewer=doctor)
     echo(f"wrote {files.html} ({entries(files.entries)}) and {files.manifest}")
 
 
@@ -357,10 +425,14 @@ def review_verify(app: App, languages: tuple[str, ...], against: str | None) -> 
               help="The address to listen on; keep the default so only this machine can connect.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="The port to listen on (0: any free port; the address printed says which).")
+@click.option("--commit", is_flag=True,
+              help="When the page stops, commit the session's ledgers and catalogs (one commit).")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the page in your browser too (the address is printed all the same).")
 @decides
 @pass_app
 def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: Path | None,
-                 host: str, port: int) -> None:
+                 host: str, port: int, commit: bool, open_browser: bool) -> None:
     """A local review page in your browser: read, approve and reject translations, article by article.
 
     Without --lang, every language you may approve. Your key is opened once
@@ -370,9 +442,10 @@ def review_serve(app: App, reviewer: str, languages: tuple[str, ...], key_file: 
     """
     from pipeline.signoff.server import serve
 
-    serve(app.config, reviewer, _with_source(app, languages) if languages else None,
-          key_file, host, port, echo)
+    tally = serve(app.config, reviewer, _with_source(app, languages) if languages else None,
+                  key_file, host, port, echo, open_browser)
     echo("review page stopped")
+    _hand_back(app, tally, commit)
 
 
 COMMANDS = (keygen, review)

@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from collections.abc import Iterable, Sequence
 
@@ -39,16 +40,28 @@ CREATE TABLE IF NOT EXISTS translations (
     text TEXT NOT NULL,
     translation TEXT NOT NULL,
     billed INTEGER NOT NULL,
-    options TEXT
+    options TEXT,
+    received TEXT
 )
 """
-_FIELDS = "key, engine, options, source, target, text, translation, billed"
+_FIELDS = "key, engine, options, source, target, text, translation, billed, received"
+# Columns added since the first version, each added to an older store when it is opened.
+_ADDED = {"options": "TEXT", "received": "TEXT"}
 
 
 @dataclass(frozen=True)
 class Stored:
     translation: str
     billed: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A stored translation of one text, with the engine that made it and when it was stored."""
+
+    engine: str
+    translation: str
+    received: str | None  # ISO date; None: stored by a version that did not keep it
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,23 @@ class TranslationStore:
                 found.update((key, Stored(text, billed)) for key, text, billed in rows)
         return found
 
+    def drafts_of(self, source: str, target: str, texts: Iterable[str]) -> dict[str, list[Draft]]:
+        """Text → every stored translation of it from ``source`` into ``target``, by any engine."""
+        found: dict[str, list[Draft]] = {}
+        wanted = list(dict.fromkeys(texts))
+        with self._lock:
+            received = "received" if "received" in _columns(self._db) else "NULL"
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT text, engine, translation, {received} FROM translations "
+                    f"WHERE source = ? AND target = ? AND text IN ({marks}) ORDER BY key",
+                    [source, target, *chunk])
+                for text, engine, translation, received in rows:
+                    found.setdefault(text, []).append(Draft(engine, translation, received))
+        return found
+
     def get(self, key: str) -> Stored | None:
         return self.get_many([key]).get(key)
 
@@ -137,13 +167,13 @@ class TranslationStore:
         """Store rows in one transaction, replacing any under the same key."""
         with self._lock, self._db:
             self._db.executemany(f"INSERT OR REPLACE INTO translations ({_FIELDS}) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", map(_values, rows))
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", map(_values, rows))
 
     def add_new(self, rows: Sequence[Row]) -> int:
         """Store the rows whose key is not here yet, in one transaction; how many were added."""
         with self._lock, self._db:
             cursor = self._db.executemany(f"INSERT OR IGNORE INTO translations ({_FIELDS}) "
-                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", map(_values, rows))
+                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", map(_values, rows))
             return max(cursor.rowcount, 0)
 
     def rows(self) -> list[Row]:
@@ -171,19 +201,25 @@ def _values(row: Row) -> tuple:
     options = None if row.options is None else json.dumps(
         row.options, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (row.key, row.engine, options, row.source, row.target, row.text, row.translation,
-            row.billed)
+            row.billed, datetime.now(UTC).date().isoformat())
 
 
 def _create_or_upgrade(db: sqlite3.Connection) -> None:
-    """The table as this version writes it: stores made before options were kept gain the column."""
+    """The table as this version writes it: an older store gains the columns added since."""
     db.execute(_SCHEMA)
-    if not _has_options(db):
-        db.execute("ALTER TABLE translations ADD COLUMN options TEXT")
+    present = _columns(db)
+    for column, kind in _ADDED.items():
+        if column not in present:
+            db.execute(f"ALTER TABLE translations ADD COLUMN {column} {kind}")
     db.commit()
 
 
+def _columns(db: sqlite3.Connection) -> set[str]:
+    return {column[1] for column in db.execute("PRAGMA table_info(translations)")}
+
+
 def _has_options(db: sqlite3.Connection) -> bool:
-    return any(column[1] == "options" for column in db.execute("PRAGMA table_info(translations)"))
+    return "options" in _columns(db)
 
 
 def open_store(config: Config) -> TranslationStore:

@@ -13,27 +13,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel import Locale
 
-from pipeline.catalogs.model import Entry, language_name
+from pipeline.catalogs.model import Entry
 from pipeline.catalogs.pofile import parse_po_bytes
 from pipeline.checks import Finding, check_catalog
 from pipeline.config import Config
 from pipeline.errors import CatalogError, SignoffError
 from pipeline.fsutil import read_if_exists
+from pipeline.signoff.i18n import N_, _, language_label
 from pipeline.gate.facts import catalog_paths, learn
 from pipeline.gate.verdict import APPROVED, DISPUTED, REJECTED, STALE, WAITING, DomainVerdict, \
     Verdict, earlier_approval, evaluate
-from pipeline.signoff.review import back_translation
+from pipeline.signoff.context import EMPTY, RowContext, Subject, row_contexts
 from pipeline.signoff.verify import Approval, Dispute, Rejection, SignoffState, entry_digest, \
-    read_signoffs
+    former_domains, read_signoffs
 from pipeline.source.articles import SITE_DOMAIN, domains
 
 UNTRANSLATED = "untranslated"
 ROW_STATES = (WAITING, STALE, REJECTED, DISPUTED, APPROVED, UNTRANSLATED)
-SITE_TITLE = "Site chrome (menus, labels, dates)"
+SITE_TITLE = N_("Site chrome (menus, labels, dates)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,17 @@ class Row:
     rejection: Rejection | None = None
     earlier: Approval | None = None
     dispute: Dispute | None = None
+    context: RowContext = EMPTY
+
+    # What the doctor reads beside the texts (see :mod:`pipeline.signoff.context`).
+    comments = property(lambda self: self.context.comments)
+    extracted = property(lambda self: self.context.extracted)
+    mt_origin = property(lambda self: self.context.mt_origin)
+    glossary = property(lambda self: self.context.glossary)
+    warnings = property(lambda self: self.context.warnings)
+    score = property(lambda self: self.context.score)
+    source_diff = property(lambda self: self.context.source_diff)
+    target_diff = property(lambda self: self.context.target_diff)
 
     @property
     def waiting(self) -> bool:
@@ -82,7 +94,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Label:
-    """A language as a page names it: its code, its name in English and its writing direction."""
+    """A language as a page names it: its code, its name in the interface's language, its direction."""
 
     code: str
     name: str
@@ -90,7 +102,7 @@ class Label:
 
     @classmethod
     def of(cls, language: str) -> Label:
-        return cls(language, language_name(language), text_direction(language))
+        return cls(language, language_label(language), text_direction(language))
 
 
 @dataclass(frozen=True)
@@ -162,9 +174,10 @@ def article_view(config: Config, language: str, domain: str) -> ArticleView:
     findings: dict[tuple, list[Finding]] = {}
     for finding in judged.verdict.findings:
         findings.setdefault(finding.key, []).append(finding)
-    rows = tuple(_row(config, language, judged.verdict, entry, number, findings)
-                 for number, entry in enumerate(judged.messages, start=1))
-    return ArticleView(Label.of(language), _article(judged.verdict, judged.messages), rows)
+    rows = [_row(language, judged.verdict, entry, number, findings)
+            for number, entry in enumerate(judged.messages, start=1)]
+    return ArticleView(Label.of(language), _article(judged.verdict, judged.messages),
+                       _with_context(config, language, judged.verdict, rows))
 
 
 def key_field(key: tuple[str | None, str]) -> str:
@@ -192,7 +205,7 @@ def _language(config: Config, language: str, verdict: Verdict) -> Language:
     waiting = {domain.digests[key] for domain in verdict.domains
                for key, state in domain.states.items() if state in (WAITING, STALE)}
     failures = len(verdict.signoffs.failures) if verdict.signoffs else 0
-    return Language(language, language_name(language), text_direction(language),
+    return Language(language, language_label(language), text_direction(language),
                     tuple(_article(domain, _messages(domain)) for domain in verdict.domains),
                     len(waiting), verdict.publishable, failures)
 
@@ -206,7 +219,7 @@ def _article(domain: DomainVerdict, messages: list[Entry]) -> Article:
 
 def _title(domain: str, messages: list[Entry]) -> str:
     if domain == SITE_DOMAIN:
-        return SITE_TITLE
+        return _(SITE_TITLE)
     titled = next((entry.msgid for entry in messages if "type: title" in entry.extracted), None)
     return titled or domain
 
@@ -215,7 +228,17 @@ def _messages(domain: DomainVerdict) -> list[Entry]:
     return domain.catalog.messages if domain.catalog is not None else []
 
 
-def _row(config: Config, language: str, domain: DomainVerdict, entry: Entry, number: int,
+def _with_context(config: Config, language: str, domain: DomainVerdict,
+                  rows: list[Row]) -> tuple[Row, ...]:
+    """The rows with their context, worked out for the whole article at once."""
+    former = former_domains(domain.catalog.header) if domain.catalog is not None else ()
+    subjects = [Subject(domain.domain, row.entry, row.digest, row.findings, former) for row in rows]
+    contexts = row_contexts(config, language, subjects, domain.signoffs)
+    return tuple(replace(row, context=context, back=context.back)
+                 for row, context in zip(rows, contexts))
+
+
+def _row(language: str, domain: DomainVerdict, entry: Entry, number: int,
          findings: dict[tuple, list[Finding]]) -> Row:
     kind = next((text.removeprefix("type: ") for text in entry.extracted
                  if text.startswith("type: ")), "")
@@ -227,7 +250,6 @@ def _row(config: Config, language: str, domain: DomainVerdict, entry: Entry, num
     digest = entry_digest(language, entry, rule)  # of the very entry this row shows
     signoffs = domain.signoffs
     return Row(number, entry, state, digest, kind, tuple(findings.get(entry.key, ())),
-               back_translation(config, language, entry),
                approval=signoffs.approved.get(digest), rejection=signoffs.rejected.get(digest),
                earlier=earlier_approval(domain, entry) if state == STALE else None,
                dispute=signoffs.disputed.get(digest))

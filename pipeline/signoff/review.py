@@ -11,7 +11,7 @@ rewriting the same catalogs, lose neither a ledger line nor a cleared flag.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pipeline.catalogs.model import Entry
-from pipeline.checks import Finding
+from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.fsutil import Staging, read_if_exists, stage_files
@@ -131,9 +131,8 @@ def open_signer(config: Config, language: str, reviewer_id: str,
     return signer
 
 
-def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id: str,
-                    key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
-    """Open the reviewer's key once for several languages (None: every target they may sign)."""
+def roster_reviewer(config: Config, reviewer_id: str) -> Reviewer:
+    """The doctor of that id in the roster that counts; an error naming the roster if none."""
     roster = load_roster(config)
     if roster.refused:
         raise SignoffError(roster.refused)
@@ -141,17 +140,25 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
     if reviewer is None:
         raise SignoffError(f"unknown reviewer '{reviewer_id}': add them to the roster "
                            f"('pipeline keygen {reviewer_id}' prints the lines)", roster.path)
+    return reviewer
+
+
+def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id: str,
+                    key_file: Path | None = None) -> tuple[Signer, tuple[str, ...]]:
+    """Open the reviewer's key once for several languages (None: every target they may sign)."""
+    reviewer = roster_reviewer(config, reviewer_id)
+    roster_path = config.roster_path
     allowed = ", ".join(reviewer.languages) or "none"
     if languages is None:
         languages = [language for language in config.languages if reviewer.may_review(language)]
         if not languages:
             raise SignoffError(f"reviewer '{reviewer_id}' may sign off none of the target "
-                               f"languages (the roster allows: {allowed})", roster.path)
+                               f"languages (the roster allows: {allowed})", roster_path)
     languages = tuple(languages)
     for language in languages:
         if not reviewer.may_review(language):
             raise SignoffError(f"reviewer '{reviewer_id}' may not sign off '{language}' "
-                               f"(the roster allows: {allowed})", roster.path)
+                               f"(the roster allows: {allowed})", roster_path)
     path = outside_project(key_file or default_key_file(reviewer_id), config.root, writing=False)
     private_key = load_private_key(path)
     found = key_id(private_key.public_key())
@@ -160,7 +167,7 @@ def open_signer_for(config: Config, languages: Iterable[str] | None, reviewer_id
                            f"the roster ({reviewer.current_key.key_id})", path)
     if reviewer.current_key.compromised:
         raise SignoffError(f"the key {found} of '{reviewer_id}' is marked compromised in the "
-                           f"roster: make a new one ('pipeline keygen {reviewer_id}')", roster.path)
+                           f"roster: make a new one ('pipeline keygen {reviewer_id}')", roster_path)
     return Signer(reviewer, private_key, found), languages
 
 
@@ -283,6 +290,93 @@ def reject(config: Config, language: str, signer: Signer, target: Target, note: 
     staged, written = _edit_catalogs(language, (target,), mark)
     staged.commit()
     return Decision(statement, (target,), written)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A doctor's own wording, approved: the decision, the text it replaced, the warnings on it."""
+
+    decision: Decision
+    replaced: Target
+    warnings: tuple[str, ...] = ()
+
+
+class CorrectionRefused(SignoffError):
+    """The doctor's wording fails a check (or changes nothing): nothing was written or signed."""
+
+
+@_decision
+def correct(config: Config, language: str, signer: Signer, target: Target, msgstrs: Sequence[str],
+            now: datetime | None = None) -> Correction:
+    """Put the doctor's wording in place of a translation and approve it, in one signed statement.
+
+    The checks run on the new text in every catalog that holds the pair; an error
+    refuses the correction before anything is signed or written. The catalogs' new
+    text (not fuzzy, with a comment naming who changed what for the translator) is
+    staged, then the approve statement (with the new pair's texts, and the old wording
+    in its note) appended, and only then are the staged catalogs put in place.
+    """
+    if not signer.reviewer.may_review(language):
+        raise SignoffError(f"reviewer '{signer.reviewer.id}' may not sign off '{language}' (the "
+                           f"roster allows: {', '.join(signer.reviewer.languages) or 'none'})")
+    new = tuple(text.replace("\r\n", "\n") for text in msgstrs)
+    old = target.entry
+    if len(new) != len(old.msgstrs):
+        raise CorrectionRefused(f"the entry has {len(old.msgstrs)} form(s), the correction "
+                                f"{len(new)}: nothing was signed")
+    if new == old.msgstrs:
+        raise CorrectionRefused("the corrected text is the same as the translation: approve it "
+                                "instead (nothing was signed)")
+    warnings = _check_correction(config, language, target, new)
+    changed = _corrected_targets(language, target, new)
+    was = " | ".join(" ".join(text.split()) for text in old.msgstrs)
+    now = now or utc_now()
+    comment = f"corrected by {signer.reviewer.name} on {now.strftime('%Y-%m-%d')}, was: {was}"
+
+    def rewrite(entry: Entry) -> Entry:
+        return entry.replace(msgstrs=new, comments=(*entry.comments, comment)).with_fuzzy(False)
+
+    staged, written = _edit_catalogs(language, (target,), rewrite)
+    try:  # staged first, as approve: a full disk stops the correction before its line is appended
+        statement = _record(config, language, signer, APPROVE, changed, f"corrected; was: {was}", now)
+    except BaseException:
+        staged.discard()
+        raise
+    staged.commit()
+    return Correction(Decision(statement, changed, written), target, warnings)
+
+
+def _check_correction(config: Config, language: str, target: Target,
+                      msgstrs: tuple[str, ...]) -> tuple[str, ...]:
+    """The warnings the checks find in the new text; an error refuses it (CorrectionRefused)."""
+    from pipeline.checks.runner import check_entry, disabled_checks, make_context
+
+    disabled = disabled_checks(config)
+    errors, warnings = [], []
+    for path in dict.fromkeys(place.path for place in target.places):
+        catalog = read_po(path)
+        context = make_context(catalog, language, config)
+        for place in (p for p in target.places if p.path == path):
+            entry = place.entry.replace(msgstrs=msgstrs).with_fuzzy(False)
+            for check, message in check_entry(entry, context):
+                if check.severity >= ERROR:
+                    errors.append(f"[{check.name}] {message}")
+                elif check.name not in disabled:
+                    warnings.append(f"[{check.name}] {message}")
+    if errors:
+        raise CorrectionRefused(f"nothing was signed: the corrected text fails a check: "
+                                f"{'; '.join(dict.fromkeys(errors))}")
+    return tuple(dict.fromkeys(warnings))
+
+
+def _corrected_targets(language: str, target: Target, msgstrs: tuple[str, ...]) -> tuple[Target, ...]:
+    """The new text pair in each of the target's places, grouped by its digest."""
+    found: dict[str, list[Located]] = {}
+    for place in target.places:
+        entry = place.entry.replace(msgstrs=msgstrs).with_fuzzy(False)
+        found.setdefault(entry_digest(language, entry, place.plural_forms), []).append(
+            Located(place.domain, place.path, place.shown, entry, place.plural_forms))
+    return tuple(Target(digest, tuple(places)) for digest, places in found.items())
 
 
 @_decision

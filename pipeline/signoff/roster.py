@@ -4,6 +4,8 @@
     name = "Uzm. Dr. Zahide Eriş"          # as it appears on pages
     languages = ["en", "de"]               # the languages this doctor may approve
     key = "base64 of the Ed25519 public key"
+    locale = "tr"                          # optional: the review interface's language
+    timezone = "Europe/Istanbul"           # optional: times shown in this zone ([site] timezone else)
 
     [[reviewers.zahide-eris.retired_keys]] # still valid for statements signed before `retired`
     key = "…"
@@ -20,6 +22,7 @@ With the clinic's trust root pinned, the file counts only as a version the root 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, UTC
 from pathlib import Path
@@ -28,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from pipeline.config import Config, parse_toml
 from pipeline.errors import ConfigError
+from pipeline.signoff.i18n import time_zone, valid_locale
 from pipeline.signoff.keys import REVIEWER_ID_RE, key_id, parse_public_key, public_key_text
 from pipeline.signoff.trust import canonical_content, content_bytes, pinned_root, roster_refusal
 
@@ -55,6 +59,8 @@ class Reviewer:
     name: str
     languages: tuple[str, ...]
     keys: tuple[RosterKey, ...]
+    locale: str | None = None  # the language the review interface speaks to this doctor
+    timezone: str | None = None  # the zone times are shown in (else [site] timezone)
 
     @property
     def current_key(self) -> RosterKey:
@@ -162,7 +168,29 @@ def _reviewer(rid: str, fields: object, where: _Where) -> Reviewer:
     if not isinstance(retired, list):
         raise where.error("retired_keys must be a list of {key, retired} tables", "retired_keys")
     old = [_retired_key(item, where) for item in retired]
-    return Reviewer(rid, name.strip(), tuple(languages), (current, *old))
+    return Reviewer(rid, name.strip(), tuple(languages), (current, *old),
+                    _optional(fields, "locale", valid_locale, "a locale such as \"tr\" or \"en\"", where),
+                    _optional(fields, "timezone", _known_zone, "an IANA time zone such as "
+                              "\"Europe/Istanbul\"", where))
+
+
+def _optional(fields: dict, name: str, valid: Callable[[str], bool], example: str,
+              where: _Where) -> str | None:
+    """An optional text field, refused (naming its line) when ``valid`` says it is not one."""
+    value = fields.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not valid(value):
+        raise where.error(f"{name} must be {example}, not {value!r}", name)
+    return value
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        time_zone(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _retired_key(item: object, where: _Where) -> RosterKey:

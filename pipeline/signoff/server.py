@@ -29,15 +29,15 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import socket
+import webbrowser
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import uvicorn
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData, Headers, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -46,18 +46,22 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SignoffError
 from pipeline.locking import SHARED, project_lock
+from pipeline.signoff.i18n import N_, _, environment, language_label, ngettext, speaking_to
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.review import Decision, Signer, Target, approve, open_signer_for, reject, \
-    translated_entries
+from pipeline.signoff.handback import Tally
+from pipeline.signoff.review import Decision, Signer, Target, approve, correct, open_signer_for, \
+    reject, translated_entries
+from pipeline.signoff.queue import Listing, article_progress, articles_closest_first, closest_first, \
+    kind_label, language_progress, lowest_scores, next_waiting, shown_rows
+from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.sourcepage import SourcePages
 from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
-from pipeline.signoff.verify import read_signoffs
+from pipeline.signoff.verify import ledger_path, read_signoffs
 from pipeline.source.articles import domains
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -67,7 +71,8 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
 MAX_FORM_BYTES = 2 * 1024 * 1024  # approve-all sends back the key of every waiting entry
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; "
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
+                               "form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     # The token is in every address: never send it anywhere in a Referer. (Under this
@@ -82,10 +87,10 @@ SECURITY_HEADERS = {
 OWN_PAGE = "same-origin"
 FOREIGN_PAGES = frozenset({"same-site", "cross-site"})  # another port of 127.0.0.1 is same-site
 NOT_FOUND = "Not Found"  # without the token: the same answer as for any unknown address
-FOREIGN_PAGE = ("Refused: this request did not come from the review page itself, so nothing was "
+FOREIGN_PAGE = N_("Refused: this request did not come from the review page itself, so nothing was "
                 "done. Open the address 'pipeline review serve' printed, in a browser on this "
                 "machine, and decide there.")
-CHANGED = ("Nothing was signed: this string changed since the page was loaded (or is not in "
+CHANGED = N_("Nothing was signed: this string changed since the page was loaded (or is not in "
            "this article). Read it again below.")
 
 
@@ -94,29 +99,40 @@ class ServeError(PipelineError):
 
 
 def serve(config: Config, reviewer_id: str, languages: Iterable[str] | None, key_file: Path | None,
-          host: str, port: int, echo: Callable[[str], None]) -> None:
-    """Open the doctor's key, listen on host:port and serve the review page until interrupted."""
+          host: str, port: int, echo: Callable[[str], None], open_browser: bool = False) -> Tally:
+    """Open the doctor's key, listen on host:port and serve the review page until interrupted.
+
+    ``open_browser``: also open the page in the doctor's browser (the webbrowser module).
+    Returns the tally of the session's decisions, to hand the work back.
+    """
     signer, languages = open_signer_for(config, languages, reviewer_id, key_file)
     if config.source_language not in languages and signer.reviewer.may_review(config.source_language):
         languages = (config.source_language, *languages)  # the articles themselves, too
     listener = bind(host, port)
     token = secrets.token_urlsafe(32)
-    app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo)
-    echo(f"Review page for {signer.reviewer.name} ({', '.join(languages)}); open this address "
-         "in your browser (the token in it is your key to the page: do not share it):")
-    echo(f"    {address(host, listener.getsockname()[1], token)}")
-    if host not in LOOPBACK_NAMES:
-        echo(f"warning: listening on {host or 'every interface'}, not only this machine; the "
-             "connection is not encrypted. Use the default 127.0.0.1 unless you must. Browsers "
-             "say which page a form came from only to this machine's own addresses, so "
-             "decisions are refused from anywhere but 127.0.0.1 or localhost.")
-    echo("Press Ctrl-C to stop; every decision is already saved when its page reloads.")
+    tally = Tally(signer.reviewer.name)
+    app = create_app(config, signer, languages, token, allowed_hosts(host), log=echo, tally=tally)
+    url = address(host, listener.getsockname()[1], token)
+    with speaking_to(config, signer.reviewer):
+        echo(_("Review page for %(name)s (%(languages)s); open this address in your browser (the "
+               "token in it is your key to the page: do not share it):")
+             % {"name": signer.reviewer.name, "languages": ", ".join(languages)})
+        echo(f"    {url}")
+        if host not in LOOPBACK_NAMES:
+            echo(_("warning: listening on %(host)s, not only this machine; the connection is not "
+                   "encrypted. Use the default 127.0.0.1 unless you must. Browsers say which page a "
+                   "form came from only to this machine's own addresses, so decisions are refused "
+                   "from anywhere but 127.0.0.1 or localhost.") % {"host": host or _("every interface")})
+        if open_browser and not webbrowser.open(url):
+            echo(_("No browser could be opened here: open the address above yourself."))
+        echo(_("Press Ctrl-C to stop; every decision is already saved when its page reloads."))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                            lifespan="off", server_header=False))
     try:
         server.run(sockets=[listener])
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a doctor stops the page; uvicorn re-raises it once it has shut down
+    return tally
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -155,25 +171,45 @@ def allowed_hosts(host: str) -> frozenset[str] | None:
 
 def create_app(config: Config, signer: Signer, languages: Iterable[str], token: str,
                hosts: Collection[str] | None = LOOPBACK_NAMES,
-               log: Callable[[str], None] | None = None) -> Starlette:
+               log: Callable[[str], None] | None = None, tally: Tally | None = None) -> Starlette:
     """The review web app for one doctor; every address is under /t/``token``/."""
     languages = tuple(languages)
     source = config.source_language
     pages = ReviewPages(config, signer, tuple(lang for lang in languages if lang != source), token,
-                        log or (lambda text: None), source in languages)
-    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log).routes()
-                if source in languages else []),
+                        log or (lambda text: None), tally or Tally(signer.reviewer.name),
+                        source in languages)
+    routes = [*(SourcePages(config, signer, pages.base, pages.render, pages.form, pages.log,
+                            pages.tally).routes() if source in languages else []),
         Route("/", pages.index),
         Route("/{language}/{domain}/", pages.article),
         Route("/{language}/{domain}/approve", pages.approve_one, methods=["POST"]),
         Route("/{language}/{domain}/approve-all", pages.approve_all, methods=["POST"]),
         Route("/{language}/{domain}/reject", pages.reject_one, methods=["POST"]),
+        Route("/{language}/{domain}/correct", pages.correct_one, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     # The guard has compared the token before routing: the mount only takes it off the path.
     guard = Middleware(Guard, token=token, hosts=None if hosts is None else frozenset(hosts))
-    return Starlette(routes=[Mount(TOKEN_PREFIX + "{token}", routes=routes)], middleware=[guard],
+    voice = Middleware(Speaking, config=config, reviewer=signer.reviewer)
+    return Starlette(routes=[Mount(TOKEN_PREFIX + "{token}", routes=routes)],
+                     middleware=[voice, guard],
                      exception_handlers={PipelineError: pages.failure, OSError: pages.failure})
+
+
+class Speaking:
+    """Every response in the doctor's language and time zone (roster, else the browser's language)."""
+
+    def __init__(self, app: ASGIApp, config: Config, reviewer: Reviewer):
+        self.app = app
+        self.config = config
+        self.reviewer = reviewer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with speaking_to(self.config, self.reviewer, Headers(scope=scope).get("accept-language")):
+            await self.app(scope, receive, send)
 
 
 class Guard(BaseHTTPMiddleware):
@@ -196,10 +232,10 @@ class Guard(BaseHTTPMiddleware):
             return PlainTextResponse(NOT_FOUND, 404)
         if request.method in ("GET", "HEAD"):
             if _single(request, "sec-fetch-site") in FOREIGN_PAGES:
-                return PlainTextResponse(FOREIGN_PAGE, 403)  # a link or embed from another page
+                return PlainTextResponse(_(FOREIGN_PAGE), 403)  # a link or embed from another page
             return None
         if not own_post(request):
-            return PlainTextResponse(FOREIGN_PAGE, 403)
+            return PlainTextResponse(_(FOREIGN_PAGE), 403)
         return None
 
 
@@ -246,15 +282,16 @@ class ReviewPages:
     """The pages and decisions of one doctor's review session."""
 
     def __init__(self, config: Config, signer: Signer, languages: tuple[str, ...], token: str,
-                 log: Callable[[str], None], source: bool = False):
+                 log: Callable[[str], None], tally: Tally, source: bool = False):
         self.config = config
+        self.tally = tally
         self.source = source  # the doctor signs source articles too (pipeline.signoff.sourcepage)
         self.signer = signer
         self.languages = languages
         self.token = token
         self.base = base_path(token)
         self.log = log
-        self.templates = Jinja2Templates(env=_environment())
+        self.templates = Jinja2Templates(env=environment())
 
     # ------------------------------------------------------------ pages (GET changes nothing)
 
@@ -263,10 +300,12 @@ class ReviewPages:
             return self.render_index(request)
 
     def render_index(self, request: Request) -> Response:
-        overviews = [language_overview(self.config, language) for language in self.languages]
+        overviews = closest_first(language_overview(self.config, language)
+                                  for language in self.languages)
         return self.render(request, "index.html", languages=overviews,
                            total=sum(overview.waiting for overview in overviews),
-                           source=self.source)
+                           progress=language_progress, articles=articles_closest_first,
+                           article_progress=article_progress, source=self.source)
 
     async def article(self, request: Request) -> Response:
         language, domain = self.place(request)
@@ -276,12 +315,17 @@ class ReviewPages:
                        notice: tuple[str, str] | None, status: int = 200) -> Response:
         with project_lock(self.config, SHARED):
             view = article_view(self.config, language, domain)
+        listing = Listing.of(request.query_params)
+        rows = shown_rows(view.rows, listing)
         return self.render(request, "article.html", status, view=view, notice=notice,
-                           source_language=self.config.source_language,
-                           source_name=language_name(self.config.source_language))
+                           rows=rows, listing=listing, progress=article_progress(view.article),
+                           kind_label=kind_label, flagged=lowest_scores(view.rows),
+                           next_of=lambda row: next_waiting(view.rows, row.number),
+                           source_name=language_label(self.config.source_language))
 
     def render(self, request: Request, name: str, status: int = 200, **context: Any) -> Response:
-        context.update(site=self.config.site_name, reviewer=self.signer.reviewer,
+        context.update(site=self.config.site_name, source_language=self.config.source_language,
+                       reviewer=self.signer.reviewer,
                        key_id=self.signer.key_id, token=self.token, base=self.base)
         return self.templates.TemplateResponse(request, name, context, status)
 
@@ -313,9 +357,9 @@ class ReviewPages:
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
         if target.digest in read_signoffs(self.config, language).approved:
-            return self.after(language, domain, Decision(None), "approved", target.digest)
+            return self.after(language, domain, Decision(None), "approved", target.digest, form=form)
         return self.after(language, domain, approve(self.config, language, self.signer, [target]),
-                          "approved", target.digest)
+                          "approved", target.digest, form=form)
 
     async def reject_one(self, request: Request) -> Response:
         return await self.decide(request, self._reject_one)
@@ -326,7 +370,21 @@ class ReviewPages:
             decision = reject(self.config, language, self.signer, target, str(form.get("note", "")))
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
-        return self.after(language, domain, decision, "rejected", target.digest)
+        return self.after(language, domain, decision, "rejected", target.digest, form=form)
+
+    async def correct_one(self, request: Request) -> Response:
+        return await self.decide(request, self._correct_one)
+
+    def _correct_one(self, request: Request, language: str, domain: str, form: FormData) -> Response:
+        """The doctor's own wording: checked, written and approved, or refused with nothing signed."""
+        texts = [text for text in form.getlist("text") if isinstance(text, str)]
+        try:
+            target = self.target(language, domain, form)
+            correction = correct(self.config, language, self.signer, target, texts)
+        except SignoffError as error:
+            return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
+        return self.after(language, domain, correction.decision, "corrected",
+                          correction.decision.targets[0].digest, form=form)
 
     async def approve_all(self, request: Request) -> Response:
         return await self.decide(request, self._approve_all)
@@ -334,8 +392,8 @@ class ReviewPages:
     def _approve_all(self, request: Request, language: str, domain: str, form: FormData) -> Response:
         if form.get("read") != "yes":
             return self.render_article(request, language, domain, (
-                "problem", "Nothing was approved: tick the box saying you have read every "
-                "waiting string, then approve again."), 400)
+                "problem", _("Nothing was approved: tick the box saying you have read every "
+                             "waiting string, then approve again.")), 400)
         shown = dict.fromkeys(_shown(form))
         entries = translated_entries(self.config, language)
         waiting = judge_article(self.config, language, domain).waiting()
@@ -350,35 +408,46 @@ class ReviewPages:
         return self.after(language, domain, decision, "approved", None, changed)
 
     def after(self, language: str, domain: str, decision: Decision, done: str,
-              digest: str | None, changed: int = 0) -> Response:
-        """Post-redirect-get: show the article again, at the row decided."""
+              digest: str | None, changed: int = 0, form: FormData | None = None) -> Response:
+        """Post-redirect-get: show the article again, at the next row waiting after the one decided."""
         count = len(decision.targets)
         if decision.statement is not None:
             self.log(f"{language}/{domain}: {done} {count} string(s), signed "
                      f"{format_time(decision.statement.time)}")
-        query = urlencode({"done": done if count else "none", "count": count, "changed": changed})
-        anchor = f"#e-{digest[:16]}" if digest else ""
-        return RedirectResponse(f"{self.base}/{language}/{domain}/?{query}{anchor}", 303)
+            self.tally.record(language, done, count, (self.config.relative(
+                ledger_path(self.config, language)), *decision.catalogs_written))
+        listing = Listing.of(form) if form is not None else Listing()
+        query = urlencode({"done": done if count else "none", "count": count, "changed": changed,
+                           **listing.params()})
+        return RedirectResponse(f"{self.base}/{language}/{domain}/?{query}"
+                                f"{self.next_anchor(language, domain, digest)}", 303)
+
+    def next_anchor(self, language: str, domain: str, digest: str | None) -> str:
+        """``#anchor`` of the next row waiting after the decided one, as the catalog is now."""
+        rows = article_view(self.config, language, domain).rows
+        decided = next((row.number for row in rows if digest and row.digest == digest), 0)
+        following = next_waiting(rows, decided)
+        return f"#{following.anchor}" if following is not None else "#queue-done"
 
     # ------------------------------------------------------------ helpers
 
     def place(self, request: Request) -> tuple[str, str]:
         language, domain = request.path_params["language"], request.path_params["domain"]
         if language not in self.languages or domain not in domains(self.config):
-            raise HTTPException(404, f"No article '{domain}' in a language you review.")
+            raise HTTPException(404, _("No article '%(page)s' in a language you review.") % {"page": domain})
         return language, domain
 
     async def form(self, request: Request) -> FormData:
         """The posted form, only with this run's token in it."""
         length = request.headers.get("content-length", "")
         if not length.isdigit():
-            raise HTTPException(411, "A form of known length is needed.")
+            raise HTTPException(411, _("A form of known length is needed."))
         if int(length) > MAX_FORM_BYTES:
-            raise HTTPException(413, "Form too large.")
+            raise HTTPException(413, _("Form too large."))
         form = await request.form(max_files=0, max_fields=10_000)
         token = form.get(TOKEN_FIELD)
         if not same_token(token if isinstance(token, str) else None, self.token):
-            raise HTTPException(403, "Refused: the form does not carry this page's token.")
+            raise HTTPException(403, _("Refused: the form does not carry this page's token."))
         return form
 
     def target(self, language: str, domain: str, form: FormData) -> Target:
@@ -390,11 +459,11 @@ class ReviewPages:
         """
         shown = _shown(form)
         if len(shown) != 1:
-            raise HTTPException(400, "A decision form names exactly one string.")
+            raise HTTPException(400, _("A decision form names exactly one string."))
         ((digest, key),) = shown
         found = translated_entries(self.config, language).get(digest)
         if found is None or not _shows(found, domain, key):
-            raise SignoffError(CHANGED)
+            raise SignoffError(_(CHANGED))
         return found
 
 
@@ -404,7 +473,7 @@ def _shown(form: FormData) -> list[tuple[str, tuple[str | None, str]]]:
     pairs = [(digest, key) for digest, key in zip(digests, keys, strict=False)
              if isinstance(digest, str) and key is not None]
     if not len(pairs) == len(digests) == len(keys):
-        raise HTTPException(400, "A malformed form: each string needs its digest and its key.")
+        raise HTTPException(400, _("A malformed form: each string needs its digest and its key."))
     return pairs
 
 
@@ -420,15 +489,26 @@ def _notice(query: QueryParams) -> tuple[str, str] | None:
     changed = _number(query.get("changed"))
     texts = []
     if done == "approved" and count:
-        texts.append(f"Approved {_strings(count)}: signed with your key and saved in the ledger.")
+        texts.append(ngettext("Approved %(count)d string: signed with your key and saved in the ledger.",
+                              "Approved %(count)d strings: signed with your key and saved in the ledger.",
+                              count) % {"count": count})
+    elif done == "corrected" and count:
+        texts.append(ngettext("Corrected %(count)d string: your wording is in the catalog, approved, "
+                              "signed with your key and saved in the ledger.",
+                              "Corrected %(count)d strings: your wording is in the catalog, approved, "
+                              "signed with your key and saved in the ledger.", count) % {"count": count})
     elif done == "rejected" and count:
-        texts.append(f"Rejected {_strings(count)}: signed, saved in the ledger, and marked "
-                     "fuzzy with your note for the translator.")
+        texts.append(ngettext("Rejected %(count)d string: signed, saved in the ledger, and marked "
+                              "fuzzy with your note for the translator.",
+                              "Rejected %(count)d strings: signed, saved in the ledger, and marked "
+                              "fuzzy with your note for the translator.", count) % {"count": count})
     elif done == "none":
-        texts.append("Nothing new to sign: it was already decided.")
+        texts.append(_("Nothing new to sign: it was already decided."))
     if changed:
-        texts.append(f"{_strings(changed)} changed since the page was loaded and "
-                     f"{'was' if changed == 1 else 'were'} not approved: read them again.")
+        texts.append(ngettext("%(count)d string changed since the page was loaded and was not "
+                              "approved: read it again.",
+                              "%(count)d strings changed since the page was loaded and were not "
+                              "approved: read them again.", changed) % {"count": changed})
     if not texts:
         return None
     return ("problem" if changed else "done", " ".join(texts))
@@ -438,10 +518,6 @@ def _number(text: str | None) -> int:
     return int(text) if text and text.isdigit() and len(text) < 7 else 0
 
 
-def _strings(count: int) -> str:
-    return f"{count} string" + ("" if count == 1 else "s")
-
-
 def _is_ipv6(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).version == 6
@@ -449,9 +525,3 @@ def _is_ipv6(host: str) -> bool:
         return False
 
 
-def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("pipeline.signoff", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["when"] = lambda moment: format_time(moment).replace("T", " ").replace("Z", " UTC")
-    return env

@@ -14,15 +14,15 @@ from datetime import datetime
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from pipeline.catalogs.model import language_name
 from pipeline.config import Config
 from pipeline.errors import SignoffError
 from pipeline.fsutil import write_atomic
+from pipeline.signoff.i18n import environment, language_label, speaking_to
+from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.ledger import format_time, utc_now
-from pipeline.signoff.review import (Decision, Signer, approve, back_translation, pending,
-                             translated_entries)
+from pipeline.signoff.context import pending_contexts
+from pipeline.signoff.review import Decision, Signer, approve, pending, translated_entries
 
 MANIFEST_KIND = "review-sheet"
 
@@ -47,17 +47,22 @@ def manifest_path_for(html: Path) -> Path:
 
 
 def write_sheet(config: Config, language: str, out: Path, page: str | None = None,
-                now: datetime | None = None) -> SheetFiles:
-    """Write the review sheet of the waiting entries and its manifest beside it."""
+                now: datetime | None = None, reviewer: Reviewer | None = None) -> SheetFiles:
+    """Write the review sheet of the waiting entries and its manifest beside it.
+
+    ``reviewer``: the doctor it is printed for, in their language and time zone.
+    """
     items = pending(config, language, page)
     now = now or utc_now()
-    rows = [{"item": item, "back": back_translation(config, language, item.entry)}
-            for item in items]
-    html = _environment().get_template("review-sheet.html").render(
-        site=config.site_name, language=language, language_name=language_name(language),
-        direction=Locale.parse(language).text_direction, page=page, created=format_time(now),
-        rows=rows, manifest=manifest_path_for(out).name,
-        source_name=language_name(config.source_language))
+    with speaking_to(config, reviewer):
+        rows = [{"item": item, "context": context}
+                for item, context in zip(items, pending_contexts(config, language, items))]
+        html = environment().get_template("review-sheet.html").render(
+            site=config.site_name, language=language, language_name=language_label(language),
+            direction=Locale.parse(language).text_direction, page=page, created=now,
+            rows=rows, manifest=manifest_path_for(out).name,
+            source_language=config.source_language,
+            source_name=language_label(config.source_language))
     manifest = {"kind": MANIFEST_KIND, "language": language, "page": page,
                 "created": format_time(now), "sheet": out.name,
                 "entries": [{"digest": item.digest, "domain": item.places[0].domain,
@@ -103,12 +108,6 @@ def read_manifest(path: Path, language: str) -> list[dict]:
             for e in entries):
         raise SignoffError("the manifest's entries are damaged: print a new sheet", path)
     return entries
-
-
-def _environment() -> Environment:
-    return Environment(loader=PackageLoader("pipeline.signoff", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _short(text: str, width: int = 60) -> str:

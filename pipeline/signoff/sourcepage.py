@@ -24,8 +24,10 @@ from pipeline.gate.rules import APPROVED
 from pipeline.gate.source import ArticleStanding
 from pipeline.locking import SHARED, project_lock
 from pipeline.signoff.articles import content_diff
+from pipeline.signoff.handback import Tally
 from pipeline.signoff.review import Signer, approve, reject
 from pipeline.signoff.sources import article_body, standings, target
+from pipeline.signoff.verify import ledger_path
 from pipeline.source.articles import markdown
 
 PREFIX = "/source"
@@ -43,9 +45,10 @@ class SourcePages:
     """The source articles of one doctor's review session."""
 
     def __init__(self, config: Config, signer: Signer, base: str, render: Render,
-                 read_form: ReadForm, log: Callable[[str], None]):
+                 read_form: ReadForm, log: Callable[[str], None], tally: Tally | None = None):
         self.config, self.signer, self.base = config, signer, base
         self.render, self.read_form, self.log = render, read_form, log
+        self.tally = tally  # the session's decisions, handed back when the page stops
 
     def routes(self) -> list[Route]:
         return [Route(f"{PREFIX}/", self.index),
@@ -103,6 +106,9 @@ class SourcePages:
         if decision.statement is not None:
             self.log(f"{language}/{article.slug}: {done}, signed "
                      f"{decision.statement.time:%Y-%m-%d %H:%M:%S} UTC")
+            if self.tally is not None:
+                self.tally.record(language, done, len(decision.targets), (self.config.relative(
+                    ledger_path(self.config, language)), *decision.catalogs_written))
         return self.after(article, done)
 
     def after(self, article: ArticleStanding, done: str) -> Response:

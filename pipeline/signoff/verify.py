@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from json.encoder import encode_basestring
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -212,19 +212,22 @@ def approvals(config: Config, language: str) -> dict[str, Approval]:
 
 
 def read_signoffs(config: Config, language: str, roster: Roster | None = None,
-                  now: datetime | None = None) -> SignoffState:
+                  now: datetime | None = None, texts: bool = True) -> SignoffState:
     """Verify the ledger of a language and work out each digest's standing."""
     roster = roster if roster is not None else load_roster(config)
     path = ledger_path(config, language)
-    return check_ledger(read_ledger(path), language, roster, config.relative(path), now)
+    return check_ledger(read_ledger(path), language, roster, config.relative(path), now, texts)
 
 
 def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
-                 now: datetime | None = None) -> SignoffState:
+                 now: datetime | None = None, texts: bool = True) -> SignoffState:
     """Verify the lines of one ledger (see the module's rules) and replay what counts.
 
     Under a roster the trust root refused, nothing counts and no line is looked at: the
-    one reason is the roster's (``refused``), not each line's unknown reviewer.
+    one reason is the roster's (``refused``), not each line's unknown reviewer. With
+    ``texts`` false the statements kept let go of the texts they carry once their
+    signatures are verified: the gate needs only their digests, and on a big site the
+    texts of every statement of every language take hundreds of MiB.
     """
     if roster.refused:
         return SignoffState(language, shown, (), (), {}, {}, {}, ROSTER_REFUSED)
@@ -243,7 +246,10 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
             continue
         reviewer = roster.get(line.statement.reviewer)
         assert reviewer is not None  # a statement of a reviewer not in the roster has a problem
-        counted.append(Signed(line.number, line.statement, reviewer))
+        statement = line.statement
+        if not texts and statement.texts:
+            statement = replace(statement, texts={})
+        counted.append(Signed(line.number, statement, reviewer))
     approved, rejected, disputed, notes = _standing(counted)
     problems.extend(LedgerProblem(shown, number, note, harmless=True) for number, note in notes)
     problems.sort(key=lambda problem: problem.line)

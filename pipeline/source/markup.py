@@ -17,6 +17,11 @@ from pipeline.source.articles import markdown
 
 BARE_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]|\bmailto:[^\s<>()]+")
 
+
+def may_hold_url(text: str) -> bool:
+    """False where :data:`BARE_URL_RE` cannot match (most text): every match has one of these."""
+    return "://" in text or "mailto:" in text
+
 # How each element is named in messages, and drawn in a skeleton of the unit.
 NAMES = {"em": "emphasis (*…*)", "strong": "strong emphasis (**…**)", "code": "code span (`…`)",
          "link": "link ([…](…))", "image": "image (![…](…))", "break": "line break (\\ at line end)"}
@@ -80,11 +85,11 @@ class Inline:
                        if node.kind == kind)
 
     def bare_urls(self) -> list[str]:
-        return BARE_URL_RE.findall(self.prose)
+        return BARE_URL_RE.findall(self.prose) if may_hold_url(self.prose) else []
 
     def without_urls(self) -> str:
         """The prose with bare URLs taken out, for checks that look at words."""
-        return BARE_URL_RE.sub(" ", self.prose)
+        return BARE_URL_RE.sub(" ", self.prose) if may_hold_url(self.prose) else self.prose
 
 
 # Where an inline rule of the project's dialect can start (escapes, code, emphasis, links,

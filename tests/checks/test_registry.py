@@ -68,3 +68,33 @@ def test_a_finding_keeps_its_shape_and_reads_its_severity_back_from_json():
     assert data["severity"] == "error"
     again = Finding(**data)
     assert again == finding and again.severity is ERROR
+
+
+# Texts where a quick test could go wrong: entities that decode to digits, URLs in prose,
+# brackets and quotes only in Markdown, markup on one side, whitespace at the edges.
+_TRICKY = ["Dozu 5 mg.", "Dozu &#53; mg.", "Bkz. https://example.org/a.", "[kılavuz](https://x.org)",
+           "**Önemli:** %30", "„Alıntı“ (not", " baş", "son\n", "<b>kalın</b>", "javascript:alert(1)",
+           "mailto:a@b.org", "`kod 3`", "Yüzde otuz", "tamam tamam", "٣٠ ٪", "ile ile", "", "Düz metin."]
+
+
+@pytest.mark.parametrize("source", _TRICKY)
+@pytest.mark.parametrize("translation", _TRICKY)
+def test_a_check_that_says_it_cannot_apply_finds_nothing(source, translation):
+    from pipeline.checks.registry import Pair
+    from tests.checks.helpers import context as make_context
+    for language in ("en", "ar"):
+        context = make_context(language)
+        for item in CHECKS.values():
+            pair = Pair(source, translation)
+            if item.scope == "pair" and item.applies and not item.applies(pair, context):
+                assert list(item.function(Pair(source, translation), context)) == [], item.name
+
+
+def test_checks_that_cannot_apply_are_not_run():
+    from pipeline.checks.registry import Pair
+    from tests.checks.helpers import context as make_context
+    plain = Pair("Düz metin.", "Plain text.")
+    assert {name for name, item in CHECKS.items() if item.scope == "pair" and item.applies
+            and not item.applies(plain, make_context("en", terms=()))} == {
+        "markdown", "urls", "unsafe", "numbers", "extra-numbers", "glossary", "whitespace",
+        "brackets"}

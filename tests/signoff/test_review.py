@@ -108,6 +108,8 @@ def test_an_interrupted_interactive_review_keeps_every_decision(site):
     result = as_doctor(site, "approve", "en", input="a\nr\nnot the right term\ns\na\n")
     assert result.exit_code == 1  # aborted at the fifth entry
     assert "[5/6]" in result.output
+    assert "en: 2 approved, 1 rejected, 0 corrected" in result.output  # handed back all the same
+    assert "git add -- locale/en/signoffs.jsonl locale/en/LC_MESSAGES/mikro.po" in result.output
     meanings = [line["meaning"] for line in ledger_lines(site, "en")]
     assert meanings == ["approve", "reject", "approve"]
     state = read_signoffs(site.config, "en")
@@ -122,7 +124,7 @@ def test_quitting_the_interactive_review_keeps_decisions_and_exits_cleanly(site)
     result = as_doctor(site, "approve", "de", input="x\na\nq\n")
     assert result.exit_code == 0
     assert "Error: 'x' is not one of" in result.output
-    assert "approved 1, rejected 0, skipped 0, left 5" in result.output
+    assert "approved 1, rejected 0, corrected 0, skipped 0, left 5" in result.output
     assert not entry(site, "de", TITLE).fuzzy
     assert len(ledger_lines(site, "de")) == 1
 
@@ -175,7 +177,8 @@ def test_the_sheet_is_self_contained_and_escapes_translations(site, tmp_path, fa
     html = out.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;pores&lt;/b&gt;" in html
-    assert f"[TR] [en] {TITLE}" in html and "not cached" in html
+    assert f"[TR] [en] {TITLE}" in html and "not cached" not in html
+    assert html.count("no back-translation yet") == 1  # the edited string only
     assert "src=" not in html and "<link" not in html and "http" not in html.replace(
         "https://example.org/kilavuz", "")
     assert html.count("<tr>") == 7  # heading and six entries

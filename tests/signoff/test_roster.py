@@ -62,6 +62,25 @@ retired = 2026-03-01T00:00:00Z
     assert not old.compromised and not old.current and old.valid_at(datetime(2026, 2, 1, tzinfo=UTC))
 
 
+def test_a_doctor_may_name_a_language_and_a_time_zone(keys):
+    roster = parse_roster(f'''
+[reviewers.a]
+name = "A"
+languages = ["en"]
+key = "{keys[0]}"
+locale = "tr"
+timezone = "Europe/Istanbul"
+
+[reviewers.b]
+name = "B"
+languages = ["de"]
+key = "{keys[1]}"
+''', ROSTER)
+    a, b = roster.get("a"), roster.get("b")
+    assert (a.locale, a.timezone) == ("tr", "Europe/Istanbul")
+    assert (b.locale, b.timezone) == (None, None)
+
+
 def test_no_roster_file_means_no_reviewers(project):
     roster = load_roster(project.config)
     assert roster.reviewers == {} and roster.get("anyone") is None
@@ -80,6 +99,12 @@ def test_no_roster_file_means_no_reviewers(project):
     ("[reviewers.a]\nname = \"A\nlanguages = []\n", "invalid TOML", 2),
     ('[reviewers.a]\nname = "A"\nlanguages = ["en"]\nkey = "{k0}"\ncompromised = "yes"\n',
      "compromised must be true or false", 5),
+    ('[reviewers.a]\nname = "A"\nlanguages = ["en"]\nkey = "{k0}"\nlocale = "klingon"\n',
+     "locale must be a locale such as", 5),
+    ('[reviewers.a]\nname = "A"\nlanguages = ["en"]\nlocale = 7\nkey = "{k0}"\n',
+     "locale must be a locale such as", 4),
+    ('[reviewers.a]\nname = "A"\nlanguages = ["en"]\nkey = "{k0}"\ntimezone = "Istanbul"\n',
+     "timezone must be an IANA time zone", 5),
 ])
 def test_roster_mistakes_name_the_line(keys, body, message, line):
     with pytest.raises(ConfigError, match=message) as error:

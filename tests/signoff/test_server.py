@@ -103,7 +103,7 @@ def changed_files(project, before):
 
 
 ROUTES = ["/", "/en/mikro/", "/ar/mikro/", "/en/site/", "/static/review.css", "/en/nope/", "/xx"]
-DECISIONS = ["/en/mikro/approve", "/en/mikro/reject", "/en/mikro/approve-all"]
+DECISIONS = ["/en/mikro/approve", "/en/mikro/reject", "/en/mikro/approve-all", "/en/mikro/correct"]
 # Addresses that do not carry this run's token as the first part of the path.
 NOT_THE_TOKEN = ["", "/t/guessed", f"/t/{TOKEN}x", f"/t/{TOKEN[:-1]}", f"/T/{TOKEN}", f"/t//{TOKEN}",
                  f"/x/{TOKEN}", f"/t/{TOKEN.upper()}"]
@@ -220,7 +220,7 @@ def test_every_response_carries_a_strict_security_policy(client, path):
         csp = response.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "style-src 'self'" in csp
         assert "form-action 'self'" in csp and "frame-ancestors 'none'" in csp
-        assert "script-src" not in csp  # no script at all
+        assert "script-src 'self'" in csp  # only the page's own file, never inline or foreign script
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"  # the token stays here
         assert response.headers["x-frame-options"] == "DENY"
@@ -251,23 +251,27 @@ def test_only_the_doctors_languages_and_known_articles_are_served(site, tmp_path
 def test_the_overview_counts_what_is_waiting_per_language(client):
     html = get(client, "/").text
     assert re.search(r"<strong>18</strong> strings are waiting for you in 3 languages", html)
-    assert html.index("English") < html.index("German") < html.index("Arabic")
-    assert f'<a href="{BASE}/en/mikro/">Mikro İğneleme Nedir?</a>' in html
+    left = [int(n) for n in re.findall(r"not published yet: (\d+) strings? still to translate", html)]
+    assert len(left) == 3 and left == sorted(left)  # the language closest to publication first
+    assert f'<a href="{BASE}/en/mikro/" lang="tr">Mikro İğneleme Nedir?</a>' in html
     assert '<td class="count waiting">6</td>' in html
+    assert '<progress id="progress-en" max="' in html
 
 
 def test_the_article_page_shows_every_string_in_reading_order(site, client, monkeypatch):
-    # The page shows whatever pipeline.signoff.review.back_translation finds cached.
-    monkeypatch.setattr("pipeline.signoff.page.back_translation",
-                        lambda config, language, e: f"BACK: {e.msgid}" if e.msgid == ITEM else None)
+    # The page shows whatever the machine-translation store holds as back-translations.
+    monkeypatch.setattr("pipeline.mt.backtranslate.back_translations",
+                        lambda config, language, entries: {e.key: f"BACK: {e.msgid}"
+                                                           for e in entries if e.msgid == ITEM})
     edit_translation(site, "ar", ITEM, '<script>alert("x")</script> مسام')
     html = get(client, "/ar/mikro/").text
     positions = [html.index(f">{escape(e.msgid)}<") for e in read_po(site.po("ar")).messages]
     assert len(positions) == 6 and positions == sorted(positions)
     assert html.count('class="row state-waiting') == 6
-    assert html.count('dir="rtl"') == 6 and 'lang="ar" dir="rtl"' in html
+    assert html.count('class="text translation" lang="ar" dir="rtl"') == 6
+    assert html.count('name="text" rows="3" lang="ar" dir="rtl"') == 6  # the correction fields
     assert "<script>" not in html and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    assert f"BACK: {ITEM}" in html and "not cached" in html
+    assert f"BACK: {ITEM}" in html and "no back-translation" in html and "not cached" not in html
     assert "looks untranslated" in html  # the check warnings of the row
     assert "Draft (fuzzy): approving accepts this wording." in html
     assert 'aria-label="Approve string 1"' in html and '<label for="note-1">' in html
@@ -279,8 +283,9 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     digest = digest_of(site, "de", TITLE)
     response = post(client, "/de/mikro/approve", **shown(site, "de", TITLE))
     assert response.status_code == 303
+    following = digest_of(site, "de", "Cildiniz için minimal invaziv bir prosedür.")  # string 2
     assert response.headers["location"] == (f"{BASE}/de/mikro/?done=approved&count=1&changed=0"
-                                            f"#e-{digest[:16]}")
+                                            f"#e-{following[:16]}")
     cli = twin.run("review", "approve", "--lang", "de", "--reviewer", "dr-test", "--key-file",
                    str(site.key), "--entry", digest)
     assert cli.exit_code == 0, cli.output
@@ -291,7 +296,9 @@ def test_approving_writes_exactly_what_the_command_line_writes(site, client, tmp
     assert (approval.reviewer, approval.name) == ("dr-test", "Dr. Test Hekim")
     page = client.get(response.headers["location"]).text
     assert "Approved 1 string: signed with your key and saved in the ledger." in page
-    assert re.search(r"Approved</span> by Dr. Test Hekim on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page)
+    assert f'id="e-{digest[:16]}"' not in page  # waiting only: the decided string leaves the queue
+    page = get(client, "/de/mikro/?show=all").text
+    assert re.search(r"Approved</span> by Dr. Test Hekim on \w+ \d+, \d{4}, \d+:\d\d:\d\d\s[AP]M UTC", page)
 
 
 def test_a_decision_on_a_full_disk_is_one_line_on_the_page_and_changes_nothing(
@@ -325,7 +332,7 @@ def test_rejecting_writes_exactly_what_the_command_line_writes(site, client, tmp
     dated = re.compile(rb"on \d{4}-\d\d-\d\d:")
     assert dated.sub(b"", site.po("en").read_bytes()) == dated.sub(b"", twin.po("en").read_bytes())
     assert read_signoffs(site.config, "en").rejected[digest].note == line["note"]
-    assert "Rejected</span> by Dr. Test Hekim" in get(client, "/en/mikro/").text
+    assert "Rejected</span> by Dr. Test Hekim" in get(client, "/en/mikro/?show=all").text
 
 
 def test_a_rejection_without_a_note_signs_nothing(site, client):
@@ -457,7 +464,7 @@ def test_a_disputed_string_is_shown_with_both_doctors(
     reject(config, "en", open_signer(config, "en", "dr-test", site.key), target, "wrong term")
     approve(config, "en", open_signer(config, "en", "dr-other", other), [target])
     assert target.digest in read_signoffs(config, "en").disputed
-    page = get(client, "/en/mikro/").text
+    page = get(client, "/en/mikro/?show=all").text
     assert "1 disputed" in page and "Disputed</span> approved by Dr. Başka Hekim" in page
     assert get(client, "/").status_code == 200
     mikro = next(d for d in evaluate(config, "en").domains if d.domain == "mikro")
@@ -545,15 +552,33 @@ def test_serving_needs_a_rostered_doctor_with_their_key(site, tmp_path):
     assert result.exit_code == 1 and "no key file here" in result.output
 
 
+class Serving:
+    """``pipeline review serve`` as a separate process, its output read line by line as it comes."""
+
+    def __init__(self, project: Project, *args: str):
+        environment = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1",
+                       "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "review", "serve", "--reviewer", "dr-test",
+             "--key-file", str(project.key), "--port", "0", *args],
+            cwd=project.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(
+            target=lambda: [self.lines.put(line) for line in self.process.stdout], daemon=True)
+        self.reader.start()
+
+    def stop(self) -> str:
+        """Ctrl-C, as a doctor stops the page; everything it printed."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        return "".join(self.lines.queue)
+
+
 def test_the_command_prints_an_address_that_opens_the_page(site):
-    environment = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "review", "serve", "--reviewer", "dr-test",
-         "--key-file", str(site.key), "--lang", "en", "--port", "0"],
-        cwd=site.root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
-    reader.start()
+    serving = Serving(site, "--lang", "en")
+    process, lines = serving.process, serving.lines
     try:
         url = _printed_address(lines)
         origin, token = re.fullmatch(r"(http://[^/]+)/t/([^/]+)/", url).groups()
@@ -570,10 +595,7 @@ def test_the_command_prints_an_address_that_opens_the_page(site):
             assert decided.status_code == 303
         assert digest_of(site, "en", TITLE) in read_signoffs(site.config, "en").approved
     finally:
-        process.send_signal(signal.SIGINT)  # Ctrl-C
-        process.wait(timeout=30)
-        reader.join(timeout=30)
-    output = "".join(lines.queue)
+        output = serving.stop()
     assert process.returncode == 0, output
     assert "en/mikro: approved 1 string(s)" in output and "review page stopped" in output
 
@@ -655,7 +677,7 @@ def test_a_doctor_approves_a_string_and_the_article_in_the_browser(site, live, d
 
     doctor.get_by_role("button", name="Approve string 1", exact=True).click()
     doctor.wait_for_url(re.compile(r".*/en/mikro/\?done=approved&count=1.*"))
-    doctor.reload()
+    doctor.goto(f"{live}/en/mikro/?show=all")
     first = doctor.locator("tbody tr").first
     assert "Approved by Dr. Test Hekim on" in first.inner_text()
     assert doctor.locator(".summary").inner_text().startswith("5 waiting")
@@ -668,7 +690,7 @@ def test_a_doctor_approves_a_string_and_the_article_in_the_browser(site, live, d
     assert mikro.states[(None, TITLE)] == APPROVED
     assert not any(b.msgid == TITLE for b in verdict.blockers) and not verdict.publishable
 
-    doctor.get_by_label("I have read all 5 waiting strings above").check()
+    doctor.get_by_label("I have read all 5 waiting strings shown above").check()
     doctor.get_by_role("button", name="Approve 5 waiting strings").click()
     doctor.wait_for_url(re.compile(r".*done=approved&count=5.*"))
     assert "Approved 5 strings" in doctor.get_by_role("status").inner_text()
@@ -683,7 +705,7 @@ def test_a_doctor_approves_a_string_and_the_article_in_the_browser(site, live, d
 def test_a_doctor_rejects_with_a_note_using_only_the_keyboard(site, live, doctor):
     doctor.goto(f"{live}/de/mikro/")
     digest = digest_of(site, "de", ITEM)
-    summary = doctor.locator(f"#e-{digest[:16]} summary")
+    summary = doctor.locator(f"#e-{digest[:16]} details.reject summary")
     summary.focus()
     doctor.keyboard.press("Enter")  # opens the note form
     doctor.keyboard.press("Tab")
@@ -699,6 +721,7 @@ def test_a_doctor_rejects_with_a_note_using_only_the_keyboard(site, live, doctor
     (comment,) = rejected.comments
     assert re.fullmatch(r"rejected by Dr\. Test Hekim on \d{4}-\d\d-\d\d: "
                         r"Use 'vergrößerte Poren', the usual term", comment)
+    doctor.goto(f"{live}/de/mikro/?show=all")
     row = doctor.locator(f"#e-{digest[:16]}").inner_text()
     assert "Rejected by Dr. Test Hekim" in row and "vergrößerte Poren" in row
     doctor.set_viewport_size({"width": 1024, "height": 768})  # a tablet held sideways

@@ -130,3 +130,15 @@ def test_a_doctor_signs_the_article_in_the_browser(source: Project, live: str, b
     assert source.run("status", "--json").output.count('"drafts": []') == 1
     assert context.cookies() == []
     context.close()
+
+
+def test_a_signed_article_is_handed_back_with_the_sessions_other_decisions(source: Project):
+    from pipeline.signoff.handback import Tally
+
+    signer, chosen = open_signer_for(source.config, None, "zeris", source.key)
+    tally = Tally(signer.reviewer.name)
+    client = TestClient(create_app(source.config, signer, ("tr", *chosen), TOKEN, ("testserver",),
+                                   tally=tally))
+    assert sign(client, digest(source)).status_code == 303
+    assert tally.summary() == ["tr: 1 approved, 0 rejected, 0 corrected"]
+    assert list(tally.files) == ["locale/tr/signoffs.jsonl"]
