@@ -151,3 +151,23 @@ def test_new_key_signs_the_source_when_the_sample_reviewer_may(sample, capsys):
     assert sign_samples.main(["--config", str(sample.root / "pipeline.toml"), "--new-key"]) == 0
     assert "tr: approved 1 of 1 articles" in capsys.readouterr().out
     assert len(ledger(sample, "tr").read_text().splitlines()) == 1
+
+
+def test_the_shipped_catalogs_are_as_pull_leaves_them(tmp_path):
+    """`make` on a fresh clone changes no tracked file: the sample is pulled from today's article."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    for name in ("pipeline.toml", "reviewers.toml", "reviewers.sig.jsonl"):
+        shutil.copy2(REPO / name, tmp_path / name)
+    for folder in ("source", "locale"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    before = {path: path.read_bytes() for path in (tmp_path / "locale").rglob("*") if path.is_file()}
+    result = CliRunner().invoke(cli, ["--config", str(tmp_path / "pipeline.toml"), "pull"])
+    assert result.exit_code == 0, result.output
+    after = {path: path.read_bytes() for path in (tmp_path / "locale").rglob("*") if path.is_file()}
+    changed = sorted(str(path.relative_to(tmp_path)) for path in after if before.get(path) != after[path])
+    assert changed == [], "the shipped catalogs are stale: run `pipeline pull` and commit them"
