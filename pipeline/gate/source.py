@@ -31,7 +31,7 @@ from pipeline.gate.rules import (APPROVED, DISPUTED, REJECTED, SOURCE_CHANGED, S
                                  Blocker, source_reason)
 from pipeline.signoff.articles import (article_id, content_digest,
                                        read_source_article, signed_content)
-from pipeline.signoff.ledger import APPROVE, format_time
+from pipeline.signoff.ledger import format_time
 from pipeline.signoff.roster import Roster
 from pipeline.signoff.verify import Approval, SignoffState, read_signoffs
 from pipeline.source.articles import SITE_DOMAIN, find_sources, read_source_bytes
@@ -186,16 +186,8 @@ def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState,
 def _earlier_signatures(signoffs: SignoffState) -> dict[str, tuple[Approval, str, object]]:
     """Article id → the last approval standing on some content of it: its digest and the text it
     carries."""
-    found: dict[str, tuple[Approval, str, object]] = {}
-    for signed in signoffs.statements:
-        statement = signed.statement
-        if statement.meaning != APPROVE:
-            continue
-        for digest, ids in statement.digests.items():
-            approval = signoffs.approved.get(digest)
-            if approval is not None:
-                found.update(dict.fromkeys(ids, (approval, digest, statement.texts.get(digest))))
-    return found
+    return {article: (approval, digest, statement.texts.get(digest))
+            for article, (digest, statement, approval) in signoffs.standing_by_id.items()}
 
 
 Summary = tuple[str, str, str, "tuple[str, int] | None"]  # sha, digest, title, reviewed_by

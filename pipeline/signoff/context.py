@@ -35,7 +35,6 @@ from pipeline.config import Config
 from pipeline.mt.store import Draft
 from pipeline.glossary import Glossary, load_glossary, turkish_lower
 from pipeline.signoff.i18n import _
-from pipeline.signoff.ledger import APPROVE, Statement
 from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs, signed_text
 
 if TYPE_CHECKING:
@@ -172,15 +171,7 @@ class ApprovedPairs:
 
     def __init__(self, language: str, signoffs: SignoffState):
         self.language = language
-        self.index: dict[str, tuple[str, Statement, Approval]] = {}
-        for signed in signoffs.statements:
-            statement = signed.statement
-            if statement.meaning != APPROVE:
-                continue
-            for digest, ids in statement.digests.items():
-                approval = signoffs.approved.get(digest)
-                if approval is not None:
-                    self.index.update(dict.fromkeys(ids, (digest, statement, approval)))
+        self.index = signoffs.standing_by_id
 
     def get(self, entry_id: str) -> Earlier | None:
         """The pair approved for the entry id, when its statement carries it and it hashes to its digest."""

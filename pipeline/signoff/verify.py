@@ -114,17 +114,23 @@ class SignoffState:
         return tuple(problem for problem in self.problems if not problem.harmless)
 
     @cached_property
-    def approved_ids(self) -> dict[str, Approval]:
-        """Entry id → approval standing for some text of that entry (only stale checks need it)."""
-        ids: dict[str, Approval] = {}
+    def standing_by_id(self) -> dict[str, tuple[str, Statement, Approval]]:
+        """Entry id → the last approval still standing for some text of that entry: its digest,
+        the statement that made it (which may carry the approved text) and the approval."""
+        ids: dict[str, tuple[str, Statement, Approval]] = {}
         for signed in self.statements:
             if signed.statement.meaning != APPROVE:
                 continue
             for digest, covered in signed.statement.digests.items():
                 approval = self.approved.get(digest)
                 if approval is not None:
-                    ids.update(dict.fromkeys(covered, approval))
+                    ids.update(dict.fromkeys(covered, (digest, signed.statement, approval)))
         return ids
+
+    @cached_property
+    def approved_ids(self) -> dict[str, Approval]:
+        """Entry id → approval standing for some text of that entry (only stale checks need it)."""
+        return {entry: approval for entry, (_, _, approval) in self.standing_by_id.items()}
 
 
 def entry_digest(language: str, entry: Entry, plural_forms: str | None = None) -> str:
