@@ -15,7 +15,8 @@ msgid pull kept when the source changed); otherwise *waiting* for a doctor.
 
 What the gate learns from each catalog apart from the ledger (checks, digests)
 is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
-catalog is not read again; the ledger is verified on every run. The entries
+catalog is not read again; so is the outcome of verifying the ledger, by the
+ledger's and the roster's bytes (:mod:`pipeline.signoff.verified`). The entries
 themselves are read only when someone asks for them (the build, a review list).
 
 The pages of a catalog are checked once the catalog is clear, on first use of
@@ -42,8 +43,8 @@ from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPU
                                  REJECTED_BY_DOCTOR, REVIEW_STATES, STALE, UNTRANSLATED, WAITING,
                                  Blocker, catalog_blockers, entry_reason, reason_counts)
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.verify import (Approval, SignoffState, entry_ids, former_domains,
-                                     read_signoffs)
+from pipeline.signoff.verified import verified_signoffs
+from pipeline.signoff.verify import Approval, SignoffState, entry_ids, former_domains
 from pipeline.source.articles import domains
 
 __all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "DISPUTED", "DISPUTED_APPROVAL", "FUZZY",
@@ -317,8 +318,8 @@ def evaluate_languages(config: Config, languages: Iterable[str], names: list[str
 
 def _catalogs(config: Config, language: str, names: list[str] | None, pages: PageCheck
               ) -> Verdict:
-    """The verdict on each catalog of a language (the ledger read and verified afresh)."""
-    signoffs = read_signoffs(config, language, texts=False)
+    """The verdict on each catalog of a language (the ledger's verification kept by its bytes)."""
+    signoffs = verified_signoffs(config, language)
     disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
     store = FactsStore(config, language, check_catalog)
     verdicts = []

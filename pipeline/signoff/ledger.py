@@ -262,7 +262,7 @@ def read_ledger(path: Path) -> list[LedgerLine]:
         data = path.read_bytes()
     except FileNotFoundError:
         return []
-    return _parse_lines(data)
+    return parse_ledger(data)
 
 
 def ledger_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
@@ -272,7 +272,8 @@ def ledger_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
             yield number, raw
 
 
-def _parse_lines(data: bytes) -> list[LedgerLine]:
+def parse_ledger(data: bytes) -> list[LedgerLine]:
+    """Every non-blank line of a ledger's bytes, parsed."""
     lines = [_parsed(number, raw) for number, raw in ledger_lines(data)]
     tail = torn_tail(data)
     if tail is not None:

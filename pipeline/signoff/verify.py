@@ -237,7 +237,20 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
     """
     if roster.refused:
         return SignoffState(language, shown, (), (), {}, {}, {}, ROSTER_REFUSED)
-    latest = (now or utc_now()) + CLOCK_SKEW
+    counted, problems = verify_lines(lines, language, roster, shown, now, texts)
+    return replay(language, shown, counted, problems)
+
+
+def latest_time(now: datetime | None = None) -> datetime:
+    """The latest time a statement may claim (rule 8): this machine's clock, and the skew allowed."""
+    return (now or utc_now()) + CLOCK_SKEW
+
+
+def verify_lines(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
+                 now: datetime | None = None, texts: bool = True
+                 ) -> tuple[list[Signed], list[LedgerProblem]]:
+    """The statements that count, in ledger order, and why each other line does not."""
+    latest = latest_time(now)
     problems: list[LedgerProblem] = []
     counted: list[Signed] = []
     seen: dict[tuple[bytes, str], int] = {}
@@ -256,8 +269,15 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
         if not texts and statement.texts:
             statement = replace(statement, texts={})
         counted.append(Signed(line.number, statement, reviewer))
+    return counted, problems
+
+
+def replay(language: str, shown: str, counted: list[Signed], problems: list[LedgerProblem]
+           ) -> SignoffState:
+    """The standing of each digest after the counted statements, in ledger order."""
     approved, rejected, disputed, notes = _standing(counted)
-    problems.extend(LedgerProblem(shown, number, note, harmless=True) for number, note in notes)
+    problems = [*problems, *(LedgerProblem(shown, number, note, harmless=True)
+                             for number, note in notes)]
     problems.sort(key=lambda problem: problem.line)
     return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected,
                         disputed)
