@@ -163,8 +163,8 @@ def test_a_value_planted_without_the_secret_is_not_used(site, tmp_path):
     counted = [Signed(1, forged, roster.get("dr-test"))]
     sha = shared_store(config.cache_dir).index.digest(ledger(site, "en"))
     key = verified._key("en", "locale/en/signoffs.jsonl", sha, roster)
-    Store(config.cache_dir, secret=os.urandom(32)).put(
-        SIGNOFFS, key, verified._dumped(counted, [], None))
+    Store(config.cache_dir, secret=os.urandom(32)).put_marshal(
+        SIGNOFFS, key, verified._value(counted, [], None))
     assert verified_signoffs(config, "en").approved == {}
     assert not evaluate(config, "en").publishable
 
