@@ -76,6 +76,8 @@ class DomainVerdict:
         """Each live message's review state, in file order (None where a form is empty)."""
         if self.facts is None:
             return ()
+        if self.all_approved:
+            return (APPROVED,) * len(self.facts.digests)
         signoffs = self.signoffs
         approved, rejected = signoffs.approved, signoffs.rejected
         states: list[str | None] = []
@@ -95,14 +97,19 @@ class DomainVerdict:
         return tuple(states)
 
     @cached_property
+    def all_approved(self) -> bool:
+        """Every live message's text stands approved (most catalogs of a reviewed site)."""
+        return self.facts is not None and all(map(self.signoffs.approved.__contains__,
+                                                  self.facts.digests))
+
+    @cached_property
     def clear(self) -> bool:
         """Nothing in this catalog holds the language back."""
         if self.facts is None:
             return False
-        approved = self.signoffs.approved
         return (not self.facts.catalog_errors
                 and self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
-                and all(digest in approved for digest in self.facts.digests))
+                and self.all_approved)
 
     def reasons(self) -> Counter:
         """How many entries hold the language back, by reason, without reading the catalog."""
@@ -278,7 +285,9 @@ class Verdict:
 
     def review_counts(self) -> dict[str, int]:
         """How many translated entries are approved, stale, waiting or rejected."""
-        counts = Counter(state for domain in self.domains for state in domain.state_list)
+        counts: Counter = Counter()
+        for domain in self.domains:
+            counts.update(domain.state_list)
         return {state: counts[state] for state in REVIEW_STATES}
 
     def blocker_counts(self) -> dict[str, int]:
