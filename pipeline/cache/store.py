@@ -39,6 +39,7 @@ from pipeline.fsutil import write_atomic
 SECRET_VARIABLE = "PIPELINE_CACHE_SECRET"
 SECRET_FILE = "cache-secret"
 _MAC_SIZE = 32
+_MARSHAL_VERSION = 2
 # Values unused for this long are swept, at most once a day.
 KEEP_DAYS = 30
 
@@ -155,9 +156,10 @@ class Store:
         times faster than from JSON, tuples stay tuples. marshal is not meant for bytes
         from elsewhere: these come only from this code, since a value is loaded only once
         its authentication verifies, and the code identity names the Python version
-        whose format they are in.
+        whose format they are in. Format version 2 has no references between objects,
+        so equal values are equal bytes, whichever process made them.
         """
-        self.put(kind, key, marshal.dumps(value))
+        self.put(kind, key, marshal.dumps(value, _MARSHAL_VERSION))
 
     def _decoded(self, kind: str, key: str, decode: Callable[[bytes], object]) -> object | None:
         value = self.get(kind, key)
@@ -181,7 +183,7 @@ class Store:
         return self.folder / "objects" / kind / address[:2] / address[2:]
 
     def _mac(self, address: str, value: bytes) -> bytes:
-        return keyed(self.secret, address.encode("ascii") + b"\0" + value)
+        return keyed(self.secret, address.encode("ascii") + b"\0", value)
 
     def _sweep(self) -> None:
         stamp = self.folder / "swept"

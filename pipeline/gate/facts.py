@@ -239,8 +239,8 @@ class FactsStore:
                 self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
         self.learnt = set()
         if self.bundle is not None and not self.bundled and not self.ready:
-            self.store.put_json(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
-                                                      in self.current.items()})
+            self.store.put_marshal(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
+                                                         in self.current.items()})
             self.bundled = True
         self.store.save()
 
@@ -251,7 +251,7 @@ class FactsStore:
     def _unbundle(self, catalogs: list[tuple[str, Path, str]], digests: dict[str, str | None]
                   ) -> bool:
         """Take every catalog's facts from the value kept for the whole language, if there is one."""
-        kept = self.store.get_json(BUNDLE, self.bundle) if self.bundle else None
+        kept = self.store.get_marshal(BUNDLE, self.bundle) if self.bundle else None
         if not isinstance(kept, dict):
             return False
         ready: dict[str, CatalogFacts | bool] = {}
