@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline import checks
@@ -32,7 +32,7 @@ from pipeline.gate.rules import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_
                                  MARK_UNFILLED, checked_as)
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.catalogs.pofile import parse_po_bytes
-from pipeline.signoff.verify import entry_digest, entry_ids, former_domains
+from pipeline.signoff.verify import SignoffState, entry_digest, entry_ids, former_domains
 from pipeline.cache import Store, digest_of, sha256, shared_store
 
 # Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
@@ -98,6 +98,12 @@ class CatalogFacts:
             found = self.found = [Finding(*row) for row in json.loads(found)]
         return found
 
+    def release(self) -> None:
+        """Let go of the rows and findings when they can be fetched again: a big site's
+        catalogs are held all at once, their rows only one at a time."""
+        if self.details is not None:
+            self.rows = self.found = None
+
     def front_entries(self) -> list[tuple[str, Entry]]:
         """(digest, entry) of the title and description, enough to show them without parsing."""
         return [(digest, Entry(msgid, tuple(msgstrs), msgctxt, line=line))
@@ -119,14 +125,17 @@ class CatalogFacts:
         return f"{domain}\t{self.sha}\t{rows}\t{found}\n"
 
     @classmethod
-    def from_json(cls, data: dict, details: str | None = None) -> CatalogFacts:
+    def from_json(cls, data: dict) -> CatalogFacts:
         strings, translated, fuzzy, checked, check_errors = data["counts"]
-        facts = cls(data["sha"], strings, translated, fuzzy, checked, check_errors,
-                    data["digests"], data["marks"], data["ids"], data["front"],
-                    data["plural_forms"], data["catalog_errors"])
-        if details is not None:
-            facts.rows, facts.found = _split_details(details)[1:]
-        return facts
+        return cls(data["sha"], strings, translated, fuzzy, checked, check_errors,
+                   data["digests"], data["marks"], data["ids"], data["front"],
+                   data["plural_forms"], data["catalog_errors"])
+
+    def share(self, strings: Mapping[str, str]) -> None:
+        """Hold each digest and entry id as the equal string of ``strings`` (the ledger's), if any."""
+        if strings:
+            self.digests = [strings.get(digest, digest) for digest in self.digests]
+            self.ids = [strings.get(ids, ids) for ids in self.ids]
 
     def _fetch(self) -> tuple[str | list[EntryRow], str | list[Finding]]:
         """The rows and findings, fetched through ``details`` on first use."""
@@ -183,8 +192,11 @@ class FactsStore:
     so a run where nothing changed reads one value instead of thousands.
     """
 
-    def __init__(self, config: Config, language: str, check: CheckCatalog):
+    def __init__(self, config: Config, language: str, check: CheckCatalog,
+                 shared: Mapping[str, str] | None = None):
         self.config, self.language, self.check = config, language, check
+        # The digests and ids the ledger holds already (ledger_strings): the facts share them.
+        self.shared = shared or {}
         self.store = shared_store(config.cache_dir)
         self.context = _context(config, language, check)
         self.current: dict[str, tuple[str, CatalogFacts]] = {}
@@ -208,14 +220,13 @@ class FactsStore:
         if len(missing) < PARALLEL_FROM or jobs() < 2:
             return
         chunks = chunked(missing, _CHUNK)
-        state = (self.config, self.language, self.check)
-        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, state)):
-            for (domain, _, shown), result in zip(chunk, results):
+        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, self)):
+            for (domain, path, shown), result in zip(chunk, results):
                 if isinstance(result, tuple):
                     self.ready[domain] = CatalogError(*result)
-                elif result is not None:
-                    facts = CatalogFacts.from_json(result["facts"], result["details"])
-                    self.ready[domain] = self._record(domain, shown, facts)
+                elif result is not None:  # its rows and findings are in the store already
+                    self.ready[domain] = self._known(domain, path, shown, result)
+                    self.learnt.add(domain)
 
     def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
         """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
@@ -226,7 +237,7 @@ class FactsStore:
         if found is None:
             found = learn_file(domain, path, shown, self.language, self.config, self.check)
             if found is not None:
-                self._record(domain, shown, found)
+                self._record(domain, path, shown, found)
         return found if isinstance(found, CatalogFacts) else None
 
     def save(self) -> None:
@@ -235,8 +246,6 @@ class FactsStore:
             shown, facts = self.current[domain]
             key = self._key(domain, shown, facts.sha)
             self.store.put_json(FACTS, key, facts.to_json())
-            if facts.rows is not None and facts.found is not None:
-                self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
         self.learnt = set()
         if self.bundle is not None and not self.bundled and not self.ready:
             self.store.put_json(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
@@ -246,7 +255,7 @@ class FactsStore:
 
     def close(self) -> None:
         """Let go of everything kept (the facts handed out refer back to this store)."""
-        self.current, self.ready = {}, {}
+        self.current, self.ready, self.shared = {}, {}, {}
 
     def _unbundle(self, catalogs: list[tuple[str, Path, str]], digests: dict[str, str | None]
                   ) -> bool:
@@ -281,6 +290,7 @@ class FactsStore:
 
     def _known(self, domain: str, path: Path, shown: str, data: object) -> CatalogFacts:
         facts = CatalogFacts.from_json(data)  # type: ignore[arg-type]
+        facts.share(self.shared)
         facts.details = lambda: self._details(domain, path, shown, facts.sha)
         self.current[domain] = (shown, facts)
         return facts
@@ -297,17 +307,36 @@ class FactsStore:
                 pass
         learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
                        self.check)
-        self.store.put(DETAILS, self._key(domain, shown, sha),
-                       learnt.details_line(domain).encode("utf-8"))
+        self.keep_details(domain, shown, learnt)
         return learnt.rows, learnt.found
 
-    def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
+    def _record(self, domain: str, path: Path, shown: str, facts: CatalogFacts) -> None:
+        """Facts learnt here: their rows and findings go to the store, and are read back on use."""
+        self.keep_details(domain, shown, facts)
+        facts.details = lambda: self._details(domain, path, shown, facts.sha)
+        facts.release()
+        facts.share(self.shared)
         self.current[domain] = (shown, facts)
         self.learnt.add(domain)
-        return facts
+
+    def keep_details(self, domain: str, shown: str, facts: CatalogFacts) -> None:
+        """Keep the rows and findings of facts just learnt (in a worker: they are not sent back)."""
+        self.store.put(DETAILS, self._key(domain, shown, facts.sha),
+                       facts.details_line(domain).encode("utf-8"))
 
     def _key(self, domain: str, shown: str, sha: str) -> str:
         return digest_of(self.context, domain, shown, sha)
+
+
+def ledger_strings(signoffs: SignoffState) -> dict[str, str]:
+    """Each digest and entry id the counted statements name, by itself: facts that hold the
+    same one share the ledger's string (a big site has a million of each)."""
+    strings: dict[str, str] = {}
+    for signed in signoffs.statements:
+        for digest, ids in signed.statement.digests.items():
+            strings[digest] = digest
+            strings.update(zip(ids, ids))
+    return strings
 
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,
@@ -347,18 +376,22 @@ PARALLEL_FROM = 64
 _CHUNK = 32
 
 
-def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
-    """In a worker: the facts of each catalog as JSON data, or the error that stops it."""
-    config, language, check = state
+def _learn_files(kept: FactsStore, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
+    """In a worker: the facts of each catalog as JSON data, or the error that stops it.
+
+    The rows and findings go straight into the store, not back: they are most of
+    a catalog's text, and a big site's would not fit in memory together.
+    """
     results: list[dict | tuple | None] = []
     for domain, path, shown in chunk:
         try:
-            facts = learn_file(domain, path, shown, language, config, check)
+            facts = learn_file(domain, path, shown, kept.language, kept.config, kept.check)
         except CatalogError as error:
             results.append((error.message, error.path, error.line))
             continue
-        results.append({"facts": facts.to_json(), "details": facts.details_line(domain)}
-                       if facts is not None else None)
+        if facts is not None:
+            kept.keep_details(domain, shown, facts)
+        results.append(facts.to_json() if facts is not None else None)
     return results
 
 

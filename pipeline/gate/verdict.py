@@ -34,7 +34,8 @@ from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
 from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
-from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
+from pipeline.gate.facts import (CatalogFacts, EntryRow, FactsStore, catalog_paths, ledger_strings,
+                                 read_judged)
 from pipeline.gate.pages import PageCheck, PageVisitor
 from pipeline.gate.source import SourceVerdict, source_verdict
 from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPUTED_APPROVAL,
@@ -320,7 +321,7 @@ def _catalogs(config: Config, language: str, names: list[str] | None, pages: Pag
     """The verdict on each catalog of a language (the ledger read and verified afresh)."""
     signoffs = read_signoffs(config, language, texts=False)
     disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
-    store = FactsStore(config, language, check_catalog)
+    store = FactsStore(config, language, check_catalog, ledger_strings(signoffs))
     verdicts = []
     catalogs = catalog_paths(config, language, names)
     try:
@@ -330,6 +331,7 @@ def _catalogs(config: Config, language: str, names: list[str] | None, pages: Pag
                                           signoffs, path))
     finally:
         store.save()
+        store.close()
     return Verdict(language, tuple(verdicts), signoffs, pages)
 
 
