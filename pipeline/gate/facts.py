@@ -104,6 +104,11 @@ class CatalogFacts:
         if self.details is not None:
             self.rows = self.found = None
 
+    def share(self, strings: Mapping[str, str]) -> None:
+        """Hold each digest and entry id as the equal string of ``strings`` (the ledger's), if any."""
+        self.digests = [strings.get(digest, digest) for digest in self.digests]
+        self.ids = [strings.get(ids, ids) for ids in self.ids]
+
     def front_entries(self) -> list[tuple[str, Entry]]:
         """(digest, entry) of the title and description, enough to show them without parsing."""
         return [(digest, Entry(msgid, tuple(msgstrs), msgctxt, line=line))
@@ -125,17 +130,14 @@ class CatalogFacts:
         return f"{domain}\t{self.sha}\t{rows}\t{found}\n"
 
     @classmethod
-    def from_json(cls, data: dict) -> CatalogFacts:
+    def from_json(cls, data: dict, details: str | None = None) -> CatalogFacts:
         strings, translated, fuzzy, checked, check_errors = data["counts"]
-        return cls(data["sha"], strings, translated, fuzzy, checked, check_errors,
-                   data["digests"], data["marks"], data["ids"], data["front"],
-                   data["plural_forms"], data["catalog_errors"])
-
-    def share(self, strings: Mapping[str, str]) -> None:
-        """Hold each digest and entry id as the equal string of ``strings`` (the ledger's), if any."""
-        if strings:
-            self.digests = [strings.get(digest, digest) for digest in self.digests]
-            self.ids = [strings.get(ids, ids) for ids in self.ids]
+        facts = cls(data["sha"], strings, translated, fuzzy, checked, check_errors,
+                    data["digests"], data["marks"], data["ids"], data["front"],
+                    data["plural_forms"], data["catalog_errors"])
+        if details is not None:
+            facts.rows, facts.found = _split_details(details)[1:]
+        return facts
 
     def _fetch(self) -> tuple[str | list[EntryRow], str | list[Finding]]:
         """The rows and findings, fetched through ``details`` on first use."""
@@ -193,10 +195,10 @@ class FactsStore:
     """
 
     def __init__(self, config: Config, language: str, check: CheckCatalog,
-                 shared: Mapping[str, str] | None = None):
+                 with_details: bool = False):
         self.config, self.language, self.check = config, language, check
-        # The digests and ids the ledger holds already (ledger_strings): the facts share them.
-        self.shared = shared or {}
+        # Rows and findings of what workers learn, sent back at once (else read when asked for).
+        self.with_details = with_details
         self.store = shared_store(config.cache_dir)
         self.context = _context(config, language, check)
         self.current: dict[str, tuple[str, CatalogFacts]] = {}
@@ -205,28 +207,48 @@ class FactsStore:
         self.bundle: str | None = None  # the key of the whole language, when every catalog is known
         self.bundled = False
 
-    def prepare(self, catalogs: list[tuple[str, Path, str]]) -> None:
-        """Look every catalog up; work out those not kept beforehand, on every core, when many."""
+    def prepare(self, catalogs: list[tuple[str, Path, str]],
+                meanwhile: Callable[[], None] | None = None) -> None:
+        """Look every catalog up; work out those not kept beforehand, on every core, when many.
+
+        ``meanwhile``: other work of this process, done while the workers learn.
+        """
         digests = {domain: _digest(self.store, path) for domain, path, _ in catalogs}
         self.bundle = digest_of(self.context, [[domain, shown, digests[domain]]
                                                for domain, _, shown in catalogs])
-        if self._unbundle(catalogs, digests):
+        missing = [] if self._unbundle(catalogs, digests) else self._look_up_all(catalogs, digests)
+        if len(missing) < PARALLEL_FROM or jobs() < 2:
+            if meanwhile is not None:
+                meanwhile()
             return
+        chunks = chunked(missing, _CHUNK)
+        state = (self.config, self.language, self.check, self.context, self.with_details)
+        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, state,
+                                                   meanwhile=meanwhile)):
+            for (domain, path, shown), result in zip(chunk, results):
+                self.ready[domain] = self._learnt_elsewhere(domain, path, shown, result)
+
+    def _look_up_all(self, catalogs: list[tuple[str, Path, str]],
+                     digests: dict[str, str | None]) -> list[tuple[str, Path, str]]:
+        """Take the kept facts of each catalog; the catalogs that have none."""
         missing = []
         for domain, path, shown in catalogs:
             found = self.ready[domain] = self._look_up(domain, path, shown, digests[domain])
             if found is None:
                 missing.append((domain, path, shown))
-        if len(missing) < PARALLEL_FROM or jobs() < 2:
-            return
-        chunks = chunked(missing, _CHUNK)
-        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, self)):
-            for (domain, path, shown), result in zip(chunk, results):
-                if isinstance(result, tuple):
-                    self.ready[domain] = CatalogError(*result)
-                elif result is not None:  # its rows and findings are in the store already
-                    self.ready[domain] = self._known(domain, path, shown, result)
-                    self.learnt.add(domain)
+        return missing
+
+    def _learnt_elsewhere(self, domain: str, path: Path, shown: str,
+                          result: dict | tuple | None) -> CatalogFacts | CatalogError | None:
+        """What a worker learnt of a catalog, and kept in the store itself."""
+        if isinstance(result, tuple):
+            return CatalogError(*result)
+        if result is None:
+            return None
+        facts = self._known(domain, path, shown, result["facts"])
+        if "details" in result:
+            facts.rows, facts.found = _split_details(result["details"])[1:]
+        return facts
 
     def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
         """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
@@ -237,7 +259,7 @@ class FactsStore:
         if found is None:
             found = learn_file(domain, path, shown, self.language, self.config, self.check)
             if found is not None:
-                self._record(domain, path, shown, found)
+                self._record(domain, shown, found)
         return found if isinstance(found, CatalogFacts) else None
 
     def save(self) -> None:
@@ -246,6 +268,8 @@ class FactsStore:
             shown, facts = self.current[domain]
             key = self._key(domain, shown, facts.sha)
             self.store.put_json(FACTS, key, facts.to_json())
+            if facts.rows is not None and facts.found is not None:
+                self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
         self.learnt = set()
         if self.bundle is not None and not self.bundled and not self.ready:
             self.store.put_json(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
@@ -255,7 +279,7 @@ class FactsStore:
 
     def close(self) -> None:
         """Let go of everything kept (the facts handed out refer back to this store)."""
-        self.current, self.ready, self.shared = {}, {}, {}
+        self.current, self.ready = {}, {}
 
     def _unbundle(self, catalogs: list[tuple[str, Path, str]], digests: dict[str, str | None]
                   ) -> bool:
@@ -290,7 +314,6 @@ class FactsStore:
 
     def _known(self, domain: str, path: Path, shown: str, data: object) -> CatalogFacts:
         facts = CatalogFacts.from_json(data)  # type: ignore[arg-type]
-        facts.share(self.shared)
         facts.details = lambda: self._details(domain, path, shown, facts.sha)
         self.current[domain] = (shown, facts)
         return facts
@@ -307,25 +330,17 @@ class FactsStore:
                 pass
         learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
                        self.check)
-        self.keep_details(domain, shown, learnt)
+        self.store.put(DETAILS, self._key(domain, shown, sha),
+                       learnt.details_line(domain).encode("utf-8"))
         return learnt.rows, learnt.found
 
-    def _record(self, domain: str, path: Path, shown: str, facts: CatalogFacts) -> None:
-        """Facts learnt here: their rows and findings go to the store, and are read back on use."""
-        self.keep_details(domain, shown, facts)
-        facts.details = lambda: self._details(domain, path, shown, facts.sha)
-        facts.release()
-        facts.share(self.shared)
+    def _record(self, domain: str, shown: str, facts: CatalogFacts) -> CatalogFacts:
         self.current[domain] = (shown, facts)
         self.learnt.add(domain)
-
-    def keep_details(self, domain: str, shown: str, facts: CatalogFacts) -> None:
-        """Keep the rows and findings of facts just learnt (in a worker: they are not sent back)."""
-        self.store.put(DETAILS, self._key(domain, shown, facts.sha),
-                       facts.details_line(domain).encode("utf-8"))
+        return facts
 
     def _key(self, domain: str, shown: str, sha: str) -> str:
-        return digest_of(self.context, domain, shown, sha)
+        return digest_of(self.context, domain, shown, sha)  # as _learn_files makes it
 
 
 def ledger_strings(signoffs: SignoffState) -> dict[str, str]:
@@ -376,22 +391,26 @@ PARALLEL_FROM = 64
 _CHUNK = 32
 
 
-def _learn_files(kept: FactsStore, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
-    """In a worker: the facts of each catalog as JSON data, or the error that stops it.
-
-    The rows and findings go straight into the store, not back: they are most of
-    a catalog's text, and a big site's would not fit in memory together.
-    """
+def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
+    """In a worker: learn each catalog and keep its facts in the store; the facts as JSON data
+    (with the rows and findings when asked for), or the error that stops it."""
+    config, language, check, context, with_details = state
+    store = shared_store(config.cache_dir)
     results: list[dict | tuple | None] = []
     for domain, path, shown in chunk:
         try:
-            facts = learn_file(domain, path, shown, kept.language, kept.config, kept.check)
+            facts = learn_file(domain, path, shown, language, config, check)
         except CatalogError as error:
             results.append((error.message, error.path, error.line))
             continue
-        if facts is not None:
-            kept.keep_details(domain, shown, facts)
-        results.append(facts.to_json() if facts is not None else None)
+        if facts is None:
+            results.append(None)
+            continue
+        data, details = facts.to_json(), facts.details_line(domain)
+        key = digest_of(context, domain, shown, facts.sha)
+        store.put_json(FACTS, key, data)
+        store.put(DETAILS, key, details.encode("utf-8"))
+        results.append({"facts": data, "details": details} if with_details else {"facts": data})
     return results
 
 
