@@ -35,7 +35,8 @@ from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
 from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
-from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
+from pipeline.gate.facts import (CatalogFacts, EntryRow, FactsStore, catalog_paths, ledger_strings,
+                                 read_judged)
 from pipeline.gate.pages import PageCheck, PageVisitor
 from pipeline.gate.source import SourceVerdict, source_verdict
 from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPUTED_APPROVAL,
@@ -339,6 +340,10 @@ def _catalogs(config: Config, language: str, names: list[str] | None, pages: Pag
         signoffs = verified[0]
         verdicts = [DomainVerdict(domain, shown, store.facts(domain, path, shown), signoffs, path)
                     for domain, path, shown in catalogs]
+        strings = ledger_strings(signoffs)  # one copy of each digest and id: the ledger's
+        for verdict in verdicts:
+            if verdict.facts is not None:
+                verdict.facts.share(strings)
     finally:
         store.save()
     return Verdict(language, tuple(verdicts), signoffs, pages)

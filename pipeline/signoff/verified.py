@@ -22,6 +22,7 @@ texts (the review page, the review context) read the ledger itself.
 from __future__ import annotations
 
 from datetime import datetime, UTC
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pipeline.cache import digest_of, shared_store
@@ -56,9 +57,10 @@ def verified_signoffs(config: Config, language: str, roster: Roster | None = Non
     if found is None:  # no ledger: nothing to keep
         return read_signoffs(config, language, roster, now, texts=False)
     data, sha = found
-    lines = parse_ledger(data)
-    counted, problems = verify_lines(lines, language, roster, shown, now, texts=False)
-    newest = _newest(lines)
+    times: list[int] = []
+    counted, problems = verify_lines(_noting_times(parse_ledger(data), times), language, roster,
+                                     shown, now, texts=False)
+    newest = max(times, default=None)
     if _timely(newest, latest):
         store.put_marshal(SIGNOFFS, _key(language, shown, sha, roster),
                           _value(counted, problems, newest))
@@ -81,10 +83,13 @@ def _key(language: str, shown: str, ledger_sha: str, roster: Roster) -> str:
     return digest_of(language, shown, ledger_sha, roster_digest(roster))
 
 
-def _newest(lines: list[LedgerLine]) -> int | None:
-    """The latest time any well-formed line claims (seconds since the epoch), None for none."""
-    return max((int(line.statement.time.timestamp()) for line in lines
-                if line.statement is not None), default=None)
+def _noting_times(lines: Iterable[LedgerLine], times: list[int]) -> Iterator[LedgerLine]:
+    """The lines, read one by one, noting the time (seconds since the epoch) each well-formed
+    one claims on the way."""
+    for line in lines:
+        if line.statement is not None:
+            times.append(int(line.statement.time.timestamp()))
+        yield line
 
 
 def _timely(newest: int | None, latest: datetime) -> bool:
