@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -256,13 +256,19 @@ class _Bodies:
 
     def visit(self, article: Article, document: Document, pages: dict[str, list[Token]]
               ) -> tuple[Article, dict[tuple[str, str], bytes]]:
-        return article, {(language, article.slug): _pack(self.output.body(tokens, document.env))
+        return _shown(article), {(language, article.slug): _pack(self.output.body(tokens, document.env))
                          for language, tokens in pages.items()}
 
     def collect(self, result: object) -> None:
         article, bodies = cast(tuple[Article, dict[tuple[str, str], bytes]], result)
         self.articles[article.slug] = article
         self.bodies.update(bodies)
+
+
+def _shown(article: Article) -> Article:
+    """What the pages show of an article: its slug and front matter, not its text, which is
+    rendered from the parse (a big site's articles would not fit in memory together otherwise)."""
+    return replace(article, units=(), body="")
 
 
 def _pack(body: str) -> bytes:
@@ -288,7 +294,7 @@ def _articles(config: Config, known: dict[str, Article]) -> list[Article]:
 
 
 def _read_articles(config: Config, paths: list[Path]) -> list[Article]:
-    return [read_article(path, config.relative(path)) for path in paths]
+    return [_shown(read_article(path, config.relative(path))) for path in paths]
 
 
 # ---------------------------------------------------------------- pages
