@@ -18,6 +18,7 @@ carries a marker: a folder without it is never replaced.
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import json
@@ -159,7 +160,7 @@ def build(config: Config, out: Path | None = None, fmt: str = "html",
             and previous.inputs == inputs and previous.published == published):
         return _kept(last, BuildResult(out, fmt, ordered, pages, 0, pages, changed=False))
     renderer = _PageRenderer(site, config, editions, output, visitor.bodies)
-    with naming(out):  # a page that cannot be written (disk full) names the output folder
+    with naming(out), visitor.bodies:  # a page that cannot be written (disk full) names the folder
         manifest = _write_site(out, outputs, fmt, renderer, {"inputs": inputs, "published": published})
     record_manifest(config, out, {"format": fmt, "files": manifest, "inputs": inputs,
                                   "published": published})
@@ -240,8 +241,7 @@ class _Bodies:
 
     The gate parses an article once and hands over the approved tokens of every
     page of it that passed; rendering their bodies there means no article is
-    parsed again to render it. The bodies wait for their pages compressed: a
-    big site's would not fit in memory together otherwise.
+    parsed again to render it. The bodies wait for their pages in a spool.
     """
 
     def __init__(self, output: OutputFormat):
@@ -249,7 +249,7 @@ class _Bodies:
         self.content_keys: dict[tuple[str, str], str] = {}
         self.wanted: set[str] = set()  # content keys of the pages to render
         self.articles: dict[str, Article] = {}
-        self.bodies: dict[tuple[str, str], bytes] = {}
+        self.bodies = _Spool()
 
     def wants(self, language: str, slug: str) -> bool:
         return self.content_keys.get((language, slug)) in self.wanted
@@ -262,13 +262,44 @@ class _Bodies:
     def collect(self, result: object) -> None:
         article, bodies = cast(tuple[Article, dict[tuple[str, str], bytes]], result)
         self.articles[article.slug] = article
-        self.bodies.update(bodies)
+        for key, packed in bodies.items():
+            self.bodies.put(key, packed)
 
 
 def _shown(article: Article) -> Article:
     """What the pages show of an article: its slug and front matter, not its text, which is
     rendered from the parse (a big site's articles would not fit in memory together otherwise)."""
     return replace(article, units=(), body="")
+
+
+class _Spool:
+    """Page bodies waiting for their pages, compressed, in an unnamed temporary file: a big
+    site's would not fit in memory together otherwise. Forked workers read it as well."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(buffering=0)  # unbuffered: nothing left for a fork
+        self._places: dict[tuple[str, str], tuple[int, int]] = {}
+        self._end = 0
+
+    def put(self, key: tuple[str, str], packed: bytes) -> None:
+        if os.pwrite(self._file.fileno(), packed, self._end) != len(packed):  # a full disk
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._places[key] = (self._end, len(packed))
+        self._end += len(packed)
+
+    def take(self, key: tuple[str, str]) -> str | None:
+        """The body of a page, once (None when it was not spooled)."""
+        place = self._places.pop(key, None)
+        if place is None:
+            return None
+        offset, length = place
+        return _unpack(os.pread(self._file.fileno(), length, offset))
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
 
 
 def _pack(body: str) -> bytes:
@@ -391,15 +422,16 @@ class _PageRenderer:
     """Renders article pages in source order, parsing each source article once for all languages."""
 
     def __init__(self, site: Site, config: Config, editions: list[Edition], output: OutputFormat,
-                 bodies: dict[tuple[str, str], bytes]):
+                 bodies: _Spool):
         self.site, self.config, self.editions, self.output = site, config, editions, output
         self.bodies = bodies
         self._slug: str | None = None
         self._document: Document | None = None
 
     def render(self, edition: Edition, article: Article) -> bytes:
-        packed = self.bodies.pop((edition.language, article.slug), None)
-        body = self._body(edition, article) if packed is None else _unpack(packed)
+        body = self.bodies.take((edition.language, article.slug))
+        if body is None:
+            body = self._body(edition, article)
         return self.output.page(self.site, self.config, edition, self.editions, article, body)
 
     def _body(self, edition: Edition, article: Article) -> str:
