@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.errors import CatalogError
-from pipeline.catalogs.pofile import format_po, parse_po, read_po, wrap_string
+from pipeline.catalogs.pofile import (format_po, laid_out_entries, parse_po, read_po,
+                                      wrap_string)
 
 needs_msgcat = pytest.mark.skipif(shutil.which("msgcat") is None,
                                   reason="GNU gettext (msgcat) is not installed")
@@ -63,6 +64,23 @@ def test_parse_reads_every_part_of_an_entry():
 
 def test_format_round_trips_byte_for_byte():
     assert format_po(parse_po(SAMPLE)) == SAMPLE
+
+
+def test_lines_laid_out_before_are_reused_for_the_entries_they_were_made_for():
+    catalog = parse_po(SAMPLE)
+    lines = laid_out_entries(SAMPLE, catalog)
+    assert len(lines) == 3 and lines[next(iter(lines))].startswith("# kept by the translator\n")
+    marked = {key: text.replace("msgstr", "msgstr ") for key, text in lines.items()}
+    catalog.entries[1] = catalog.entries[1].replace(msgstrs=("one article", "{n} articles!"))
+    rewritten = format_po(catalog, marked)
+    assert rewritten.count("msgstr  ") == 2  # the changed plural laid out anew, the others reused
+    assert format_po(catalog, laid_out_entries(SAMPLE, parse_po(SAMPLE))) == format_po(catalog)
+
+
+def test_text_whose_blocks_do_not_line_up_with_the_entries_gives_no_lines():
+    catalog = parse_po(SAMPLE)
+    assert laid_out_entries(SAMPLE.replace("\n\n#~", "\n#~"), catalog) == {}
+    assert laid_out_entries(SAMPLE.rstrip("\n"), catalog) == {}
 
 
 @pytest.mark.parametrize("text, line, message", [
