@@ -53,16 +53,25 @@ def jobs() -> int:
 
 
 def fork_map(function: Callable[[Any, Any], Any], chunks: list, state: Any,
-             workers: int | None = None) -> list:
-    """``function(state, chunk)`` for every chunk, in order: on forked workers when it pays."""
+             workers: int | None = None, meanwhile: Callable[[], None] | None = None) -> list:
+    """``function(state, chunk)`` for every chunk, in order: on forked workers when it pays.
+
+    ``meanwhile``: this process's own work, done while the workers run (before the
+    chunks, when there are none), so that no core waits for it.
+    """
     workers = jobs() if workers is None else workers
     if workers < 2 or len(chunks) < 2 or not _can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return [function(state, chunk) for chunk in chunks]
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(min(workers, len(chunks)), mp_context=context,
                                initializer=_begin, initargs=(function, state, os.getpid()))
     try:
-        results = list(pool.map(_run, chunks))
+        pending = pool.map(_run, chunks)
+        if meanwhile is not None:
+            meanwhile()
+        results = list(pending)
     except BrokenProcessPool:
         _end_now(pool)
         raise PipelineError(f"a worker process died (killed from outside, or out of memory); "

@@ -40,6 +40,35 @@ def test_an_error_in_a_worker_keeps_its_file_and_line() -> None:
                                                                            Path("x.po"), 3)
 
 
+def test_this_process_does_its_own_work_while_the_workers_run() -> None:
+    done: list[int] = []
+    chunks = [[n] for n in range(6)]
+    assert fork_map(_square, chunks, 0, workers=2, meanwhile=lambda: done.append(os.getpid())) \
+        == [_square(0, c) for c in chunks]
+    assert done == [os.getpid()]
+
+
+def test_without_workers_its_own_work_is_done_first() -> None:
+    order: list[str] = []
+
+    def chunk(state: None, item: int) -> int:
+        order.append(f"chunk {item}")
+        return item
+
+    assert fork_map(chunk, [1, 2], None, workers=1, meanwhile=lambda: order.append("own")) == [1, 2]
+    assert order == ["own", "chunk 1", "chunk 2"]
+
+
+def test_an_error_in_its_own_work_ends_the_workers() -> None:
+    def fail() -> None:
+        raise CatalogError("ledger unreadable", Path("tr.jsonl"))
+
+    before = set(children(os.getpid()))
+    with pytest.raises(CatalogError, match="ledger unreadable"):
+        fork_map(_square, [[n] for n in range(40)], 0, workers=2, meanwhile=fail)
+    assert set(children(os.getpid())) <= before
+
+
 def end(process: subprocess.Popen, workers: list[int]) -> None:
     """Whatever a failed test left: the process and the workers it started."""
     process.kill()

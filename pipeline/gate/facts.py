@@ -183,8 +183,11 @@ class FactsStore:
     so a run where nothing changed reads one value instead of thousands.
     """
 
-    def __init__(self, config: Config, language: str, check: CheckCatalog):
+    def __init__(self, config: Config, language: str, check: CheckCatalog,
+                 with_details: bool = False):
         self.config, self.language, self.check = config, language, check
+        # Rows and findings of what workers learn, sent back at once (else read when asked for).
+        self.with_details = with_details
         self.store = shared_store(config.cache_dir)
         self.context = _context(config, language, check)
         self.current: dict[str, tuple[str, CatalogFacts]] = {}
@@ -193,29 +196,48 @@ class FactsStore:
         self.bundle: str | None = None  # the key of the whole language, when every catalog is known
         self.bundled = False
 
-    def prepare(self, catalogs: list[tuple[str, Path, str]]) -> None:
-        """Look every catalog up; work out those not kept beforehand, on every core, when many."""
+    def prepare(self, catalogs: list[tuple[str, Path, str]],
+                meanwhile: Callable[[], None] | None = None) -> None:
+        """Look every catalog up; work out those not kept beforehand, on every core, when many.
+
+        ``meanwhile``: other work of this process, done while the workers learn.
+        """
         digests = {domain: _digest(self.store, path) for domain, path, _ in catalogs}
         self.bundle = digest_of(self.context, [[domain, shown, digests[domain]]
                                                for domain, _, shown in catalogs])
-        if self._unbundle(catalogs, digests):
+        missing = [] if self._unbundle(catalogs, digests) else self._look_up_all(catalogs, digests)
+        if len(missing) < PARALLEL_FROM or jobs() < 2:
+            if meanwhile is not None:
+                meanwhile()
             return
+        chunks = chunked(missing, _CHUNK)
+        state = (self.config, self.language, self.check, self.context, self.with_details)
+        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, state,
+                                                   meanwhile=meanwhile)):
+            for (domain, path, shown), result in zip(chunk, results):
+                self.ready[domain] = self._learnt_elsewhere(domain, path, shown, result)
+
+    def _look_up_all(self, catalogs: list[tuple[str, Path, str]],
+                     digests: dict[str, str | None]) -> list[tuple[str, Path, str]]:
+        """Take the kept facts of each catalog; the catalogs that have none."""
         missing = []
         for domain, path, shown in catalogs:
             found = self.ready[domain] = self._look_up(domain, path, shown, digests[domain])
             if found is None:
                 missing.append((domain, path, shown))
-        if len(missing) < PARALLEL_FROM or jobs() < 2:
-            return
-        chunks = chunked(missing, _CHUNK)
-        state = (self.config, self.language, self.check)
-        for chunk, results in zip(chunks, fork_map(_learn_files, chunks, state)):
-            for (domain, _, shown), result in zip(chunk, results):
-                if isinstance(result, tuple):
-                    self.ready[domain] = CatalogError(*result)
-                elif result is not None:
-                    facts = CatalogFacts.from_json(result["facts"], result["details"])
-                    self.ready[domain] = self._record(domain, shown, facts)
+        return missing
+
+    def _learnt_elsewhere(self, domain: str, path: Path, shown: str,
+                          result: dict | tuple | None) -> CatalogFacts | CatalogError | None:
+        """What a worker learnt of a catalog, and kept in the store itself."""
+        if isinstance(result, tuple):
+            return CatalogError(*result)
+        if result is None:
+            return None
+        facts = self._known(domain, path, shown, result["facts"])
+        if "details" in result:
+            facts.rows, facts.found = _split_details(result["details"])[1:]
+        return facts
 
     def facts(self, domain: str, path: Path, shown: str) -> CatalogFacts | None:
         """The facts of one catalog (None when it does not exist); a malformed one raises CatalogError."""
@@ -307,7 +329,7 @@ class FactsStore:
         return facts
 
     def _key(self, domain: str, shown: str, sha: str) -> str:
-        return digest_of(self.context, domain, shown, sha)
+        return digest_of(self.context, domain, shown, sha)  # as _learn_files makes it
 
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,
@@ -348,8 +370,10 @@ _CHUNK = 32
 
 
 def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict | tuple | None]:
-    """In a worker: the facts of each catalog as JSON data, or the error that stops it."""
-    config, language, check = state
+    """In a worker: learn each catalog and keep its facts in the store; the facts as JSON data
+    (with the rows and findings when asked for), or the error that stops it."""
+    config, language, check, context, with_details = state
+    store = shared_store(config.cache_dir)
     results: list[dict | tuple | None] = []
     for domain, path, shown in chunk:
         try:
@@ -357,8 +381,14 @@ def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict 
         except CatalogError as error:
             results.append((error.message, error.path, error.line))
             continue
-        results.append({"facts": facts.to_json(), "details": facts.details_line(domain)}
-                       if facts is not None else None)
+        if facts is None:
+            results.append(None)
+            continue
+        data, details = facts.to_json(), facts.details_line(domain)
+        key = digest_of(context, domain, shown, facts.sha)
+        store.put_json(FACTS, key, data)
+        store.put(DETAILS, key, details.encode("utf-8"))
+        results.append({"facts": data, "details": details} if with_details else {"facts": data})
     return results
 
 

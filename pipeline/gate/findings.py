@@ -62,7 +62,7 @@ def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckR
         found: list[Finding] = []
         catalogs = entries = 0
         missing: list[str] = []
-        store = FactsStore(config, language, check_catalog)
+        store = FactsStore(config, language, check_catalog, with_details=True)
         paths = catalog_paths(config, language)
         try:
             store.prepare(paths)

@@ -317,17 +317,18 @@ def evaluate_languages(config: Config, languages: Iterable[str], names: list[str
 
 def _catalogs(config: Config, language: str, names: list[str] | None, pages: PageCheck
               ) -> Verdict:
-    """The verdict on each catalog of a language (the ledger read and verified afresh)."""
-    signoffs = read_signoffs(config, language, texts=False)
+    """The verdict on each catalog of a language (the ledger read and verified afresh, while
+    worker processes learn the catalogs not kept)."""
     disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
     store = FactsStore(config, language, check_catalog)
-    verdicts = []
+    verified: list[SignoffState] = []
     catalogs = catalog_paths(config, language, names)
     try:
-        store.prepare(catalogs)
-        for domain, path, shown in catalogs:
-            verdicts.append(DomainVerdict(domain, shown, store.facts(domain, path, shown),
-                                          signoffs, path))
+        store.prepare(catalogs, meanwhile=lambda: verified.append(
+            read_signoffs(config, language, texts=False)))
+        signoffs = verified[0]
+        verdicts = [DomainVerdict(domain, shown, store.facts(domain, path, shown), signoffs, path)
+                    for domain, path, shown in catalogs]
     finally:
         store.save()
     return Verdict(language, tuple(verdicts), signoffs, pages)

@@ -175,6 +175,13 @@ def test_many_catalogs_are_learnt_by_worker_processes_with_the_same_result(make_
         verdicts.append(kept(project, facts.FACTS) | kept(project, facts.BUNDLE))
     assert verdicts[0] == verdicts[2] and verdicts[1] == verdicts[3]
     assert len(verdicts[3]) == 7 + 1
+    checked = []
+    for jobs in ("1", "2"):  # the rows and findings workers learnt: kept, and sent back to check
+        monkeypatch.setenv("PIPELINE_JOBS", jobs)
+        shutil.rmtree(project.root / ".pipeline-cache", ignore_errors=True)
+        checked.append([str(f) for f in run_checks(project.config, ["en"]).findings])
+        checked.append(kept(project, facts.DETAILS))
+    assert checked[0] == checked[2] and checked[1] == checked[3] and len(checked[3]) == 7
 
 
 def test_no_worker_is_forked_while_other_threads_run(monkeypatch):
