@@ -102,7 +102,8 @@ def test_a_language_folder_linked_out_of_the_project_is_refused(project, outside
     os.rename(project.root / "locale" / "ru", outside / "ru")
     (project.root / "locale" / "ru").symlink_to(outside / "ru")
     refuses(project, "pull", expected="locale/ru/LC_MESSAGES/mikro.po: catalog leads outside locale/")
-    refuses(project, "status", expected="locale/ru/signoffs.jsonl: ledger leads outside locale/")
+    # The gate refuses the first file of the folder it reaches: a catalog folder, or the ledger.
+    assert "leads outside locale/" in refuses(project, "status", expected="locale/ru/")
 
 
 def test_a_template_linked_out_of_the_project_is_not_written_through(project, outside):

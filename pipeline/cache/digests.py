@@ -26,6 +26,12 @@ def digest_of(*parts: object) -> str:
     return sha256(encoded.encode("utf-8"))
 
 
-def keyed(secret: bytes, data: bytes) -> bytes:
-    """HMAC-SHA-256 of ``data``: 32 bytes only a holder of ``secret`` can make."""
-    return hmac.new(secret, data, hashlib.sha256).digest()
+def keyed(secret: bytes, *parts: bytes) -> bytes:
+    """HMAC-SHA-256 of the parts one after another: 32 bytes only a holder of ``secret`` can make.
+
+    Fed part by part, so a value of megabytes is not copied to put its address before it.
+    """
+    mac = hmac.new(secret, digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(part)
+    return mac.digest()

@@ -94,7 +94,7 @@ class FileIndex:
         return entries if isinstance(entries, dict) else {}
 
     def _mac(self, body: bytes) -> bytes:
-        return keyed(self.secret, b"file index\0" + body)
+        return keyed(self.secret, b"file index\0", body)
 
 
 def _stat(file: Path) -> list[int] | None:

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import hmac
 import json
+import marshal
 import os
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,6 +39,7 @@ from pipeline.fsutil import write_atomic
 SECRET_VARIABLE = "PIPELINE_CACHE_SECRET"
 SECRET_FILE = "cache-secret"
 _MAC_SIZE = 32
+_MARSHAL_VERSION = 2
 # Values unused for this long are swept, at most once a day.
 KEEP_DAYS = 30
 
@@ -135,17 +139,36 @@ class Store:
             pass
 
     def get_json(self, kind: str, key: str) -> object | None:
-        value = self.get(kind, key)
-        if value is None:
-            return None
-        try:
-            return json.loads(value)
-        except ValueError:
-            return None
+        return self._decoded(kind, key, json.loads)
 
     def put_json(self, kind: str, key: str, value: object) -> None:
         self.put(kind, key, json.dumps(value, ensure_ascii=False,
                                        separators=(",", ":")).encode("utf-8"))
+
+    def get_marshal(self, kind: str, key: str) -> object | None:
+        """A value kept with :meth:`put_marshal`, or None."""
+        return self._decoded(kind, key, marshal.loads)
+
+    def put_marshal(self, kind: str, key: str, value: Any) -> None:
+        """Keep plain values (dicts, lists, tuples, strings, numbers) in marshal's format.
+
+        For big values read on every run: tens of thousands of digests load two to four
+        times faster than from JSON, tuples stay tuples. marshal is not meant for bytes
+        from elsewhere: these come only from this code, since a value is loaded only once
+        its authentication verifies, and the code identity names the Python version
+        whose format they are in. Format version 2 has no references between objects,
+        so equal values are equal bytes, whichever process made them.
+        """
+        self.put(kind, key, marshal.dumps(value, _MARSHAL_VERSION))
+
+    def _decoded(self, kind: str, key: str, decode: Callable[[bytes], object]) -> object | None:
+        value = self.get(kind, key)
+        if value is None:
+            return None
+        try:
+            return decode(value)
+        except (ValueError, EOFError, TypeError):
+            return None
 
     def save(self) -> None:
         """Keep the file index, and sweep values unused for long (at most once a day)."""
@@ -160,7 +183,7 @@ class Store:
         return self.folder / "objects" / kind / address[:2] / address[2:]
 
     def _mac(self, address: str, value: bytes) -> bytes:
-        return keyed(self.secret, address.encode("ascii") + b"\0" + value)
+        return keyed(self.secret, address.encode("ascii") + b"\0", value)
 
     def _sweep(self) -> None:
         stamp = self.folder / "swept"

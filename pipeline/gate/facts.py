@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline import checks
@@ -32,7 +32,7 @@ from pipeline.gate.rules import (MARK_CLEAN, MARK_ERROR, MARK_FUZZY, MARK_FUZZY_
                                  MARK_UNFILLED, checked_as)
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.catalogs.pofile import parse_po_bytes
-from pipeline.signoff.verify import entry_digest, entry_ids, former_domains
+from pipeline.signoff.verify import SignoffState, entry_digest, entry_ids, former_domains
 from pipeline.cache import Store, digest_of, sha256, shared_store
 
 # Kinds of value in the store: one catalog's facts, its rows and findings, a whole language.
@@ -97,6 +97,17 @@ class CatalogFacts:
         if isinstance(found, str):
             found = self.found = [Finding(*row) for row in json.loads(found)]
         return found
+
+    def release(self) -> None:
+        """Let go of the rows and findings when they can be fetched again: a big site's
+        catalogs are held all at once, their rows only one at a time."""
+        if self.details is not None:
+            self.rows = self.found = None
+
+    def share(self, strings: Mapping[str, str]) -> None:
+        """Hold each digest and entry id as the equal string of ``strings`` (the ledger's), if any."""
+        self.digests = [strings.get(digest, digest) for digest in self.digests]
+        self.ids = [strings.get(ids, ids) for ids in self.ids]
 
     def front_entries(self) -> list[tuple[str, Entry]]:
         """(digest, entry) of the title and description, enough to show them without parsing."""
@@ -261,8 +272,8 @@ class FactsStore:
                 self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
         self.learnt = set()
         if self.bundle is not None and not self.bundled and not self.ready:
-            self.store.put_json(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
-                                                      in self.current.items()})
+            self.store.put_marshal(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
+                                                         in self.current.items()})
             self.bundled = True
         self.store.save()
 
@@ -273,7 +284,7 @@ class FactsStore:
     def _unbundle(self, catalogs: list[tuple[str, Path, str]], digests: dict[str, str | None]
                   ) -> bool:
         """Take every catalog's facts from the value kept for the whole language, if there is one."""
-        kept = self.store.get_json(BUNDLE, self.bundle) if self.bundle else None
+        kept = self.store.get_marshal(BUNDLE, self.bundle) if self.bundle else None
         if not isinstance(kept, dict):
             return False
         ready: dict[str, CatalogFacts | bool] = {}
@@ -330,6 +341,17 @@ class FactsStore:
 
     def _key(self, domain: str, shown: str, sha: str) -> str:
         return digest_of(self.context, domain, shown, sha)  # as _learn_files makes it
+
+
+def ledger_strings(signoffs: SignoffState) -> dict[str, str]:
+    """Each digest and entry id the counted statements name, by itself: facts that hold the
+    same one share the ledger's string (a big site has a million of each)."""
+    strings: dict[str, str] = {}
+    for signed in signoffs.statements:
+        for digest, ids in signed.statement.digests.items():
+            strings[digest] = digest
+            strings.update(zip(ids, ids))
+    return strings
 
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,

@@ -80,6 +80,7 @@ def run_checks(config: Config, languages: tuple[str, ...] | list[str]) -> CheckR
                 catalogs += 1
                 entries += facts.checked
                 found.extend(facts.findings())
+                facts.release()
         finally:
             store.save()
             store.close()

@@ -188,13 +188,16 @@ def _check_articles(state: tuple, chunk: list[tuple[str, Path, str, list[str]]]
             pages[config.source_language] = list(document.tokens)
         found = {}
         for language in wanted:
-            entries = languages[language][slug].approved_rows()
+            domain = languages[language][slug]
+            entries = domain.approved_rows()
             if visitor is not None and visitor.wants(language, slug):
                 tokens, problems = make_page(article, document, entries)
                 if not problems:
                     pages[language] = tokens
             else:
                 problems = check_page(article, document, entries)
+            if domain.facts is not None:  # a catalog's rows are needed for its page only
+                domain.facts.release()
             found[language] = [list(astuple(problem)) for problem in problems]
         results.append((found, visitor.visit(article, document, pages) if visitor else None))
     return results

@@ -8,8 +8,8 @@ published ones (:func:`pipeline.gate.verdict.evaluate_languages`). The rule
 itself is :func:`pipeline.gate.rules.source_reason`.
 
 What an article's content is depends only on its bytes, so it is kept in the
-store under their digest; whether it is signed is worked out from the ledger
-on every run.
+store under their digest; whether it is signed is worked out from the verified
+ledger on every run (its verification kept by its bytes, :mod:`pipeline.signoff.verified`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pipeline.signoff.articles import (article_id, content_digest,
                                        read_source_article, signed_content)
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.roster import Roster
+from pipeline.signoff.verified import verified_signoffs
 from pipeline.signoff.verify import Approval, SignoffState, read_signoffs
 from pipeline.source.articles import SITE_DOMAIN, find_sources, read_source_bytes
 
@@ -144,16 +145,25 @@ def source_verdict(config: Config, roster: Roster | None = None, force: bool = F
     required = bool(config.source_signoff)
     if not required and not force:
         return SourceVerdict(language, False)
-    signoffs = read_signoffs(config, language, roster)
-    earlier = _earlier_signatures(signoffs)
-    folder = config.relative(config.source_dir)
     store = shared_store(config.cache_dir)
     paths = find_sources(config.source_dir)
     summaries = _summaries(store, paths)
-    articles = tuple(_standing(path, f"{folder}/{path.name}", config.cache_dir, signoffs, earlier,
-                               *summaries[path.name]) for path in paths)
+    signoffs = verified_signoffs(config, language, roster)
+    articles = _standings(config, paths, summaries, signoffs)
+    if any(article.state == STALE for article in articles):
+        # A changed article shows what its doctor signed before: the text its statement carries.
+        signoffs = read_signoffs(config, language, roster)
+        articles = _standings(config, paths, summaries, signoffs)
     store.save()
     return SourceVerdict(language, required, articles, signoffs)
+
+
+def _standings(config: Config, paths: list[Path], summaries: dict[str, Summary],
+               signoffs: SignoffState) -> tuple[ArticleStanding, ...]:
+    earlier = _earlier_signatures(signoffs)
+    folder = config.relative(config.source_dir)
+    return tuple(_standing(path, f"{folder}/{path.name}", config.cache_dir, signoffs, earlier,
+                           *summaries[path.name]) for path in paths)
 
 
 def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState,

@@ -15,7 +15,8 @@ msgid pull kept when the source changed); otherwise *waiting* for a doctor.
 
 What the gate learns from each catalog apart from the ledger (checks, digests)
 is kept by the catalog's content (:mod:`pipeline.gate.facts`), so an unchanged
-catalog is not read again; the ledger is verified on every run. The entries
+catalog is not read again; so is the outcome of verifying the ledger, by the
+ledger's and the roster's bytes (:mod:`pipeline.signoff.verified`). The entries
 themselves are read only when someone asks for them (the build, a review list).
 
 The pages of a catalog are checked once the catalog is clear, on first use of
@@ -34,7 +35,8 @@ from pipeline.catalogs.model import Catalog, Entry
 from pipeline.checks import Finding, check_catalog
 from pipeline.checks.runner import disabled_checks
 from pipeline.config import Config
-from pipeline.gate.facts import CatalogFacts, EntryRow, FactsStore, catalog_paths, read_judged
+from pipeline.gate.facts import (CatalogFacts, EntryRow, FactsStore, catalog_paths, ledger_strings,
+                                 read_judged)
 from pipeline.gate.pages import PageCheck, PageVisitor
 from pipeline.gate.source import SourceVerdict, source_verdict
 from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPUTED_APPROVAL,
@@ -42,8 +44,8 @@ from pipeline.gate.rules import (APPROVED, CHANGED, CHECK_ERROR, DISPUTED, DISPU
                                  REJECTED_BY_DOCTOR, REVIEW_STATES, STALE, UNTRANSLATED, WAITING,
                                  Blocker, catalog_blockers, entry_reason, reason_counts)
 from pipeline.signoff.ledger import format_time
-from pipeline.signoff.verify import (Approval, SignoffState, entry_ids, former_domains,
-                                     read_signoffs)
+from pipeline.signoff.verified import verified_signoffs
+from pipeline.signoff.verify import Approval, SignoffState, entry_ids, former_domains
 from pipeline.source.articles import domains
 
 __all__ = ["APPROVED", "CHANGED", "CHECK_ERROR", "DISPUTED", "DISPUTED_APPROVAL", "FUZZY",
@@ -75,6 +77,8 @@ class DomainVerdict:
         """Each live message's review state, in file order (None where a form is empty)."""
         if self.facts is None:
             return ()
+        if self.all_approved:
+            return (APPROVED,) * len(self.facts.digests)
         signoffs = self.signoffs
         approved, rejected = signoffs.approved, signoffs.rejected
         states: list[str | None] = []
@@ -94,14 +98,19 @@ class DomainVerdict:
         return tuple(states)
 
     @cached_property
+    def all_approved(self) -> bool:
+        """Every live message's text stands approved (most catalogs of a reviewed site)."""
+        return self.facts is not None and all(map(self.signoffs.approved.__contains__,
+                                                  self.facts.digests))
+
+    @cached_property
     def clear(self) -> bool:
         """Nothing in this catalog holds the language back."""
         if self.facts is None:
             return False
-        approved = self.signoffs.approved
         return (not self.facts.catalog_errors
                 and self.facts.marks.count(MARK_CLEAN) == len(self.facts.marks)
-                and all(digest in approved for digest in self.facts.digests))
+                and self.all_approved)
 
     def reasons(self) -> Counter:
         """How many entries hold the language back, by reason, without reading the catalog."""
@@ -277,7 +286,9 @@ class Verdict:
 
     def review_counts(self) -> dict[str, int]:
         """How many translated entries are approved, stale, waiting or rejected."""
-        counts = Counter(state for domain in self.domains for state in domain.state_list)
+        counts: Counter = Counter()
+        for domain in self.domains:
+            counts.update(domain.state_list)
         return {state: counts[state] for state in REVIEW_STATES}
 
     def blocker_counts(self) -> dict[str, int]:
@@ -317,18 +328,22 @@ def evaluate_languages(config: Config, languages: Iterable[str], names: list[str
 
 def _catalogs(config: Config, language: str, names: list[str] | None, pages: PageCheck
               ) -> Verdict:
-    """The verdict on each catalog of a language (the ledger read and verified afresh, while
-    worker processes learn the catalogs not kept)."""
+    """The verdict on each catalog of a language (the ledger's verification kept by its bytes,
+    or worked out while worker processes learn the catalogs not kept)."""
     disabled_checks(config)  # a wrong [checks] table is an error even when nothing is checked
     store = FactsStore(config, language, check_catalog)
     verified: list[SignoffState] = []
     catalogs = catalog_paths(config, language, names)
     try:
         store.prepare(catalogs, meanwhile=lambda: verified.append(
-            read_signoffs(config, language, texts=False)))
+            verified_signoffs(config, language)))
         signoffs = verified[0]
         verdicts = [DomainVerdict(domain, shown, store.facts(domain, path, shown), signoffs, path)
                     for domain, path, shown in catalogs]
+        strings = ledger_strings(signoffs)  # one copy of each digest and id: the ledger's
+        for verdict in verdicts:
+            if verdict.facts is not None:
+                verdict.facts.share(strings)
     finally:
         store.save()
     return Verdict(language, tuple(verdicts), signoffs, pages)

@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -258,36 +259,49 @@ def _append_whole(fd: int, size: int, line: bytes) -> None:
 
 def read_ledger(path: Path) -> list[LedgerLine]:
     """Every non-blank line of a ledger, parsed; a missing ledger has no lines."""
+    return list(iter_ledger(path))
+
+
+def iter_ledger(path: Path) -> Iterator[LedgerLine]:
+    """The lines of :func:`read_ledger` one by one: a big site's statements, with the texts
+    they carry, need not all be held at once."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return []
-    return _parse_lines(data)
+        return
+    yield from parse_ledger(data)
 
 
 def ledger_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(line number, raw bytes) of every non-blank line of a ledger's bytes."""
-    for number, raw in enumerate(data.split(b"\n"), start=1):
+    """(line number, raw bytes) of every non-blank line of a ledger's bytes (cut one by one:
+    a big ledger is not copied whole)."""
+    start, number = 0, 1
+    while True:
+        end = data.find(b"\n", start)
+        raw = data[start:] if end < 0 else data[start:end]
         if raw.strip():
             yield number, raw
+        if end < 0:
+            return
+        start, number = end + 1, number + 1
 
 
-def _parse_lines(data: bytes) -> list[LedgerLine]:
-    lines = [_parsed(number, raw) for number, raw in ledger_lines(data)]
+def parse_ledger(data: bytes) -> Iterator[LedgerLine]:
+    """Every non-blank line of a ledger's bytes, parsed, one by one."""
     tail = torn_tail(data)
-    if tail is not None:
-        lines[-1] = replace(lines[-1], torn_at=tail[1])
-    return lines
+    for number, raw in ledger_lines(data):
+        line = _parsed(number, raw)
+        yield line if tail is None or number != tail[0] else replace(line, torn_at=tail[1])
 
 
 def torn_tail(data: bytes) -> tuple[int, int] | None:
     """(line number, offset of its first byte) of a last line that is not even JSON: the
     rest of a write cut short. A torn line is always the last one; one in the middle is an
     error like any line that does not verify."""
-    lines = list(ledger_lines(data))
-    if not lines:
+    last = deque(ledger_lines(data), maxlen=1)
+    if not last:
         return None
-    number, raw = lines[-1]
+    number, raw = last[0]
     try:
         json.loads(raw.decode("utf-8"))
         return None

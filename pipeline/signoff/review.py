@@ -31,6 +31,7 @@ from pipeline.signoff.ledger import (APPROVE, REJECT, REVOKE, LedgerLine, Statem
                                      format_time, sign, utc_now)
 from pipeline.catalogs.pofile import format_po, read_po
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
+from pipeline.signoff.verified import verified_signoffs
 from pipeline.signoff.verify import (CLOCK_SKEW, Approval, LedgerProblem, entry_digest, entry_ids,
                                      entry_text, signed_text,
                                      ledger_path, read_signoffs, statement_problem)
@@ -514,12 +515,14 @@ def verify(config: Config, languages: Iterable[str],
 
     ``against``: a git revision whose ledgers must be contained unchanged in today's,
     with every line added since signed by a current key (see :mod:`pipeline.signoff.history`).
+    A ledger whose bytes, and the roster's, are those of a run before is not verified
+    again: that run's outcome is kept (:mod:`pipeline.signoff.verified`).
     """
     languages = tuple(languages)
     roster = load_roster(config)
     counted, problems = 0, list[LedgerProblem]()
     for language in languages:
-        state = read_signoffs(config, language, roster)
+        state = verified_signoffs(config, language, roster)
         counted += len(state.statements)
         problems.extend(state.problems)
     if against is not None:

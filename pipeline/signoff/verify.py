@@ -32,13 +32,13 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from datetime import datetime, timedelta
 from pathlib import Path
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
 from pipeline.signoff.keys import verify_signature
 from pipeline.signoff.ledger import (APPROVE, LEDGER_NAME, REJECT, LedgerLine, LedgerProblem, Statement,
-                                     format_time, read_ledger, utc_now)
+                                     format_time, iter_ledger, utc_now)
 from pipeline.signoff.roster import Reviewer, Roster, load_roster
 
 RENAMED_FROM = "renamed from "  # a catalog header comment: the catalog's earlier name follows
@@ -222,10 +222,10 @@ def read_signoffs(config: Config, language: str, roster: Roster | None = None,
     """Verify the ledger of a language and work out each digest's standing."""
     roster = roster if roster is not None else load_roster(config)
     path = ledger_path(config, language)
-    return check_ledger(read_ledger(path), language, roster, config.relative(path), now, texts)
+    return check_ledger(iter_ledger(path), language, roster, config.relative(path), now, texts)
 
 
-def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: str,
+def check_ledger(lines: Iterable[LedgerLine], language: str, roster: Roster, shown: str,
                  now: datetime | None = None, texts: bool = True) -> SignoffState:
     """Verify the lines of one ledger (see the module's rules) and replay what counts.
 
@@ -237,7 +237,20 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
     """
     if roster.refused:
         return SignoffState(language, shown, (), (), {}, {}, {}, ROSTER_REFUSED)
-    latest = (now or utc_now()) + CLOCK_SKEW
+    counted, problems = verify_lines(lines, language, roster, shown, now, texts)
+    return replay(language, shown, counted, problems)
+
+
+def latest_time(now: datetime | None = None) -> datetime:
+    """The latest time a statement may claim (rule 8): this machine's clock, and the skew allowed."""
+    return (now or utc_now()) + CLOCK_SKEW
+
+
+def verify_lines(lines: Iterable[LedgerLine], language: str, roster: Roster, shown: str,
+                 now: datetime | None = None, texts: bool = True
+                 ) -> tuple[list[Signed], list[LedgerProblem]]:
+    """The statements that count, in ledger order, and why each other line does not."""
+    latest = latest_time(now)
     problems: list[LedgerProblem] = []
     counted: list[Signed] = []
     seen: dict[tuple[bytes, str], int] = {}
@@ -254,10 +267,17 @@ def check_ledger(lines: list[LedgerLine], language: str, roster: Roster, shown: 
         assert reviewer is not None  # a statement of a reviewer not in the roster has a problem
         statement = line.statement
         if not texts and statement.texts:
-            statement = replace(statement, texts={})
+            statement = authentic[line.number] = replace(statement, texts={})  # its time is enough
         counted.append(Signed(line.number, statement, reviewer))
+    return counted, problems
+
+
+def replay(language: str, shown: str, counted: list[Signed], problems: list[LedgerProblem]
+           ) -> SignoffState:
+    """The standing of each digest after the counted statements, in ledger order."""
     approved, rejected, disputed, notes = _standing(counted)
-    problems.extend(LedgerProblem(shown, number, note, harmless=True) for number, note in notes)
+    problems = [*problems, *(LedgerProblem(shown, number, note, harmless=True)
+                             for number, note in notes)]
     problems.sort(key=lambda problem: problem.line)
     return SignoffState(language, shown, tuple(counted), tuple(problems), approved, rejected,
                         disputed)

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -239,7 +240,8 @@ class _Bodies:
 
     The gate parses an article once and hands over the approved tokens of every
     page of it that passed; rendering their bodies there means no article is
-    parsed again to render it.
+    parsed again to render it. The bodies wait for their pages compressed: a
+    big site's would not fit in memory together otherwise.
     """
 
     def __init__(self, output: OutputFormat):
@@ -247,20 +249,28 @@ class _Bodies:
         self.content_keys: dict[tuple[str, str], str] = {}
         self.wanted: set[str] = set()  # content keys of the pages to render
         self.articles: dict[str, Article] = {}
-        self.bodies: dict[tuple[str, str], str] = {}
+        self.bodies: dict[tuple[str, str], bytes] = {}
 
     def wants(self, language: str, slug: str) -> bool:
         return self.content_keys.get((language, slug)) in self.wanted
 
     def visit(self, article: Article, document: Document, pages: dict[str, list[Token]]
-              ) -> tuple[Article, dict[tuple[str, str], str]]:
-        return article, {(language, article.slug): self.output.body(tokens, document.env)
+              ) -> tuple[Article, dict[tuple[str, str], bytes]]:
+        return article, {(language, article.slug): _pack(self.output.body(tokens, document.env))
                          for language, tokens in pages.items()}
 
     def collect(self, result: object) -> None:
-        article, bodies = cast(tuple[Article, dict[tuple[str, str], str]], result)
+        article, bodies = cast(tuple[Article, dict[tuple[str, str], bytes]], result)
         self.articles[article.slug] = article
         self.bodies.update(bodies)
+
+
+def _pack(body: str) -> bytes:
+    return zlib.compress(body.encode("utf-8"), 1)  # the fastest level: HTML shrinks 4 to 8 times
+
+
+def _unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
 
 
 # Reading articles is spread over every core from this many on.
@@ -375,16 +385,15 @@ class _PageRenderer:
     """Renders article pages in source order, parsing each source article once for all languages."""
 
     def __init__(self, site: Site, config: Config, editions: list[Edition], output: OutputFormat,
-                 bodies: dict[tuple[str, str], str]):
+                 bodies: dict[tuple[str, str], bytes]):
         self.site, self.config, self.editions, self.output = site, config, editions, output
         self.bodies = bodies
         self._slug: str | None = None
         self._document: Document | None = None
 
     def render(self, edition: Edition, article: Article) -> bytes:
-        body = self.bodies.pop((edition.language, article.slug), None)
-        if body is None:
-            body = self._body(edition, article)
+        packed = self.bodies.pop((edition.language, article.slug), None)
+        body = self._body(edition, article) if packed is None else _unpack(packed)
         return self.output.page(self.site, self.config, edition, self.editions, article, body)
 
     def _body(self, edition: Edition, article: Article) -> str:

@@ -43,6 +43,16 @@ def test_a_value_planted_without_the_secret_is_not_found(tmp_path):
     assert mine.get("facts", "key") is None
 
 
+def test_plain_values_come_back_from_marshal_as_they_went_in(tmp_path):
+    store = Store(tmp_path, identity="code", secret=b"s" * 32)
+    value = (1, {"digest": ("id1", "id2")}, ["text", None, True])
+    store.put_marshal("signoffs", "key", value)
+    assert store.get_marshal("signoffs", "key") == value
+    store.put("signoffs", "key", b"\xff not marshal")  # authenticated, but not a value
+    assert store.get_marshal("signoffs", "key") is None
+    assert store.get_marshal("signoffs", "other key") is None
+
+
 def test_an_unwritable_store_only_costs_time(tmp_path):
     (tmp_path / "objects").write_text("a file where the folder should be", encoding="utf-8")
     store = Store(tmp_path, identity="code", secret=b"s" * 32)
