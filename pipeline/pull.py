@@ -30,7 +30,6 @@ from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.source.articles import Article, find_sources, read_article, slug_for
 
 STATE_KIND = "pull"
-LAYOUT_KIND = "pull-layout"
 NOTHING_CHANGED = "pull changed no file (it puts its files in place only at the end)"
 _CREATION_DATE_RE = re.compile(r'^"POT-Creation-Date: (.*)\\n"$', re.M)
 
@@ -311,13 +310,16 @@ def _read(path: Path) -> str | None:
 class PullState:
     """What the last pull left, so a pull with nothing changed reads almost nothing.
 
-    For each domain the store keeps, under a digest of its inputs (the source
-    article, or the page templates) and of the configuration, the digest of
-    every file the pull wrote or confirmed for them. When the files still have
-    those digests (the file index tells without reading them), merging again
-    could only reproduce the same bytes, so the domain is skipped without
-    parsing anything. The code identity is part of every address in the store,
-    so a changed module or library makes every domain new.
+    For each domain the store keeps, under a digest of its template's bytes and
+    of the configuration, the digest of its inputs (the source article, or the
+    page templates) and of every file the pull wrote or confirmed for them. When
+    the inputs and the files are still those (the file index tells without
+    reading them), merging again could only reproduce the same bytes, so the
+    domain is skipped without parsing anything. Once the inputs change, the
+    files whose bytes are still those the pull wrote hold format_po's own
+    layout, which the next pull reuses (:meth:`laid_out`). The code identity is
+    part of every address in the store, so a changed module or library makes
+    every domain new.
     """
 
     def __init__(self, store: Store, settings: str):
@@ -332,36 +334,40 @@ class PullState:
         return sha256(data)
 
     def unchanged(self, domain: str, fingerprint: str, outputs: list[Path]) -> bool:
-        kept = self.store.get_json(STATE_KIND, self._key(domain, fingerprint, outputs))
-        return kept is not None and kept == [self.store.index.digest(path) for path in outputs]
+        kept = self._kept(domain, self.store.index.digest(outputs[0]), outputs)
+        return (kept is not None and kept["source"] == fingerprint
+                and kept["files"] == [self.store.index.digest(path) for path in outputs])
 
     def record(self, domain: str, fingerprint: str, outputs: dict[Path, str]) -> None:
-        """Keep the digests of the files a pull left for these inputs (path → digest).
-
-        Kept twice: by the inputs, to skip the domain while nothing changed; and by
-        the template's digest, to know which files are still as a pull laid them out
-        once the source has changed (:meth:`laid_out`).
-        """
+        """Keep the digests of the inputs and of the files a pull left for them (path → digest)."""
         paths, digests = list(outputs), list(outputs.values())
-        self.store.put_json(STATE_KIND, self._key(domain, fingerprint, paths), digests)
-        self.store.put_json(LAYOUT_KIND, self._key(domain, digests[0], paths), digests)
+        self.store.put_json(STATE_KIND, self._key(domain, digests[0], paths),
+                            {"source": fingerprint, "files": digests})
 
     def laid_out(self, domain: str, outputs: list[Path], template: str | None) -> dict[Path, str]:
-        """The files of a domain still as the pull that wrote ``template`` (its text) left them.
+        """The files of a domain as the pull that wrote ``template`` (its text) left them.
 
         Path → the SHA-256 of the bytes that pull wrote (the template first among
         ``outputs``); a file whose bytes still have it holds format_po's own layout.
         """
         if template is None:
             return {}
-        kept = self.store.get_json(
-            LAYOUT_KIND, self._key(domain, sha256(template.encode("utf-8")), outputs))
-        if not isinstance(kept, list) or len(kept) != len(outputs):
-            return {}
-        return {path: digest for path, digest in zip(outputs, kept) if isinstance(digest, str)}
+        kept = self._kept(domain, sha256(template.encode("utf-8")), outputs)
+        return {} if kept is None else dict(zip(outputs, kept["files"]))
 
-    def _key(self, domain: str, fingerprint: str, outputs: list[Path]) -> str:
-        return digest_of(self.settings, domain, fingerprint, [str(path) for path in outputs])
+    def _kept(self, domain: str, template: str | None, outputs: list[Path]) -> dict | None:
+        """What the pull that left this template (its digest) recorded, if it verifies."""
+        if template is None:
+            return None
+        kept = self.store.get_json(STATE_KIND, self._key(domain, template, outputs))
+        if not isinstance(kept, dict):
+            return None
+        valid = (isinstance(kept.get("source"), str) and isinstance(kept.get("files"), list)
+                 and len(kept["files"]) == len(outputs))
+        return kept if valid else None
+
+    def _key(self, domain: str, template: str, outputs: list[Path]) -> str:
+        return digest_of(self.settings, domain, template, [str(path) for path in outputs])
 
 
 def _settings(config: Config) -> str:
