@@ -153,3 +153,24 @@ def test_layout_is_exactly_what_msgcat_writes(tmp_path_factory, items):
     path.write_text(ours, encoding="utf-8")
     theirs = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True)
     assert ours == theirs.stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(MSGIDS, TEXTS, st.booleans(), st.booleans(), TEXTS), min_size=1,
+                max_size=20, unique_by=lambda item: item[0]))
+def test_lines_reused_from_a_written_catalog_are_those_its_entries_are_laid_out_in(items):
+    """What pull relies on: reading back what format_po wrote and laying it out again gives the
+    same lines, so reusing them can never change a byte."""
+    entries = [Entry(msgid=msgid, msgstrs=(msgstr,), flags=("fuzzy",) if fuzzy else (),
+                     comments=(_one_line(comment),) if _one_line(comment) else (),
+                     extracted=("type: paragraph",), references=(f"source/a.md:{index}",),
+                     previous_msgid=comment if fuzzy else None, obsolete=obsolete and bool(msgstr))
+               for index, (msgid, msgstr, fuzzy, obsolete, comment) in enumerate(items)]
+    written = format_po(Catalog(header=HEADER, entries=entries))
+    read = parse_po(written)
+    assert format_po(read, laid_out_entries(written, read)) == format_po(read) == written
+
+
+def _one_line(text: str) -> str:
+    """A comment is one line (the reader takes each line as its own)."""
+    return " ".join(text.split())
