@@ -196,8 +196,8 @@ def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState,
 def _earlier_signatures(signoffs: SignoffState) -> dict[str, tuple[Approval, str, object]]:
     """Article id → the last approval standing on some content of it: its digest and the text it
     carries."""
-    return {article: (approval, digest, statement.texts.get(digest))
-            for article, (digest, statement, approval) in signoffs.standing_by_id.items()}
+    return {article: (approval, digest, signed.statement.texts.get(digest))
+            for article, (digest, signed, approval) in signoffs.standing_by_id.items()}
 
 
 Summary = tuple[str, str, str, "tuple[str, int] | None"]  # sha, digest, title, reviewed_by

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline.catalogs.model import Entry
@@ -35,7 +36,10 @@ from pipeline.config import Config
 from pipeline.mt.store import Draft
 from pipeline.glossary import Glossary, load_glossary, turkish_lower
 from pipeline.signoff.i18n import _
-from pipeline.signoff.verify import Approval, SignoffState, entry_ids, read_signoffs, signed_text
+from pipeline.fsutil import read_if_exists
+from pipeline.signoff.ledger import statement_texts
+from pipeline.signoff.verified import verified_signoffs
+from pipeline.signoff.verify import Approval, SignoffState, entry_ids, ledger_path, signed_text
 
 if TYPE_CHECKING:
     from pipeline.signoff.review import Pending
@@ -129,9 +133,9 @@ def row_contexts(config: Config, language: str, subjects: Sequence[Subject],
     from pipeline.mt.backtranslate import back_translations
     from pipeline.mt.origin import machine_origins
 
-    signoffs = signoffs if signoffs is not None else read_signoffs(config, language)
+    signoffs = signoffs if signoffs is not None else verified_signoffs(config, language)
     glossary = load_glossary(config, language)
-    earlier = cache(lambda: ApprovedPairs(language, signoffs))  # only when a row has changed
+    earlier = cache(lambda: ApprovedPairs(language, signoffs, ledger_path(config, language)))
     backs: dict[tuple[str, tuple], str] = {}
     origins: dict[tuple[str, tuple], Draft] = {}
     for domain in dict.fromkeys(subject.domain for subject in subjects):
@@ -169,18 +173,38 @@ class ApprovedPairs:
     the pairs a changed row asks for are recovered.
     """
 
-    def __init__(self, language: str, signoffs: SignoffState):
+    def __init__(self, language: str, signoffs: SignoffState, ledger: Path | None = None):
         self.language = language
         self.index = signoffs.standing_by_id
+        self.ledger = ledger  # where statements kept without their texts have them
+        self._ledger_bytes: bytes | None = None
+        self._texts: dict[int, dict] = {}
 
     def get(self, entry_id: str) -> Earlier | None:
         """The pair approved for the entry id, when its statement carries it and it hashes to its digest."""
         found = self.index.get(entry_id)
         if found is None:
             return None
-        digest, statement, approval = found
-        entry = signed_text(self.language, digest, statement.texts.get(digest))
+        digest, signed, approval = found
+        texts = signed.statement.texts or self._texts_at(signed.line)
+        entry = signed_text(self.language, digest, texts.get(digest))
         return Earlier(entry, approval) if entry is not None else None
+
+    def _texts_at(self, line: int) -> dict:
+        """The texts of the statement on a line of the ledger, read once per line."""
+        if line not in self._texts:
+            if self._ledger_bytes is None:
+                self._ledger_bytes = self._read_ledger()
+            self._texts[line] = statement_texts(self._ledger_bytes, line)
+        return self._texts[line]
+
+    def _read_ledger(self) -> bytes:
+        if self.ledger is None:
+            return b""
+        try:
+            return read_if_exists(self.ledger) or b""
+        except OSError:
+            return b""  # no earlier text to show, nothing else lost
 
 
 def _changes(subject: Subject, earlier: Callable[[], ApprovedPairs], signoffs: SignoffState) -> dict:

@@ -294,6 +294,19 @@ def parse_ledger(data: bytes) -> Iterator[LedgerLine]:
         yield line if tail is None or number != tail[0] else replace(line, torn_at=tail[1])
 
 
+def statement_texts(data: bytes, number: int) -> dict[str, Any]:
+    """The texts the statement on line ``number`` of a ledger's bytes carries ({} when there is
+    none there). Nothing here is verified: a text is believed only once it hashes to a digest
+    its verified statement covers (:func:`pipeline.signoff.verify.signed_text`)."""
+    for found, raw in ledger_lines(data):
+        if found == number:
+            try:
+                return parse_line(raw).texts
+            except MalformedLine:
+                return {}
+    return {}
+
+
 def torn_tail(data: bytes) -> tuple[int, int] | None:
     """(line number, offset of its first byte) of a last line that is not even JSON: the
     rest of a write cut short. A torn line is always the last one; one in the middle is an

@@ -5,8 +5,10 @@ so the page, ``status`` and ``build`` agree about what is approved. An article's
 rows do not: what a doctor reads and signs is the catalog as read for that very
 request, judged by the gate's own rule (:func:`judge_article`) against the
 verified ledger, and each digest on the page is computed from the entry shown
-beside it. Nothing there comes from the gate's kept facts or any cache, so a
-forged cache can neither change the text a doctor reads nor the digest signed.
+beside it. Nothing there comes from the gate's kept facts, so a forged cache can
+neither change the text a doctor reads nor the digest signed. The ledger's
+verification may come from the store, authenticated and kept under the ledger's
+and the roster's exact bytes (:mod:`pipeline.signoff.verified`), like the gate's.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from pipeline.gate.facts import catalog_paths, learn
 from pipeline.gate.verdict import APPROVED, DISPUTED, REJECTED, STALE, WAITING, DomainVerdict, \
     Verdict, earlier_approval, evaluate
 from pipeline.signoff.context import EMPTY, RowContext, Subject, row_contexts
+from pipeline.signoff.verified import verified_signoffs
 from pipeline.signoff.verify import Approval, Dispute, Rejection, SignoffState, entry_digest, \
-    former_domains, read_signoffs
+    former_domains
 from pipeline.source.articles import SITE_DOMAIN, domains
 
 UNTRANSLATED = "untranslated"
@@ -154,7 +157,7 @@ def judge_article(config: Config, language: str, domain: str,
     """
     if domain not in domains(config):
         raise SignoffError(f"no page '{domain}': pages are {', '.join(domains(config))}")
-    signoffs = signoffs if signoffs is not None else read_signoffs(config, language)
+    signoffs = signoffs if signoffs is not None else verified_signoffs(config, language)
     ((_, path, shown),) = catalog_paths(config, language, [domain])
     try:
         data = read_if_exists(path)

@@ -61,7 +61,8 @@ from pipeline.signoff.queue import Listing, article_progress, articles_closest_f
 from pipeline.signoff.roster import Reviewer
 from pipeline.signoff.sourcepage import SourcePages
 from pipeline.signoff.page import article_view, judge_article, language_overview, parse_key_field
-from pipeline.signoff.verify import ledger_path, read_signoffs
+from pipeline.signoff.verified import verified_signoffs
+from pipeline.signoff.verify import ledger_path
 from pipeline.source.articles import domains
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -356,7 +357,7 @@ class ReviewPages:
             target = self.target(language, domain, form)
         except SignoffError as error:
             return self.render_article(request, language, domain, ("problem", error.format_message()), 409)
-        if target.digest in read_signoffs(self.config, language).approved:
+        if target.digest in verified_signoffs(self.config, language).approved:
             return self.after(language, domain, Decision(None), "approved", target.digest, form=form)
         return self.after(language, domain, approve(self.config, language, self.signer, [target]),
                           "approved", target.digest, form=form)

@@ -114,17 +114,18 @@ class SignoffState:
         return tuple(problem for problem in self.problems if not problem.harmless)
 
     @cached_property
-    def standing_by_id(self) -> dict[str, tuple[str, Statement, Approval]]:
+    def standing_by_id(self) -> dict[str, tuple[str, Signed, Approval]]:
         """Entry id → the last approval still standing for some text of that entry: its digest,
-        the statement that made it (which may carry the approved text) and the approval."""
-        ids: dict[str, tuple[str, Statement, Approval]] = {}
+        the statement that made it (which may carry the approved text; its line says where
+        to find it when the statement was kept without) and the approval."""
+        ids: dict[str, tuple[str, Signed, Approval]] = {}
         for signed in self.statements:
             if signed.statement.meaning != APPROVE:
                 continue
             for digest, covered in signed.statement.digests.items():
                 approval = self.approved.get(digest)
                 if approval is not None:
-                    ids.update(dict.fromkeys(covered, (digest, signed.statement, approval)))
+                    ids.update(dict.fromkeys(covered, (digest, signed, approval)))
         return ids
 
     @cached_property

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from pipeline.catalogs.pofile import format_po, read_po
-from pipeline.signoff.context import DELETE, EQUAL, INSERT, DiffPart, agreement, word_diff
+from pipeline.signoff.context import (DELETE, EQUAL, INSERT, ApprovedPairs, DiffPart, agreement,
+                                      word_diff)
 from pipeline.signoff.page import article_view
+from pipeline.signoff.verified import verified_signoffs
+from pipeline.signoff.verify import entry_ids, ledger_path
 
 TITLE = "Mikro İğneleme Nedir?"
 ITEM = "Genişletilmiş gözenekler"
@@ -131,6 +134,24 @@ def test_a_changed_source_shows_its_diff_from_the_statement_alone(
                                DiffPart(EQUAL, " gözenekler"))
     assert row.target_diff == (DiffPart(EQUAL, "Enlarged pores"),)
     assert row.context.as_dict()["source_diff"][0] == ["delete", "Genişletilmiş"]
+
+
+def test_an_earlier_text_is_read_from_its_ledger_line_and_believed_only_by_its_digest(
+        project, translate_all, approve_all):
+    assert project.run("pull").exit_code == 0
+    translate_all(project, "en", {ITEM: "Enlarged pores"})
+    approve_all(project, "en")
+    project.set_translation("en", ITEM, "Widened pores")
+    signoffs = verified_signoffs(project.config, "en")
+    assert not any(signed.statement.texts for signed in signoffs.statements)  # kept without them
+    ledger = ledger_path(project.config, "en")
+    (entry_id, *_) = entry_ids("mikro", row_of(project, "en", ITEM).entry)
+    earlier = ApprovedPairs("en", signoffs, ledger).get(entry_id)
+    assert earlier is not None and earlier.entry.msgstrs == ("Enlarged pores",)
+    # The ledger edited after it was verified: its line's text no longer hashes to the digest.
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("Enlarged pores", "Shrunk pores"),
+                      encoding="utf-8")
+    assert ApprovedPairs("en", signoffs, ledger).get(entry_id) is None
 
 
 def test_a_never_approved_row_has_no_diff(project, translate_all):
