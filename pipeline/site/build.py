@@ -277,7 +277,8 @@ class _Spool:
     site's would not fit in memory together otherwise. Forked workers read it as well."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(buffering=0)  # unbuffered: nothing left for a fork
+        # Unbuffered: nothing is left unwritten for a fork; closed on leaving the build's with.
+        self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
         self._places: dict[tuple[str, str], tuple[int, int]] = {}
         self._end = 0
 
