@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -106,8 +107,8 @@ class CatalogFacts:
 
     def share(self, strings: Mapping[str, str]) -> None:
         """Hold each digest and entry id as the equal string of ``strings`` (the ledger's), if any."""
-        self.digests = [strings.get(digest, digest) for digest in self.digests]
-        self.ids = [strings.get(ids, ids) for ids in self.ids]
+        self.digests = list(map(strings.get, self.digests, self.digests))
+        self.ids = list(map(strings.get, self.ids, self.ids))
 
     def front_entries(self) -> list[tuple[str, Entry]]:
         """(digest, entry) of the title and description, enough to show them without parsing."""
@@ -346,12 +347,10 @@ class FactsStore:
 def ledger_strings(signoffs: SignoffState) -> dict[str, str]:
     """Each digest and entry id the counted statements name, by itself: facts that hold the
     same one share the ledger's string (a big site has a million of each)."""
-    strings: dict[str, str] = {}
-    for signed in signoffs.statements:
-        for digest, ids in signed.statement.digests.items():
-            strings[digest] = digest
-            strings.update(zip(ids, ids))
-    return strings
+    named = [signed.statement.digests for signed in signoffs.statements]
+    every = [*chain.from_iterable(named),
+             *chain.from_iterable(chain.from_iterable(digests.values() for digests in named))]
+    return dict(zip(every, every))
 
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,
