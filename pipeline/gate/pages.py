@@ -113,7 +113,7 @@ class PageCheck:
         found: dict[str, dict[str, Rows]] = {}  # language → slug → rows
         todo: dict[str, list[str]] = {}  # slug → the languages whose page is checked now
         for language, domains in self.languages.items():
-            keys[language] = {slug: digest_of(slug, digests[slug], domain.facts.sha)
+            keys[language] = {slug: _page_key(slug, digests[slug], domain.facts.sha)
                               for slug in sources if (domain := domains.get(slug)) is not None
                               and domain.clear and domain.facts is not None}
             stored[language] = _kept(store, config, language) if keys[language] else {}
@@ -207,6 +207,12 @@ def _kept(store: Store, config: Config, language: str) -> dict[str, Rows]:
     """The findings kept of a language's pages, by page digest (each a function of its page)."""
     kept = store.get_json(PAGES, _address(config, language))
     return kept if isinstance(kept, dict) else {}
+
+
+def _page_key(slug: str, source: str, catalog: str) -> str:
+    """What a page's findings are kept under in its language's value: the article's and the
+    catalog's digests (fixed length, so the slug after them is unambiguous), not hashed again."""
+    return f"{source} {catalog} {slug}"
 
 
 def _address(config: Config, language: str) -> str:
