@@ -25,8 +25,6 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from markdown_it.token import Token
-
 from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
@@ -40,6 +38,8 @@ from pipeline.source.articles import (SITE_DOMAIN, Article, Document, find_sourc
 from pipeline.source.templates import chrome_strings
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from pipeline.gate.verdict import DomainVerdict
 
 # The kind of value in the store: the findings of a language's pages, by each page's digest.
