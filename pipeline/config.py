@@ -56,10 +56,14 @@ class Config:
     def _bounds(self) -> Bounds:
         return Bounds(self.root)
 
+    @cached_property
+    def _resolved_root(self) -> Path:
+        return self.root.resolve()
+
     def relative(self, path: Path) -> str:
         """A path as written in references and reports: relative to the project, with slashes."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,10 @@ from collections.abc import Collection, Iterator
 from pipeline.processes import alive, start_time
 
 _ATTEMPTS = 100  # random names tried before giving up (a clash is already unlikely)
+# A rename over an existing file waits on the file system's journal (freeing the old
+# file's blocks), not on the CPU: several at once finish many times sooner.
+_RENAME_THREADS = 8
+_THREADED_RENAMES = 32  # fewer renames than this go one after another
 _TEMPORARY_RE = re.compile(r"^\.(.+)\.pipeline-(\d+)-[0-9a-f]{8}\.(tmp|aside)$")
 _run = os.getpid()  # the process whose run the temporary files belong to
 
@@ -125,12 +130,21 @@ class Staging:
         """One ``os.sync`` for all, then each rename (atomic on its own).
 
         One sync instead of an fsync per file keeps a pull of thousands of
-        catalogs from waiting on the disk thousands of times.
+        catalogs from waiting on the disk thousands of times. Many renames run
+        on a few threads; every one is attempted or done before the first
+        failure (in staging order) is raised, so what is in place is settled.
         """
         if self.files:
             os.sync()
-        for temporary, target in self.files:
-            os.replace(temporary, target)
+        if len(self.files) < _THREADED_RENAMES:
+            for temporary, target in self.files:
+                os.replace(temporary, target)
+            return
+        with ThreadPoolExecutor(_RENAME_THREADS) as pool:
+            failures = list(pool.map(_replace, self.files))
+        for failure in failures:
+            if failure is not None:
+                raise failure
 
     def discard(self) -> None:
         """Remove every temporary file, and the folders made for them: as if nothing happened."""
@@ -141,6 +155,15 @@ class Staging:
                 folder.rmdir()
             except OSError:
                 pass
+
+
+def _replace(files: tuple[Path, Path]) -> OSError | None:
+    """Put one staged file in place; the error, returned instead of raised, when that fails."""
+    try:
+        os.replace(*files)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def write_files(files: dict[Path, bytes | str]) -> None:

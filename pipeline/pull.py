@@ -20,12 +20,12 @@ from pipeline.source.templates import SITE_DOMAIN, site_template, template_files
 from pipeline.config import Config
 from pipeline import interrupts
 from pipeline.errors import PipelineError, SourceError, stopped
-from pipeline.fsutil import Staging, stage_files
+from pipeline.fsutil import Staging, read_if_exists, stage_files
 from pipeline.catalogs.cache import CatalogCache
 from pipeline.catalogs.merge import merge
 from pipeline.parallel import chunked, fork_map, jobs
 from pipeline.rename import Orphan, find_orphans
-from pipeline.catalogs.pofile import format_po
+from pipeline.catalogs.pofile import LayoutKey, format_po, laid_out_entries, parse_po_bytes
 from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.source.articles import Article, find_sources, read_article, slug_for
 
@@ -92,13 +92,13 @@ def _plan(sources: list[Path], config: Config, state: PullState, stamp: str
         fingerprints[slug] = state.fingerprint(path.read_bytes())
         if not state.unchanged(slug, fingerprints[slug], _outputs(config, slug)):
             changed.append(path)
-    staged, planned = _stage_articles(changed, config, stamp)
+    staged, planned = _stage_articles(changed, config, stamp, state.settings)
     try:
         fingerprints[SITE_DOMAIN] = state.fingerprint(_chrome_inputs(config))
         if not state.unchanged(SITE_DOMAIN, fingerprints[SITE_DOMAIN],
                                _outputs(config, SITE_DOMAIN)):
             plans = _plan_domain(SITE_DOMAIN, lambda created: site_template(config, created),
-                                 config, stamp, CatalogCache(state.store))
+                                 config, stamp, state)
             staged += _stage(plans)
             planned[SITE_DOMAIN] = _digests(plans)
     except BaseException:
@@ -111,7 +111,8 @@ def _plan(sources: list[Path], config: Config, state: PullState, stamp: str
 _Outputs = dict[str, dict[Path, str]]
 
 
-def _stage_articles(paths: list[Path], config: Config, stamp: str) -> tuple[Staging, _Outputs]:
+def _stage_articles(paths: list[Path], config: Config, stamp: str, settings: str
+                    ) -> tuple[Staging, _Outputs]:
     """New versions of these articles' files, written beside the old ones but not yet in place.
 
     Many articles are planned on worker processes. Nothing replaces a file
@@ -120,7 +121,7 @@ def _stage_articles(paths: list[Path], config: Config, stamp: str) -> tuple[Stag
     """
     workers = jobs() if len(paths) >= PARALLEL_THRESHOLD else 1
     outcomes = fork_map(_stage_article_files, chunked(paths, -(-len(paths) // (workers * 4)) or 1),
-                        (config, stamp), workers)
+                        (config, stamp, settings), workers)
     staged, planned = Staging(), {}
     for part, outputs, _ in outcomes:
         staged += part
@@ -132,17 +133,17 @@ def _stage_articles(paths: list[Path], config: Config, stamp: str) -> tuple[Stag
     return staged, planned
 
 
-def _stage_article_files(settings: tuple[Config, str], paths: list[Path]
+def _stage_article_files(settings: tuple[Config, str, str], paths: list[Path]
                          ) -> tuple[Staging, _Outputs, PipelineError | None]:
     """Stage one chunk of articles; an error comes back with nothing left staged for the chunk."""
-    config, stamp = settings
-    cache = CatalogCache(shared_store(config.cache_dir))
+    config, stamp, configuration = settings
+    state = PullState(shared_store(config.cache_dir), configuration)
     staged, planned = Staging(), {}
     try:
         for path in paths:
             article = read_article(path, config.relative(path))
             plans = _plan_domain(article.slug, partial(article_template, article, config),
-                                 config, stamp, cache)
+                                 config, stamp, state)
             staged += _stage(plans)
             planned[article.slug] = _digests(plans)
     except PipelineError as error:
@@ -185,24 +186,42 @@ def article_template(article: Article, config: Config, created: str) -> Catalog:
 
 
 def _plan_domain(domain: str, make_template: Callable[[str], Catalog], config: Config,
-                 stamp: str, cache: CatalogCache) -> list[_Planned]:
+                 stamp: str, state: PullState) -> list[_Planned]:
     """The template of one domain and its catalogs; the creation date moves only with content."""
     template_path = config.template_path(domain)
     existing = _read(template_path)
+    laid_out = state.laid_out(domain, _outputs(config, domain), existing)
+    cache = CatalogCache(state.store)
     template, text = None, ""
+    layout = _template_layout(template_path, existing, laid_out)
     if existing is not None:
         # Keep the old creation date when nothing else in the template changed.
         kept = make_template(_creation_date(existing) or stamp)
-        if format_po(kept) == existing:
+        kept_text = format_po(kept, layout)
+        if kept_text == existing:
             template, text = kept, existing
+        else:  # the same entries under a new date: laid out once
+            layout = laid_out_entries(kept_text, kept)
     if template is None:
         template = make_template(stamp)
-        text = format_po(template)
+        text = format_po(template, layout)
     created = template.header_field("POT-Creation-Date")
     plans = [_Planned(template_path, text)]
     for language in config.languages:
-        plans.append(_plan_catalog(domain, language, template, created, config, stamp, cache))
+        plans.append(_plan_catalog(domain, language, template, created, config, stamp, cache,
+                                   laid_out))
     return plans
+
+
+def _template_layout(path: Path, text: str | None, laid_out: dict[Path, str]
+                     ) -> dict[LayoutKey, str]:
+    """The lines of each entry of a template still as a pull wrote it, to reuse."""
+    if text is None or path not in laid_out:
+        return {}
+    data = text.encode("utf-8")
+    if sha256(data) != laid_out[path]:
+        return {}
+    return laid_out_entries(text, parse_po_bytes(data, path))
 
 
 def _creation_date(template_text: str) -> str | None:
@@ -232,13 +251,30 @@ def _chrome_inputs(config: Config) -> bytes:
 
 
 def _plan_catalog(slug: str, language: str, template: Catalog, created: str,
-                  config: Config, stamp: str, cache: CatalogCache) -> _Planned:
+                  config: Config, stamp: str, cache: CatalogCache,
+                  laid_out: dict[Path, str]) -> _Planned:
     path = config.catalog_path(language, slug)
-    old = cache.read(path) if path.exists() else None
+    old, layout = _old_catalog(path, cache, laid_out.get(path))
     header = _catalog_header(old, slug, language, created, config, stamp)
     nplurals = plural_count(parse_header(header.msgstr).get("Plural-Forms", ""), default=2)
     merged = merge(old, template, header, nplurals)
-    return _Planned(path, format_po(merged))
+    return _Planned(path, format_po(merged, layout))
+
+
+def _old_catalog(path: Path, cache: CatalogCache, laid_out: str | None
+                 ) -> tuple[Catalog | None, dict[LayoutKey, str]]:
+    """The catalog at ``path`` (None when there is none), and its entries' lines to reuse.
+
+    Lines are reused only from a file that is still exactly what a pull wrote
+    (``laid_out``: the SHA-256 of those bytes): only then are they format_po's.
+    """
+    if laid_out is None:
+        return (cache.read(path) if path.exists() else None), {}
+    data = read_if_exists(path)
+    if data is None or sha256(data) != laid_out:
+        return (cache.read(path) if data is not None else None), {}
+    old = cache.parsed(data, laid_out, path)
+    return old, laid_out_entries(data.decode("utf-8"), old)
 
 
 def _catalog_header(old: Catalog | None, slug: str, language: str, created: str,
@@ -274,13 +310,16 @@ def _read(path: Path) -> str | None:
 class PullState:
     """What the last pull left, so a pull with nothing changed reads almost nothing.
 
-    For each domain the store keeps, under a digest of its inputs (the source
-    article, or the page templates) and of the configuration, the digest of
-    every file the pull wrote or confirmed for them. When the files still have
-    those digests (the file index tells without reading them), merging again
-    could only reproduce the same bytes, so the domain is skipped without
-    parsing anything. The code identity is part of every address in the store,
-    so a changed module or library makes every domain new.
+    For each domain the store keeps, under a digest of its template's bytes and
+    of the configuration, the digest of its inputs (the source article, or the
+    page templates) and of every file the pull wrote or confirmed for them. When
+    the inputs and the files are still those (the file index tells without
+    reading them), merging again could only reproduce the same bytes, so the
+    domain is skipped without parsing anything. Once the inputs change, the
+    files whose bytes are still those the pull wrote hold format_po's own
+    layout, which the next pull reuses (:meth:`laid_out`). The code identity is
+    part of every address in the store, so a changed module or library makes
+    every domain new.
     """
 
     def __init__(self, store: Store, settings: str):
@@ -295,16 +334,40 @@ class PullState:
         return sha256(data)
 
     def unchanged(self, domain: str, fingerprint: str, outputs: list[Path]) -> bool:
-        kept = self.store.get_json(STATE_KIND, self._key(domain, fingerprint, outputs))
-        return kept is not None and kept == [self.store.index.digest(path) for path in outputs]
+        kept = self._kept(domain, self.store.index.digest(outputs[0]), outputs)
+        return (kept is not None and kept["source"] == fingerprint
+                and kept["files"] == [self.store.index.digest(path) for path in outputs])
 
     def record(self, domain: str, fingerprint: str, outputs: dict[Path, str]) -> None:
-        """Keep the digests of the files a pull left for these inputs (path → digest)."""
-        paths = list(outputs)
-        self.store.put_json(STATE_KIND, self._key(domain, fingerprint, paths), list(outputs.values()))
+        """Keep the digests of the inputs and of the files a pull left for them (path → digest)."""
+        paths, digests = list(outputs), list(outputs.values())
+        self.store.put_json(STATE_KIND, self._key(domain, digests[0], paths),
+                            {"source": fingerprint, "files": digests})
 
-    def _key(self, domain: str, fingerprint: str, outputs: list[Path]) -> str:
-        return digest_of(self.settings, domain, fingerprint, [str(path) for path in outputs])
+    def laid_out(self, domain: str, outputs: list[Path], template: str | None) -> dict[Path, str]:
+        """The files of a domain as the pull that wrote ``template`` (its text) left them.
+
+        Path → the SHA-256 of the bytes that pull wrote (the template first among
+        ``outputs``); a file whose bytes still have it holds format_po's own layout.
+        """
+        if template is None:
+            return {}
+        kept = self._kept(domain, sha256(template.encode("utf-8")), outputs)
+        return {} if kept is None else dict(zip(outputs, kept["files"]))
+
+    def _kept(self, domain: str, template: str | None, outputs: list[Path]) -> dict | None:
+        """What the pull that left this template (its digest) recorded, if it verifies."""
+        if template is None:
+            return None
+        kept = self.store.get_json(STATE_KIND, self._key(domain, template, outputs))
+        if not isinstance(kept, dict):
+            return None
+        valid = (isinstance(kept.get("source"), str) and isinstance(kept.get("files"), list)
+                 and len(kept["files"]) == len(outputs))
+        return kept if valid else None
+
+    def _key(self, domain: str, template: str, outputs: list[Path]) -> str:
+        return digest_of(self.settings, domain, template, [str(path) for path in outputs])
 
 
 def _settings(config: Config) -> str:

@@ -160,3 +160,21 @@ def test_staged_files_are_ignored_by_git_and_set_aside_ones_are_not() -> None:
                               cwd=REPO).returncode == 0
 
     assert ignored(temporary_name(target)) and not ignored(temporary_name(target, "aside"))
+
+
+def test_many_staged_files_are_all_put_in_place_before_a_failure_is_raised(tmp_path, monkeypatch):
+    targets = [tmp_path / f"{number:03d}.po" for number in range(100)]
+    staging = stage_files({path: f"yeni {path.name}" for path in targets})
+    real = os.replace
+
+    def failing(source, target):
+        if Path(target).name == "007.po":
+            raise OSError(28, "No space left on device", str(source))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError, match="No space"):
+        staging.commit()
+    assert [path.name for path in targets if not path.exists()] == ["007.po"]
+    assert all(path.read_text() == f"yeni {path.name}" for path in targets if path.name != "007.po")
+    assert [path.name for path in tmp_path.glob(".007.po.*.tmp")]

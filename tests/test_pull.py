@@ -216,3 +216,71 @@ def test_a_changed_module_of_the_package_makes_pull_rewrite_what_it_produces(pro
     assert "never edit it by hand" in project.read("locale/mikro.pot")
     assert "everything up to date" in project.run_subprocess(
         "pull", env={"PYTHONPATH": str(copy)}).stdout
+
+
+# ------------------------------------------------------- lines reused from the last pull
+
+LONG_TRANSLATION = ("Microneedling is a **minimally invasive** procedure for your skin, which "
+                    "a doctor carries out in a short session; the skin heals within days.")
+PARAGRAPH = "Mikro iğneleme, cildiniz için **minimal invaziv** bir prosedürdür."
+
+
+def _generated(project: Project) -> dict[str, list[bytes]]:
+    """Every template and catalog, without the lines that carry the time of a pull."""
+    return {name: [line for line in data.split(b"\n") if b"-Date:" not in line]
+            for name, (data, _) in project.snapshot().items() if name.startswith("locale")}
+
+
+def _pulled_again_from_scratch(project: Project, locale: Path) -> dict[str, list[bytes]]:
+    """What a pull with no state of its own makes of the catalogs in ``locale``."""
+    shutil.rmtree(project.root / "locale")
+    shutil.copytree(locale, project.root / "locale")
+    shutil.rmtree(project.root / ".pipeline-cache")
+    assert project.run("pull").exit_code == 0
+    return _generated(project)
+
+
+def test_lines_a_pull_wrote_are_reused_and_the_files_are_those_of_a_pull_from_scratch(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.catalogs import pofile
+
+    project.run("pull")
+    project.set_translation("en", PARAGRAPH, LONG_TRANSLATION)
+    project.run("pull")  # takes the translated catalog as its own
+    shutil.copytree(project.root / "locale", tmp_path / "before")
+    reused: list[int] = []
+
+    def counted(text: str, catalog: pofile.Catalog) -> dict:
+        lines = pofile.laid_out_entries(text, catalog)
+        reused.append(len(lines))
+        return lines
+
+    monkeypatch.setattr("pipeline.pull.laid_out_entries", counted)
+    project.write("source/mikro.md", project.read("source/mikro.md").replace(
+        "- Genişletilmiş gözenekler\n", "- Genişletilmiş ve yağlı gözenekler\n"))
+    assert project.run("pull").exit_code == 0
+    pulled = _generated(project)
+    assert sum(reused) >= 4 * 5  # the template's and every catalog's unchanged entries
+    monkeypatch.undo()
+    assert pulled == _pulled_again_from_scratch(project, tmp_path / "before")
+
+
+def test_a_catalog_laid_out_by_hand_is_laid_out_again_not_reused(project: Project,
+                                                                 tmp_path: Path) -> None:
+    project.run("pull")
+    project.set_translation("en", PARAGRAPH, LONG_TRANSLATION)
+    project.run("pull")
+    path = project.po("en")
+    text = path.read_text(encoding="utf-8")
+    first, _, rest = LONG_TRANSLATION.partition("procedure")
+    by_hand = f'msgstr ""\n"{first}"\n"procedure{rest}"\n'
+    assert 'msgstr ""\n"Microneedling' in text and by_hand not in text
+    start = text.index('msgstr ""\n"Microneedling')
+    end = text.index("\n\n", start) + 1
+    path.write_text(text[:start] + by_hand + text[end:], encoding="utf-8")
+    assert next(e for e in read_po(path).messages if e.msgid == PARAGRAPH).msgstr == LONG_TRANSLATION
+    shutil.copytree(project.root / "locale", tmp_path / "before")
+    project.write("source/mikro.md", project.read("source/mikro.md") + "\nYeni paragraf.\n")
+    project.run("pull")
+    assert by_hand not in path.read_text(encoding="utf-8")
+    assert _generated(project) == _pulled_again_from_scratch(project, tmp_path / "before")

@@ -42,6 +42,10 @@ class CatalogCache:
         if found is None:
             raise CatalogError("cannot read: no such file", path)
         data, digest = found
+        return self.parsed(data, digest, path)
+
+    def parsed(self, data: bytes, digest: str, path: Path) -> Catalog:
+        """The catalog these bytes (of this SHA-256, read from ``path``) hold, from the store or parsed."""
         catalog = self._kept(digest)
         if catalog is None:
             catalog = parse_po_bytes(data, path)

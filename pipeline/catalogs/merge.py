@@ -149,9 +149,13 @@ def _merged(template: Entry, old: Entry, nplurals: int, fuzzy_match: bool) -> En
     others = template.flags and tuple(flag for flag in _keepable_flags(template.flags) if flag != FUZZY)
     msgstrs = _forms(old, template, nplurals)
     context, msgid, plural = _previous(old) if fuzzy and msgstrs[0] else (None, None, None)
-    return template.replace(
-        msgstrs=msgstrs, flags=(FUZZY, *others) if fuzzy else others, comments=old.comments,
-        previous_msgctxt=context, previous_msgid=msgid, previous_msgid_plural=plural)
+    # Built whole rather than with replace(): this runs for every message of every catalog.
+    return Entry(msgid=template.msgid, msgstrs=msgstrs, msgctxt=template.msgctxt,
+                 msgid_plural=template.msgid_plural, flags=(FUZZY, *others) if fuzzy else others,
+                 comments=old.comments, extracted=template.extracted,
+                 references=template.references, previous_msgctxt=context,
+                 previous_msgid=msgid, previous_msgid_plural=plural,
+                 obsolete=template.obsolete, line=template.line)
 
 
 def _previous(old: Entry) -> tuple[str | None, str | None, str | None]:

@@ -11,6 +11,7 @@ string needs more than one line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -302,19 +303,61 @@ class _Parser:
 # ---------------------------------------------------------------- writing
 
 
-def format_po(catalog: Catalog) -> str:
-    """The catalog as gettext's msgcat would write it."""
+# What an entry's lines are made of: every field but the line it was read from.
+LayoutKey = tuple
+
+
+def format_po(catalog: Catalog, laid_out: Mapping[LayoutKey, str] | None = None) -> str:
+    """The catalog as gettext's msgcat would write it.
+
+    ``laid_out``: lines already made for some entries (:func:`laid_out_entries`),
+    reused instead of laid out again.
+    """
     out: list[str] = []
     _write_entry(out, catalog.header, prefix="")
     for entry in catalog.entries:
         if not entry.obsolete:
             out.append("\n")
-            _write_entry(out, entry, prefix="")
-    for entry in catalog.entries:
-        if entry.obsolete and any(entry.msgstrs):
-            out.append("\n")
+            lines = laid_out.get(layout_key(entry)) if laid_out else None
+            if lines is None:
+                _write_entry(out, entry, prefix="")
+            else:
+                out.append(lines)
+    for entry in _written_obsolete(catalog):
+        out.append("\n")
+        lines = laid_out.get(layout_key(entry)) if laid_out else None
+        if lines is None:
             _write_obsolete(out, entry)
+        else:
+            out.append(lines)
     return "".join(out)
+
+
+def layout_key(entry: Entry) -> LayoutKey:
+    return (entry.msgid, entry.msgstrs, entry.msgctxt, entry.msgid_plural, entry.flags,
+            entry.comments, entry.extracted, entry.references, entry.previous_msgctxt,
+            entry.previous_msgid, entry.previous_msgid_plural, entry.obsolete)
+
+
+def laid_out_entries(text: str, catalog: Catalog) -> dict[LayoutKey, str]:
+    """Each entry's lines in ``text``, which :func:`format_po` wrote for ``catalog``.
+
+    Only for text known to be format_po's own output (the caller's to know): its
+    entries are separated by blank lines, which nothing inside an entry can be.
+    Empty when the blocks do not line up with the entries.
+    """
+    if not text.endswith("\n"):
+        return {}
+    blocks = text[:-1].split("\n\n")
+    written = [*catalog.messages, *_written_obsolete(catalog)]
+    if len(blocks) != len(written) + 1:
+        return {}
+    return {layout_key(entry): block + "\n" for entry, block in zip(written, blocks[1:])}
+
+
+def _written_obsolete(catalog: Catalog) -> list[Entry]:
+    """The obsolete entries a catalog file keeps: gettext drops those without a translation."""
+    return [entry for entry in catalog.entries if entry.obsolete and any(entry.msgstrs)]
 
 
 def _write_entry(out: list[str], entry: Entry, prefix: str) -> None:

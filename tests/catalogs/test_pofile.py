@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from pipeline.catalogs.model import Catalog, Entry
 from pipeline.errors import CatalogError
-from pipeline.catalogs.pofile import format_po, parse_po, read_po, wrap_string
+from pipeline.catalogs.pofile import (format_po, laid_out_entries, parse_po, read_po,
+                                      wrap_string)
 
 needs_msgcat = pytest.mark.skipif(shutil.which("msgcat") is None,
                                   reason="GNU gettext (msgcat) is not installed")
@@ -63,6 +64,23 @@ def test_parse_reads_every_part_of_an_entry():
 
 def test_format_round_trips_byte_for_byte():
     assert format_po(parse_po(SAMPLE)) == SAMPLE
+
+
+def test_lines_laid_out_before_are_reused_for_the_entries_they_were_made_for():
+    catalog = parse_po(SAMPLE)
+    lines = laid_out_entries(SAMPLE, catalog)
+    assert len(lines) == 3 and lines[next(iter(lines))].startswith("# kept by the translator\n")
+    marked = {key: text.replace("msgstr", "msgstr ") for key, text in lines.items()}
+    catalog.entries[1] = catalog.entries[1].replace(msgstrs=("one article", "{n} articles!"))
+    rewritten = format_po(catalog, marked)
+    assert rewritten.count("msgstr  ") == 2  # the changed plural laid out anew, the others reused
+    assert format_po(catalog, laid_out_entries(SAMPLE, parse_po(SAMPLE))) == format_po(catalog)
+
+
+def test_text_whose_blocks_do_not_line_up_with_the_entries_gives_no_lines():
+    catalog = parse_po(SAMPLE)
+    assert laid_out_entries(SAMPLE.replace("\n\n#~", "\n#~"), catalog) == {}
+    assert laid_out_entries(SAMPLE.rstrip("\n"), catalog) == {}
 
 
 @pytest.mark.parametrize("text, line, message", [
@@ -135,3 +153,24 @@ def test_layout_is_exactly_what_msgcat_writes(tmp_path_factory, items):
     path.write_text(ours, encoding="utf-8")
     theirs = subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True)
     assert ours == theirs.stdout
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(MSGIDS, TEXTS, st.booleans(), st.booleans(), TEXTS), min_size=1,
+                max_size=20, unique_by=lambda item: item[0]))
+def test_lines_reused_from_a_written_catalog_are_those_its_entries_are_laid_out_in(items):
+    """What pull relies on: reading back what format_po wrote and laying it out again gives the
+    same lines, so reusing them can never change a byte."""
+    entries = [Entry(msgid=msgid, msgstrs=(msgstr,), flags=("fuzzy",) if fuzzy else (),
+                     comments=(_one_line(comment),) if _one_line(comment) else (),
+                     extracted=("type: paragraph",), references=(f"source/a.md:{index}",),
+                     previous_msgid=comment if fuzzy else None, obsolete=obsolete and bool(msgstr))
+               for index, (msgid, msgstr, fuzzy, obsolete, comment) in enumerate(items)]
+    written = format_po(Catalog(header=HEADER, entries=entries))
+    read = parse_po(written)
+    assert format_po(read, laid_out_entries(written, read)) == format_po(read) == written
+
+
+def _one_line(text: str) -> str:
+    """A comment is one line (the reader takes each line as its own)."""
+    return " ".join(text.split())
