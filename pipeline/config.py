@@ -45,8 +45,8 @@ class Config:
         return self.inside(self.locale_dir / f"{domain}.pot", "template", self.locale_dir)
 
     def catalog_path(self, language: str, domain: str) -> Path:
-        return self.inside(self.locale_dir / language / "LC_MESSAGES" / f"{domain}.po", "catalog",
-                           self.locale_dir)
+        return self.inside(self.locale_dir.joinpath(language, "LC_MESSAGES", f"{domain}.po"),
+                           "catalog", self.locale_dir)
 
     def inside(self, path: Path, what: str, folder: Path | None = None) -> Path:
         """``path``, refused (OutsideError) when links or '..' lead it out of ``folder`` (the project)."""

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from pipeline.processes import alive, start_time
 
@@ -52,18 +52,19 @@ def target_of(path: Path) -> Path:
 
 
 def write_atomic(path: Path, data: bytes | str, durable: bool = True,
-                 mode: int | None = None) -> None:
+                 mode: int | None = None, staging: Path | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     ``mode``: the file's permissions (default: an existing file's, else what the umask allows).
+    ``staging``: the folder of the temporary file, on the same file system (default: ``path``'s).
     """
-    with atomic_file(path, durable, mode) as handle:
+    with atomic_file(path, durable, mode, staging=staging) as handle:
         handle.write(_encoded(data))
 
 
 @contextmanager
 def atomic_file(path: Path, durable: bool = True, mode: int | None = None,
-                exclusive: bool = False) -> Iterator[BinaryIO]:
+                exclusive: bool = False, staging: Path | None = None) -> Iterator[BinaryIO]:
     """``with atomic_file(path) as handle``: what is written takes ``path``'s place at the end.
 
     On an error the temporary file is removed and ``path`` is as it was.
@@ -72,7 +73,9 @@ def atomic_file(path: Path, durable: bool = True, mode: int | None = None,
     """
     with naming(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = _create_temporary(path, mode)
+        if staging is not None:
+            staging.mkdir(parents=True, exist_ok=True)
+        fd, temporary = _create_temporary(path, mode, staging)
     try:
         with naming(path), os.fdopen(fd, "wb") as handle:
             yield handle
@@ -188,8 +191,10 @@ def stage_files(files: dict[Path, bytes | str]) -> Staging:
     return staging
 
 
-def _create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
-    """A new file ``.NAME.RANDOM.tmp`` beside ``path``, open for writing, with the mode it will keep.
+def _create_temporary(path: Path, mode: int | None = None, staging: Path | None = None
+                      ) -> tuple[int, Path]:
+    """A new file ``.NAME.RANDOM.tmp`` beside ``path`` (or in ``staging``), open for writing, with
+    the mode it will keep.
 
     That is ``mode`` when given, else the mode of the file it replaces, else
     what the umask allows (the kernel applies it to a new file).
@@ -201,6 +206,8 @@ def _create_temporary(path: Path, mode: int | None = None) -> tuple[int, Path]:
             pass
     for _ in range(_ATTEMPTS):
         temporary = temporary_name(path)
+        if staging is not None:
+            temporary = staging / temporary.name
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
                          0o666 if mode is None else 0o600)
@@ -268,16 +275,18 @@ def _encoded(data: bytes | str) -> bytes:
 # ---------------------------------------------------------------- what runs left staged
 
 
-def sweep(folders: list[Path], own: bool = False) -> int:
+def sweep(folders: list[Path], own: bool = False, skip: Collection[Path] = ()) -> int:
     """Remove the staged files that runs no longer running left in these folders (and below).
 
     ``own``: this run's instead, as it stops. A file of a live run is never
-    touched, nor one set aside. Returns how many were removed; a folder that
-    cannot be read or written is passed over (there is nothing to free there).
+    touched, nor one set aside. ``skip``: folders below them where nothing is
+    staged, not walked. Returns how many were removed; a folder that cannot be
+    read or written is passed over (there is nothing to free there).
     """
     removed = 0
     for folder in folders:
-        for root, _, names in os.walk(folder):
+        for root, subfolders, names in os.walk(folder):
+            subfolders[:] = [name for name in subfolders if Path(root, name) not in skip]
             for name in names:
                 match = _TEMPORARY_RE.match(name)
                 if match and match.group(3) == "tmp":

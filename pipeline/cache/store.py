@@ -81,6 +81,13 @@ def _secret_file(path: Path) -> bytes:
 
 # ------------------------------------------------------------------ the store
 
+
+def values_folder(cache_dir: Path) -> Path:
+    """Where a store keeps its values. Nothing is staged there (values are written through
+    the cache folder's ``staging``), so the sweep of what killed runs left passes it over:
+    a big site's store holds tens of thousands of files."""
+    return cache_dir / "objects"
+
 _open: dict[Path, Store] = {}
 
 
@@ -134,7 +141,8 @@ class Store:
         address = self._address(kind, key)
         path = self._path(kind, address)
         try:
-            write_atomic(path, self._mac(address, value) + value, durable=False)
+            write_atomic(path, self._mac(address, value) + value, durable=False,
+                         staging=self.folder / "staging")
         except OSError:
             pass
 
@@ -180,7 +188,7 @@ class Store:
         return sha256(f"{self.identity}\0{kind}\0{key}".encode())
 
     def _path(self, kind: str, address: str) -> Path:
-        return self.folder / "objects" / kind / address[:2] / address[2:]
+        return values_folder(self.folder) / kind / address[:2] / address[2:]
 
     def _mac(self, address: str, value: bytes) -> bytes:
         return keyed(self.secret, address.encode("ascii") + b"\0", value)
@@ -193,7 +201,7 @@ class Store:
         except OSError:
             pass
         limit = time.time() - KEEP_DAYS * 86400
-        objects = self.folder / "objects"
+        objects = values_folder(self.folder)
         if objects.is_dir():
             for path in objects.glob("*/*/*"):
                 try:

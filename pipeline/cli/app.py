@@ -12,6 +12,7 @@ import click
 
 from pipeline.config import Config, load_config
 from pipeline.errors import PipelineError
+from pipeline.cache.store import values_folder
 from pipeline.fsutil import sweep
 
 
@@ -26,7 +27,7 @@ class App:
         from pipeline.mt.store import move_old_store
 
         config = load_config(self.config_path)
-        sweep(_staging_folders(config))  # what runs that were killed left staged
+        sweep(_staging_folders(config), skip=_unstaged(config))  # what killed runs left staged
         try:
             moved = move_old_store(config)  # at once, before anything deletes the cache folder
         except PipelineError as error:  # only commands that use the store need to stop
@@ -39,7 +40,7 @@ class App:
     def sweep_own(self) -> None:
         """Remove what this run staged and did not put in place: it is stopping."""
         if "config" in self.__dict__:
-            sweep(_staging_folders(self.config), own=True)
+            sweep(_staging_folders(self.config), own=True, skip=_unstaged(self.config))
 
     def languages(self, requested: Sequence[str]) -> tuple[str, ...]:
         """The target languages of ``--lang`` (every one when none), refusing unknown ones."""
@@ -56,6 +57,11 @@ pass_app = click.make_pass_decorator(App)
 def _staging_folders(config: Config) -> list[Path]:
     """Where commands stage files: catalogs and ledgers, the paid store, the cache."""
     return [config.locale_dir, config.translations_dir, config.cache_dir]
+
+
+def _unstaged(config: Config) -> list[Path]:
+    """Folders below those where nothing is staged: not walked (the store's values)."""
+    return [values_folder(config.cache_dir)]
 
 
 def use_color() -> bool | None:

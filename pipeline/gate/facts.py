@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -76,7 +77,7 @@ class CatalogFacts:
     check_errors: int
     digests: list[str]  # "" where a form is empty
     marks: str
-    ids: list[str]  # entry ids, comma-separated, "" where a form is empty
+    id_text: str  # each message's entry ids (see ids), space-separated
     front: list[list]  # [msgctxt, msgid, msgstrs, line, digest] of title and description
     plural_forms: str = ""  # the header's Plural-Forms
     catalog_errors: list = field(default_factory=list)  # [line, message] of errors of the whole catalog
@@ -104,10 +105,18 @@ class CatalogFacts:
         if self.details is not None:
             self.rows = self.found = None
 
+    @property
+    def ids(self) -> list[str]:
+        """Each message's entry ids, comma-separated, "" where a form is empty, in file order.
+
+        Kept as one string and split when asked for: only the stale checks of entries not
+        approved need them, and a run where nothing changed would load thousands for nothing.
+        """
+        return self.id_text.split(" ") if self.marks else []
+
     def share(self, strings: Mapping[str, str]) -> None:
-        """Hold each digest and entry id as the equal string of ``strings`` (the ledger's), if any."""
-        self.digests = [strings.get(digest, digest) for digest in self.digests]
-        self.ids = [strings.get(ids, ids) for ids in self.ids]
+        """Hold each digest as the equal string of ``strings`` (the ledger's), if any."""
+        self.digests = list(map(strings.get, self.digests, self.digests))
 
     def front_entries(self) -> list[tuple[str, Entry]]:
         """(digest, entry) of the title and description, enough to show them without parsing."""
@@ -117,7 +126,7 @@ class CatalogFacts:
     def to_json(self) -> dict:
         return {"sha": self.sha, "counts": [self.strings, self.translated, self.fuzzy, self.checked,
                                             self.check_errors],
-                "digests": self.digests, "marks": self.marks, "ids": self.ids,
+                "digests": self.digests, "marks": self.marks, "ids": self.id_text,
                 "front": self.front, "plural_forms": self.plural_forms,
                 "catalog_errors": self.catalog_errors}
 
@@ -180,7 +189,7 @@ def learn(catalog: Catalog, sha: str, domain: str, shown: str, language: str, co
         sum(1 for entry in messages if entry.fuzzy),
         sum(1 for entry in messages if any(entry.msgstrs)),
         sum(1 for finding in findings if finding.severity == ERROR),
-        digests, "".join(marks), ids, front, catalog.header_field("Plural-Forms"), catalog_errors,
+        digests, "".join(marks), " ".join(ids), front, catalog.header_field("Plural-Forms"), catalog_errors,
         rows, list(findings))
 
 
@@ -344,14 +353,10 @@ class FactsStore:
 
 
 def ledger_strings(signoffs: SignoffState) -> dict[str, str]:
-    """Each digest and entry id the counted statements name, by itself: facts that hold the
-    same one share the ledger's string (a big site has a million of each)."""
-    strings: dict[str, str] = {}
-    for signed in signoffs.statements:
-        for digest, ids in signed.statement.digests.items():
-            strings[digest] = digest
-            strings.update(zip(ids, ids))
-    return strings
+    """Each digest the counted statements name, by itself: facts that hold the same one share
+    the ledger's string (a big site has a million)."""
+    every = [*chain.from_iterable(signed.statement.digests for signed in signoffs.statements)]
+    return dict(zip(every, every))
 
 
 def gate_inputs(config: Config, language: str, check: CheckCatalog,

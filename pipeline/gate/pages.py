@@ -25,8 +25,6 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from markdown_it.token import Token
-
 from pipeline.cache import Store, digest_of, sha256, shared_store
 from pipeline.catalogs.model import Entry
 from pipeline.config import Config
@@ -40,6 +38,8 @@ from pipeline.source.articles import (SITE_DOMAIN, Article, Document, find_sourc
 from pipeline.source.templates import chrome_strings
 
 if TYPE_CHECKING:
+    from markdown_it.token import Token
+
     from pipeline.gate.verdict import DomainVerdict
 
 # The kind of value in the store: the findings of a language's pages, by each page's digest.
@@ -113,7 +113,7 @@ class PageCheck:
         found: dict[str, dict[str, Rows]] = {}  # language → slug → rows
         todo: dict[str, list[str]] = {}  # slug → the languages whose page is checked now
         for language, domains in self.languages.items():
-            keys[language] = {slug: digest_of(slug, digests[slug], domain.facts.sha)
+            keys[language] = {slug: _page_key(slug, digests[slug], domain.facts.sha)
                               for slug in sources if (domain := domains.get(slug)) is not None
                               and domain.clear and domain.facts is not None}
             stored[language] = _kept(store, config, language) if keys[language] else {}
@@ -207,6 +207,12 @@ def _kept(store: Store, config: Config, language: str) -> dict[str, Rows]:
     """The findings kept of a language's pages, by page digest (each a function of its page)."""
     kept = store.get_json(PAGES, _address(config, language))
     return kept if isinstance(kept, dict) else {}
+
+
+def _page_key(slug: str, source: str, catalog: str) -> str:
+    """What a page's findings are kept under in its language's value: the article's and the
+    catalog's digests (fixed length, so the slug after them is unambiguous), not hashed again."""
+    return f"{source} {catalog} {slug}"
 
 
 def _address(config: Config, language: str) -> str:

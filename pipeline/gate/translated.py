@@ -12,14 +12,16 @@ off the site; the build renders the tokens of the pages it let through.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from pipeline.catalogs.model import Entry
 from pipeline.gate.facts import EntryRow
 from pipeline.gate.rules import NOT_IN_CATALOG, UNSAFE_LINK, Lookup, UnitProblem, link_problem
 from pipeline.source.articles import Document, Unit, iter_units, markdown
 from pipeline.source.markup import is_plain
+
+if TYPE_CHECKING:  # markdown-it is loaded when a page is read, not by every gate run
+    from markdown_it.token import Token
 
 
 # A catalog's approved messages by key: entries, or the rows the gate keeps of them.
@@ -118,6 +120,8 @@ def targets(children: list[Token]) -> list[str]:
 
 def _parse_translation(text: str, env: dict) -> list[Token]:
     """A unit's translation as inline tokens; plain text is the one text token the parser makes."""
+    from markdown_it.token import Token
+
     if text and is_plain(text):
         return [Token("text", "", 0, content=text)]
     return markdown().parseInline(text, env)[0].children or []

@@ -340,7 +340,7 @@ def _catalogs(config: Config, language: str, names: list[str] | None, pages: Pag
         signoffs = verified[0]
         verdicts = [DomainVerdict(domain, shown, store.facts(domain, path, shown), signoffs, path)
                     for domain, path, shown in catalogs]
-        strings = ledger_strings(signoffs)  # one copy of each digest and id: the ledger's
+        strings = ledger_strings(signoffs)  # one copy of each digest: the ledger's
         for verdict in verdicts:
             if verdict.facts is not None:
                 verdict.facts.share(strings)

@@ -25,11 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from pipeline.source.articles import Article, Document, normalise_inline, read_document
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 KIND = "article"  # the ``texts`` of a source statement: {"article": slug, "content": rows}
 SHOWN_FIELDS = ("title", "description", "published", "updated")

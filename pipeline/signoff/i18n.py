@@ -30,11 +30,12 @@ from babel.numbers import format_decimal
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.catalogs.model import language_name
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from pipeline.config import Config
     from pipeline.signoff.roster import Reviewer
 
@@ -179,6 +180,8 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 def environment() -> Environment:
     """The review templates (page and sheet): autoescaped, strict, speaking the current language."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(loader=PackageLoader("pipeline.signoff", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from pipeline.errors import SourceError
 from pipeline.paths import escapes, outside
+
+if TYPE_CHECKING:  # markdown-it is loaded when an article is parsed, not by every command
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SITE_DOMAIN = "site"  # the catalog of the page templates; no article may take this name
 TRANSLATABLE_META = ("title", "description")
@@ -71,6 +73,9 @@ class Document:
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
     """The one Markdown dialect of the project: CommonMark, tables, front matter, no raw HTML."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return MarkdownIt("commonmark", {"html": False}).use(front_matter_plugin).enable("table")
 
 

@@ -10,10 +10,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from pipeline.source.articles import markdown
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 BARE_URL_RE = re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]|\bmailto:[^\s<>()]+")
 

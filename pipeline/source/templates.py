@@ -14,9 +14,7 @@ import re
 from io import BytesIO
 from pathlib import Path
 
-from babel.messages.extract import DEFAULT_KEYWORDS, extract
-from jinja2 import TemplateSyntaxError
-
+from pipeline.cache import shared_store, sha256
 from pipeline.catalogs.model import Catalog, Entry, format_header, template_header_fields
 from pipeline.config import Config
 from pipeline.errors import SourceError
@@ -30,6 +28,8 @@ TEMPLATE_SUFFIXES = (".html", ".xml")
 # Extraction and rendering must normalise whitespace in {% trans %} blocks the same way.
 JINJA_OPTIONS = {"trimmed": "true", "silent": "false"}
 COMMENT_TAGS = ("Translators:",)
+# The kind of value in the store: the strings Babel extracts from a template, by its bytes.
+TEMPLATE_STRINGS = "template-strings"
 # A trans block's variables, as Jinja writes them into the message it formats with Python's %.
 _PLACEHOLDER_RE = re.compile(r"%\([^)]*\)[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]")
 
@@ -73,7 +73,7 @@ def site_template(config: Config, created: str) -> Catalog:
     entries[name_key] = Entry(msgid=config.site_name, extracted=("type: site name",),
                               references=(config.relative(config.path or config.root),))
     for path, shown in template_files(config).values():
-        for line, message, comments, context in _extract(path):
+        for line, message, comments, context in _template_strings(config, path):
             singular, plural = (message if isinstance(message, tuple) else (message, None))[:2]
             if not singular:
                 continue
@@ -106,11 +106,27 @@ def has_placeholders(message: str) -> bool:
     return "%(" in message and _PLACEHOLDER_RE.search(message) is not None
 
 
-def _extract(path: Path):
+def _template_strings(config: Config, path: Path) -> list[tuple]:
+    """(line, message, comments, context) of each marked string of a template, kept by its bytes:
+    every gate run needs them, and Babel with Jinja's lexer takes longer than the check."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read template: {exc.strerror}", path) from None
+    store = shared_store(config.cache_dir)
+    kept = store.get_marshal(TEMPLATE_STRINGS, sha256(data))
+    if isinstance(kept, list):
+        return kept
+    found = [(line, message, list(comments), context)
+             for line, message, comments, context in _extract(path, data)]
+    store.put_marshal(TEMPLATE_STRINGS, sha256(data), found)
+    return found
+
+
+def _extract(path: Path, data: bytes):
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract
+    from jinja2 import TemplateSyntaxError
+
     try:
         yield from extract("jinja2.ext:babel_extract", BytesIO(data), keywords=DEFAULT_KEYWORDS,
                            comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS,
