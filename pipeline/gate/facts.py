@@ -275,10 +275,9 @@ class FactsStore:
         """Keep the facts learnt this run, and those of the whole language when all are known."""
         for domain in self.learnt:
             shown, facts = self.current[domain]
-            key = self._key(domain, shown, facts.sha)
-            self.store.put_json(FACTS, key, facts.to_json())
-            if facts.rows is not None and facts.found is not None:
-                self.store.put(DETAILS, key, facts.details_line(domain).encode("utf-8"))
+            details = (facts.details_line(domain)
+                       if facts.rows is not None and facts.found is not None else None)
+            _keep(self.store, self._key(domain, shown, facts.sha), facts.to_json(), details)
         self.learnt = set()
         if self.bundle is not None and not self.bundled and not self.ready:
             self.store.put_marshal(BUNDLE, self.bundle, {domain: facts.to_json() for domain, (_, facts)
@@ -332,9 +331,9 @@ class FactsStore:
         kept = self.store.get(DETAILS, self._key(domain, shown, sha))
         if kept is not None:
             try:
-                line = kept.decode("utf-8")
-                if _split_details(line)[0] == sha:
-                    return _split_details(line)[1:]
+                kept_sha, rows, found = _split_details(kept.decode("utf-8"))
+                if kept_sha == sha:
+                    return rows, found
             except (UnicodeDecodeError, ValueError):
                 pass
         learnt = learn(read_judged(path, sha), sha, domain, shown, self.language, self.config,
@@ -349,7 +348,19 @@ class FactsStore:
         return facts
 
     def _key(self, domain: str, shown: str, sha: str) -> str:
-        return digest_of(self.context, domain, shown, sha)  # as _learn_files makes it
+        return _facts_key(self.context, domain, shown, sha)
+
+
+def _facts_key(context: str, domain: str, shown: str, sha: str) -> str:
+    """What a catalog's facts and details are kept under, here and in the workers."""
+    return digest_of(context, domain, shown, sha)
+
+
+def _keep(store: Store, key: str, facts: dict, details: str | None) -> None:
+    """Keep a catalog's facts, and its rows and findings when known."""
+    store.put_json(FACTS, key, facts)
+    if details is not None:
+        store.put(DETAILS, key, details.encode("utf-8"))
 
 
 def ledger_strings(signoffs: SignoffState) -> dict[str, str]:
@@ -412,9 +423,7 @@ def _learn_files(state: tuple, chunk: list[tuple[str, Path, str]]) -> list[dict 
             results.append(None)
             continue
         data, details = facts.to_json(), facts.details_line(domain)
-        key = digest_of(context, domain, shown, facts.sha)
-        store.put_json(FACTS, key, data)
-        store.put(DETAILS, key, details.encode("utf-8"))
+        _keep(store, _facts_key(context, domain, shown, facts.sha), data, details)
         results.append({"facts": data, "details": details} if with_details else {"facts": data})
     return results
 

@@ -33,8 +33,8 @@ from pipeline.signoff.articles import (article_id, content_digest,
                                        read_source_article, signed_content)
 from pipeline.signoff.ledger import format_time
 from pipeline.signoff.roster import Roster
-from pipeline.signoff.verified import verified_signoffs
-from pipeline.signoff.verify import Approval, SignoffState, read_signoffs
+from pipeline.signoff.verified import SignedTexts, verified_signoffs
+from pipeline.signoff.verify import Approval, SignoffState, ledger_path
 from pipeline.source.articles import SITE_DOMAIN, find_sources, read_source_bytes
 
 # Kinds of value in the store: an article's content by its bytes, and a summary of them all.
@@ -149,26 +149,18 @@ def source_verdict(config: Config, roster: Roster | None = None, force: bool = F
     paths = find_sources(config.source_dir)
     summaries = _summaries(store, paths)
     signoffs = verified_signoffs(config, language, roster)
-    articles = _standings(config, paths, summaries, signoffs)
-    if any(article.state == STALE for article in articles):
-        # A changed article shows what its doctor signed before: the text its statement carries.
-        signoffs = read_signoffs(config, language, roster)
-        articles = _standings(config, paths, summaries, signoffs)
+    # A changed article shows what its doctor signed before: the text its statement carries.
+    texts = SignedTexts(ledger_path(config, language))
+    folder = config.relative(config.source_dir)
+    articles = tuple(_standing(path, f"{folder}/{path.name}", config.cache_dir, signoffs, texts,
+                               *summaries[path.name]) for path in paths)
     store.save()
     return SourceVerdict(language, required, articles, signoffs)
 
 
-def _standings(config: Config, paths: list[Path], summaries: dict[str, Summary],
-               signoffs: SignoffState) -> tuple[ArticleStanding, ...]:
-    earlier = _earlier_signatures(signoffs)
-    folder = config.relative(config.source_dir)
-    return tuple(_standing(path, f"{folder}/{path.name}", config.cache_dir, signoffs, earlier,
-                           *summaries[path.name]) for path in paths)
-
-
-def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState,
-              earlier: dict[str, tuple[Approval, str, object]], sha: str, digest: str, title: str,
-              named: tuple[str, int] | None) -> ArticleStanding:
+def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState, texts: SignedTexts,
+              sha: str, digest: str, title: str, named: tuple[str, int] | None
+              ) -> ArticleStanding:
     slug, language = path.stem, signoffs.language
     common: dict[str, Any] = dict(slug=slug, shown=shown, title=title, sha=sha, digest=digest,
                                   reviewed_by=named, path=path, cache=cache)
@@ -180,24 +172,17 @@ def _standing(path: Path, shown: str, cache: Path, signoffs: SignoffState,
         rejection = signoffs.rejected[digest]
         return ArticleStanding(**common, state=REJECTED, detail=(
             f"by {rejection.name} on {format_time(rejection.time)}: {rejection.note}"))
-    before = earlier.get(article_id(slug))
+    before = signoffs.standing_by_id.get(article_id(slug))
     if before is not None:
-        approval, signed, text = before
-        return ArticleStanding(**common, state=STALE, earlier=approval, earlier_digest=signed,
-                               signed_text=text, detail=(
+        earlier, signed, approval = before
+        return ArticleStanding(**common, state=STALE, earlier=approval, earlier_digest=earlier,
+                               signed_text=texts.of(signed).get(earlier), detail=(
             f"{approval.name} signed an earlier text on {format_time(approval.time)}; "
             f"it waits for a new signature by a doctor allowed for '{language}'"))
     waiting = signoffs.refused or (
         f"waiting for a doctor allowed for '{language}' to sign it "
         f"('pipeline review approve --lang {language} --entry {slug}')")
     return ArticleStanding(**common, state=WAITING, detail=waiting)
-
-
-def _earlier_signatures(signoffs: SignoffState) -> dict[str, tuple[Approval, str, object]]:
-    """Article id → the last approval standing on some content of it: its digest and the text it
-    carries."""
-    return {article: (approval, digest, signed.statement.texts.get(digest))
-            for article, (digest, signed, approval) in signoffs.standing_by_id.items()}
 
 
 Summary = tuple[str, str, str, "tuple[str, int] | None"]  # sha, digest, title, reviewed_by

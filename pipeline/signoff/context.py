@@ -36,9 +36,7 @@ from pipeline.config import Config
 from pipeline.mt.store import Draft
 from pipeline.glossary import Glossary, load_glossary, turkish_lower
 from pipeline.signoff.i18n import _
-from pipeline.fsutil import read_if_exists
-from pipeline.signoff.ledger import statement_texts
-from pipeline.signoff.verified import verified_signoffs
+from pipeline.signoff.verified import SignedTexts, verified_signoffs
 from pipeline.signoff.verify import Approval, SignoffState, entry_ids, ledger_path, signed_text
 
 if TYPE_CHECKING:
@@ -176,9 +174,7 @@ class ApprovedPairs:
     def __init__(self, language: str, signoffs: SignoffState, ledger: Path | None = None):
         self.language = language
         self.index = signoffs.standing_by_id
-        self.ledger = ledger  # where statements kept without their texts have them
-        self._ledger_bytes: bytes | None = None
-        self._texts: dict[int, dict] = {}
+        self.texts = SignedTexts(ledger)  # ledger: where statements kept without texts have them
 
     def get(self, entry_id: str) -> Earlier | None:
         """The pair approved for the entry id, when its statement carries it and it hashes to its digest."""
@@ -186,25 +182,8 @@ class ApprovedPairs:
         if found is None:
             return None
         digest, signed, approval = found
-        texts = signed.statement.texts or self._texts_at(signed.line)
-        entry = signed_text(self.language, digest, texts.get(digest))
+        entry = signed_text(self.language, digest, self.texts.of(signed).get(digest))
         return Earlier(entry, approval) if entry is not None else None
-
-    def _texts_at(self, line: int) -> dict:
-        """The texts of the statement on a line of the ledger, read once per line."""
-        if line not in self._texts:
-            if self._ledger_bytes is None:
-                self._ledger_bytes = self._read_ledger()
-            self._texts[line] = statement_texts(self._ledger_bytes, line)
-        return self._texts[line]
-
-    def _read_ledger(self) -> bytes:
-        if self.ledger is None:
-            return b""
-        try:
-            return read_if_exists(self.ledger) or b""
-        except OSError:
-            return b""  # no earlier text to show, nothing else lost
 
 
 def _changes(subject: Subject, earlier: Callable[[], ApprovedPairs], signoffs: SignoffState) -> dict:

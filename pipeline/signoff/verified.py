@@ -22,12 +22,15 @@ texts (the review page, the review context) read the ledger itself.
 from __future__ import annotations
 
 from datetime import datetime, UTC
+from pathlib import Path
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pipeline.cache import digest_of, shared_store
 from pipeline.config import Config
-from pipeline.signoff.ledger import LedgerLine, LedgerProblem, Statement, parse_ledger
+from pipeline.fsutil import read_if_exists
+from pipeline.signoff.ledger import (LedgerLine, LedgerProblem, Statement, parse_ledger,
+                                     statement_texts)
 from pipeline.signoff.roster import Roster, load_roster
 from pipeline.signoff.trust import content_sha
 from pipeline.signoff.verify import (SignoffState, Signed, check_ledger, latest_time, ledger_path,
@@ -65,6 +68,35 @@ def verified_signoffs(config: Config, language: str, roster: Roster | None = Non
         store.put_marshal(SIGNOFFS, _key(language, shown, sha, roster),
                           _value(counted, problems, newest))
     return replay(language, shown, counted, problems)
+
+
+class SignedTexts:
+    """The texts counted statements carry: a statement kept without them (as the gate and the
+    store keep it) has them read from its line of the ledger, the ledger read once and each
+    line parsed once. Nothing here is verified: a text is believed only once it hashes to the
+    digest its verified statement covers (:func:`pipeline.signoff.verify.signed_text`)."""
+
+    def __init__(self, ledger: Path | None):
+        self.ledger = ledger
+        self._data: bytes | None = None
+        self._by_line: dict[int, dict[str, Any]] = {}
+
+    def of(self, signed: Signed) -> dict[str, Any]:
+        if signed.statement.texts:
+            return signed.statement.texts
+        if signed.line not in self._by_line:
+            if self._data is None:
+                self._data = self._read()
+            self._by_line[signed.line] = statement_texts(self._data, signed.line)
+        return self._by_line[signed.line]
+
+    def _read(self) -> bytes:
+        if self.ledger is None:
+            return b""
+        try:
+            return read_if_exists(self.ledger) or b""
+        except OSError:
+            return b""  # no earlier text to show; nothing is decided by it
 
 
 def roster_digest(roster: Roster) -> str:

@@ -261,3 +261,21 @@ def test_the_signature_of_a_kept_statement_is_kept_as_signed(approved, monkeypat
     kept = verified_signoffs(approved.config, "en").statements
     assert [s.statement.signature for s in kept] == [s.statement.signature for s in fresh]
     assert base64.b64decode(kept[0].statement.signature)
+
+
+def test_texts_of_a_statement_kept_without_them_come_from_its_ledger_line(approved):
+    state = verified_signoffs(approved.config, "en")
+    (signed, *_) = state.statements
+    assert not signed.statement.texts  # kept without them
+    from_line = verified.SignedTexts(ledger(approved, "en")).of(signed)
+    assert from_line and set(from_line) <= set(signed.statement.digests)
+    assert from_line == read_ledger(ledger(approved, "en"))[signed.line - 1].statement.texts
+
+
+@pytest.mark.parametrize("where", ["missing", "a folder"])
+def test_an_unreadable_ledger_gives_no_texts_and_no_error(approved, tmp_path, where):
+    signed = verified_signoffs(approved.config, "en").statements[0]
+    path = tmp_path / "ledger.jsonl"
+    if where == "a folder":
+        path.mkdir()
+    assert verified.SignedTexts(path).of(signed) == {}
